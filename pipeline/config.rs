@@ -1,0 +1,315 @@
+//! Configuration: the TOML file of everything the spec calls configurable, with the documented
+//! defaults. `Config::default()` is exactly what a run uses without `--config`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Grain;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("config file {path} is not valid: {message}")]
+    Parse { path: String, message: String },
+    #[error("config: {0}")]
+    Invalid(String),
+}
+
+/// The whole configuration. Every section has defaults; an unknown key is an error so that a
+/// typo never silently falls back to a default.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Period grain of the output tables.
+    pub grain: Grain,
+    /// Snapshots kept under `<out>/runs/`.
+    pub keep_runs: usize,
+    pub validation: ValidationConfig,
+    pub kvk: KvkConfig,
+    pub score: ScoreConfig,
+    pub disclosure: DisclosureConfig,
+    pub geography: GeographyConfig,
+    /// Per input: where its files are and how a user's own column names map onto the contract.
+    pub inputs: BTreeMap<String, InputConfig>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ValidationConfig {
+    /// Above this share of quarantined rows in one file, the file is an error.
+    pub max_quarantine_ratio: f64,
+    /// Snapshot dates (`peildatum`) and signal periods must fall inside this window.
+    pub window_start: NaiveDate,
+    pub window_end: NaiveDate,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KvkConfig {
+    /// An object with at least this many active risk-sector vestigingen counts in
+    /// `kvk_adresconcentratie`.
+    pub concentration_threshold: u32,
+    /// Sector → SBI prefixes, per SBI version (`"2008"`, `"2025"`). A prefix may be a range
+    /// `"10-33"` of equal-length prefixes.
+    pub sectors: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    /// The sector that `kvk_uitzendbureaus` counts.
+    pub uitzend_sector: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScoreConfig {
+    /// Indicator → weight. Known indicators: see `SCORE_INDICATORS`.
+    pub weights: BTreeMap<String, f64>,
+}
+
+/// The indicators the risk score can use (outputs.md §3).
+pub const SCORE_INDICATORS: [&str; 5] = [
+    "leeg_pct",
+    "rni_per_1000_inwoners",
+    "verborgen_per_1000_vbo",
+    "kvk_risico_per_1000_inwoners",
+    "signalen_per_10000_inwoners",
+];
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DisclosureConfig {
+    /// Person counts from 1 to `min_count - 1` are suppressed in `openbaar/`.
+    pub min_count: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GeographyConfig {
+    /// Feature properties tried, in order, for an area's code and name.
+    pub code_properties: Vec<String>,
+    pub name_properties: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InputConfig {
+    /// Glob patterns relative to the input directory (or absolute), replacing the convention.
+    pub paths: Vec<String>,
+    /// The user's column name → the contract's column name (matched case-insensitively).
+    pub columns: BTreeMap<String, String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            grain: Grain::Kwartaal,
+            keep_runs: 14,
+            validation: ValidationConfig::default(),
+            kvk: KvkConfig::default(),
+            score: ScoreConfig::default(),
+            disclosure: DisclosureConfig::default(),
+            geography: GeographyConfig::default(),
+            inputs: BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for ValidationConfig {
+    fn default() -> Self {
+        ValidationConfig {
+            max_quarantine_ratio: 0.01,
+            window_start: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(NaiveDate::MIN),
+            window_end: NaiveDate::from_ymd_opt(2099, 12, 31).unwrap_or(NaiveDate::MAX),
+        }
+    }
+}
+
+impl Default for KvkConfig {
+    fn default() -> Self {
+        let sbi2008: BTreeMap<String, Vec<String>> = [
+            ("landbouw", vec!["01"]),
+            ("industrie", vec!["10-33"]),
+            ("bouw", vec!["41", "42", "43"]),
+            ("handel", vec!["45", "46", "47"]),
+            ("vervoer_opslag", vec!["49-53"]),
+            ("horeca", vec!["55", "56"]),
+            ("uitzendbureaus", vec!["782", "783"]),
+            ("schoonmaak", vec!["812"]),
+            ("beauty_wellness", vec!["9602", "9604"]),
+            ("huishoudelijk", vec!["97"]),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.into_iter().map(String::from).collect()))
+        .collect();
+        KvkConfig {
+            concentration_threshold: 5,
+            sectors: BTreeMap::from([("2008".to_string(), sbi2008)]),
+            uitzend_sector: "uitzendbureaus".into(),
+        }
+    }
+}
+
+impl Default for ScoreConfig {
+    fn default() -> Self {
+        ScoreConfig {
+            weights: SCORE_INDICATORS
+                .iter()
+                .map(|i| (i.to_string(), 1.0))
+                .collect(),
+        }
+    }
+}
+
+impl Default for DisclosureConfig {
+    fn default() -> Self {
+        DisclosureConfig { min_count: 5 }
+    }
+}
+
+impl Default for GeographyConfig {
+    fn default() -> Self {
+        GeographyConfig {
+            code_properties: vec!["statcode".into(), "code".into()],
+            name_properties: vec!["statnaam".into(), "naam".into()],
+        }
+    }
+}
+
+impl Config {
+    /// Reads and checks a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        let config: Config = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: shown,
+            message: e.to_string(),
+        })?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Loads `path` if given, else the defaults.
+    pub fn load_or_default(path: Option<&Path>) -> Result<Config, ConfigError> {
+        path.map_or_else(|| Ok(Config::default()), Config::load)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let invalid = |m: String| Err(ConfigError::Invalid(m));
+        if !(0.0..=1.0).contains(&self.validation.max_quarantine_ratio) {
+            return invalid("validation.max_quarantine_ratio must be between 0 and 1".into());
+        }
+        if self.keep_runs == 0 {
+            return invalid("keep_runs must be at least 1".into());
+        }
+        if self.disclosure.min_count < 1 {
+            return invalid("disclosure.min_count must be at least 1".into());
+        }
+        for (indicator, weight) in &self.score.weights {
+            if !SCORE_INDICATORS.contains(&indicator.as_str()) {
+                return invalid(format!(
+                    "score.weights: unknown indicator '{indicator}' (known: {})",
+                    SCORE_INDICATORS.join(", ")
+                ));
+            }
+            if !weight.is_finite() || *weight < 0.0 {
+                return invalid(format!("score.weights.{indicator} must be a number ≥ 0"));
+            }
+        }
+        for (version, sectors) in &self.kvk.sectors {
+            for (sector, prefixes) in sectors {
+                for p in prefixes {
+                    if expand_prefix(p).is_none() {
+                        return invalid(format!(
+                            "kvk.sectors.{version}.{sector}: '{p}' is not an SBI prefix or range like \"10-33\""
+                        ));
+                    }
+                }
+            }
+        }
+        for name in self.inputs.keys() {
+            if !crate::validate::INPUT_NAMES.contains(&name.as_str()) {
+                return invalid(format!(
+                    "[inputs.{name}]: unknown input (known: {})",
+                    crate::validate::INPUT_NAMES.join(", ")
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A stable hash of the effective configuration, for the manifest and the no-op check.
+    pub fn hash(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        crate::publish::sha256_hex(json.as_bytes())
+    }
+
+    pub fn input(&self, name: &str) -> InputConfig {
+        self.inputs.get(name).cloned().unwrap_or_default()
+    }
+}
+
+/// `"10-33"` → `["10", …, "33"]`, `"782"` → `["782"]`; `None` when not digits.
+pub fn expand_prefix(p: &str) -> Option<Vec<String>> {
+    let digits = |s: &str| !s.is_empty() && s.len() <= 5 && s.bytes().all(|b| b.is_ascii_digit());
+    match p.split_once('-') {
+        None => digits(p).then(|| vec![p.to_string()]),
+        Some((a, b)) if digits(a) && digits(b) && a.len() == b.len() => {
+            let (lo, hi): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
+            (lo <= hi).then(|| {
+                (lo..=hi)
+                    .map(|n| format!("{n:0width$}", width = a.len()))
+                    .collect()
+            })
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_spec() {
+        let c = Config::default();
+        assert_eq!(c.grain, Grain::Kwartaal);
+        assert_eq!(c.keep_runs, 14);
+        assert_eq!(c.validation.max_quarantine_ratio, 0.01);
+        assert_eq!(c.kvk.concentration_threshold, 5);
+        assert_eq!(c.disclosure.min_count, 5);
+        assert_eq!(c.score.weights.len(), 5);
+        assert!(c.check().is_ok());
+    }
+
+    #[test]
+    fn expands_prefix_ranges() {
+        assert_eq!(
+            expand_prefix("10-12"),
+            Some(vec!["10".into(), "11".into(), "12".into()])
+        );
+        assert_eq!(expand_prefix("09-10").map(|v| v.len()), Some(2));
+        assert_eq!(expand_prefix("782"), Some(vec!["782".into()]));
+        assert_eq!(expand_prefix("1-33"), None);
+        assert_eq!(expand_prefix("x"), None);
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_indicators() {
+        assert!(toml::from_str::<Config>("grian = \"maand\"").is_err());
+        let c: Config = toml::from_str("[score.weights]\nfoo = 1.0").expect("parses");
+        assert!(c.check().is_err());
+        let c: Config = toml::from_str(
+            "grain = \"maand\"\n[inputs.rni.columns]\n\"Aantal\" = \"ingeschrevenen\"",
+        )
+        .expect("parses");
+        assert_eq!(c.grain, Grain::Maand);
+        assert!(c.check().is_ok());
+    }
+}

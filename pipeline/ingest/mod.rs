@@ -1,0 +1,270 @@
+//! Ingest: reads one input file — CSV in any dialect of inputs.md §1, or Parquet — into rows of
+//! trimmed text cells under the contract's column names. It knows nothing of meaning: typing
+//! and the rules are `validate`'s job. Header problems (unknown, missing, doubled columns) are
+//! reported here because they are properties of the file, not of a row.
+
+mod csv_file;
+mod parquet_file;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub use csv_file::{decode_text, detect_delimiter};
+
+/// The columns a source may have (inputs.md §2–7).
+#[derive(Debug)]
+pub struct Contract {
+    pub source: &'static str,
+    pub columns: &'static [&'static str],
+    /// Columns that must be present in every file.
+    pub required: &'static [&'static str],
+}
+
+/// One file's rows as text, under contract column names.
+#[derive(Debug)]
+pub struct TextTable {
+    /// The path as shown to the user.
+    pub file: String,
+    /// The contract column at each position.
+    pub columns: Vec<&'static str>,
+    /// True for `;`-separated files, where `12,5` is a decimal.
+    pub decimal_comma: bool,
+    pub rows: Vec<TextRow>,
+}
+
+/// One data row with the line it starts on (CSV) or its 1-based row number (Parquet).
+#[derive(Debug)]
+pub struct TextRow {
+    pub line: u64,
+    pub record: csv::StringRecord,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{file}: cannot read the file: {source}")]
+    Io {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{file}: line {line}: {message}")]
+    Csv {
+        file: String,
+        line: u64,
+        message: String,
+    },
+    #[error("{file}: line 1: the file has no header row")]
+    NoHeader { file: String },
+    #[error(
+        "{file}: line 1: column '{column}' is not in the contract of {source_name} \
+         (the pipeline accepts counts, never persons); remove the column, or map it onto a \
+         contract column in [inputs.{source_name}.columns]"
+    )]
+    UnknownColumn {
+        file: String,
+        column: String,
+        source_name: &'static str,
+    },
+    #[error("{file}: line 1: required column '{column}' is missing")]
+    MissingColumn { file: String, column: &'static str },
+    #[error("{file}: line 1: column '{column}' appears more than once")]
+    DuplicateColumn { file: String, column: String },
+    #[error("{file}: not a readable Parquet file: {message}")]
+    Parquet { file: String, message: String },
+}
+
+impl IngestError {
+    /// The quality-report rule this error belongs to.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            IngestError::Io { .. } | IngestError::Parquet { .. } => "onleesbaar_bestand",
+            IngestError::Csv { .. } | IngestError::NoHeader { .. } => "onleesbaar_bestand",
+            IngestError::UnknownColumn { .. } => "onbekende_kolom",
+            IngestError::MissingColumn { .. } => "kolom_ontbreekt",
+            IngestError::DuplicateColumn { .. } => "dubbele_kolom",
+        }
+    }
+
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            IngestError::Csv { line, .. } => Some(*line),
+            IngestError::UnknownColumn { .. }
+            | IngestError::MissingColumn { .. }
+            | IngestError::DuplicateColumn { .. }
+            | IngestError::NoHeader { .. } => Some(1),
+            _ => None,
+        }
+    }
+
+    pub fn column(&self) -> Option<String> {
+        match self {
+            IngestError::UnknownColumn { column, .. }
+            | IngestError::DuplicateColumn { column, .. } => Some(column.clone()),
+            IngestError::MissingColumn { column, .. } => Some(column.to_string()),
+            _ => None,
+        }
+    }
+}
+
+impl TextTable {
+    /// Position of a contract column in this file, if present.
+    pub fn index(&self, column: &str) -> Option<usize> {
+        self.columns.iter().position(|c| *c == column)
+    }
+
+    pub fn has(&self, column: &str) -> bool {
+        self.index(column).is_some()
+    }
+}
+
+impl TextRow {
+    /// The trimmed cell at `index`; `None` when the column is absent or the cell empty.
+    pub fn get(&self, index: Option<usize>) -> Option<&str> {
+        let cell = self.record.get(index?)?.trim();
+        (!cell.is_empty()).then_some(cell)
+    }
+}
+
+/// Reads `path` (CSV or Parquet by extension) under `contract`, mapping the user's column names
+/// through `mapping` (user name → contract name, case-insensitive).
+pub fn read_table(
+    path: &Path,
+    shown: &str,
+    contract: &Contract,
+    mapping: &BTreeMap<String, String>,
+) -> Result<TextTable, IngestError> {
+    let is_parquet = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("parq"));
+    let (header, rows, decimal_comma) = if is_parquet {
+        let (header, rows) = parquet_file::read(path, shown)?;
+        (header, rows, false)
+    } else {
+        csv_file::read(path, shown)?
+    };
+    let columns = map_header(&header, shown, contract, mapping)?;
+    Ok(TextTable {
+        file: shown.to_string(),
+        columns,
+        decimal_comma,
+        rows,
+    })
+}
+
+/// Matches header names onto contract columns: trimmed, case-insensitive, through the mapping.
+fn map_header(
+    header: &[String],
+    file: &str,
+    contract: &Contract,
+    mapping: &BTreeMap<String, String>,
+) -> Result<Vec<&'static str>, IngestError> {
+    let mapping: BTreeMap<String, String> = mapping
+        .iter()
+        .map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_lowercase()))
+        .collect();
+    let mut columns: Vec<&'static str> = Vec::with_capacity(header.len());
+    for raw in header {
+        let name = raw.trim().to_lowercase();
+        let target = mapping.get(&name).cloned().unwrap_or(name);
+        let column = contract
+            .columns
+            .iter()
+            .find(|c| **c == target)
+            .ok_or_else(|| IngestError::UnknownColumn {
+                file: file.to_string(),
+                column: raw.trim().to_string(),
+                source_name: contract.source,
+            })?;
+        if columns.contains(column) {
+            return Err(IngestError::DuplicateColumn {
+                file: file.to_string(),
+                column: raw.trim().into(),
+            });
+        }
+        columns.push(column);
+    }
+    if let Some(missing) = contract.required.iter().find(|r| !columns.contains(r)) {
+        return Err(IngestError::MissingColumn {
+            file: file.to_string(),
+            column: missing,
+        });
+    }
+    Ok(columns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONTRACT: Contract = Contract {
+        source: "test",
+        columns: &["peildatum", "aantal", "naam"],
+        required: &["peildatum"],
+    };
+
+    fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).expect("write test file");
+        p
+    }
+
+    #[test]
+    fn reads_semicolon_windows1252_with_bom_free_header_and_quotes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // "Súdwest-Fryslân" in Windows-1252, a quoted field with a newline and a `;`.
+        let mut bytes = b"Peildatum ;AANTAL;naam\r\n2024-01-01;12,5;\"S".to_vec();
+        bytes.extend_from_slice(&[0xFA]);
+        bytes.extend_from_slice(b"dwest-Frysl");
+        bytes.push(0xE2);
+        bytes.extend_from_slice(b"n\"\r\n2024-02-01;3;\"twee\nregels; echt\"\r\n");
+        let p = write(&dir, "a.csv", &bytes);
+        let t = read_table(&p, "a.csv", &CONTRACT, &BTreeMap::new()).expect("reads");
+        assert!(t.decimal_comma);
+        assert_eq!(t.columns, vec!["peildatum", "aantal", "naam"]);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0].get(t.index("naam")), Some("Súdwest-Fryslân"));
+        assert_eq!(t.rows[0].line, 2);
+        assert_eq!(t.rows[1].line, 3);
+        assert_eq!(t.rows[1].get(t.index("naam")), Some("twee\nregels; echt"));
+    }
+
+    #[test]
+    fn strips_utf8_bom_and_maps_columns() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = write(
+            &dir,
+            "b.csv",
+            "\u{feff}Datum,Aantal\n2024-01-01,  7  \n".as_bytes(),
+        );
+        let mapping = BTreeMap::from([("DATUM".to_string(), "peildatum".to_string())]);
+        let t = read_table(&p, "b.csv", &CONTRACT, &mapping).expect("reads");
+        assert!(!t.decimal_comma);
+        assert_eq!(t.rows[0].get(t.index("aantal")), Some("7"));
+    }
+
+    #[test]
+    fn refuses_unknown_missing_and_duplicate_columns() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = write(&dir, "c.csv", b"peildatum,bsn\n2024-01-01,123\n");
+        let e = read_table(&p, "c.csv", &CONTRACT, &BTreeMap::new()).expect_err("unknown column");
+        assert!(e.to_string().contains("column 'bsn'"), "{e}");
+        assert_eq!(e.rule(), "onbekende_kolom");
+        let p = write(&dir, "d.csv", b"aantal\n1\n");
+        let e = read_table(&p, "d.csv", &CONTRACT, &BTreeMap::new()).expect_err("missing");
+        assert_eq!(e.rule(), "kolom_ontbreekt");
+        let p = write(&dir, "e.csv", b"peildatum,Peildatum\n1,2\n");
+        let e = read_table(&p, "e.csv", &CONTRACT, &BTreeMap::new()).expect_err("dup");
+        assert_eq!(e.rule(), "dubbele_kolom");
+    }
+
+    #[test]
+    fn ragged_row_names_its_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = write(
+            &dir,
+            "f.csv",
+            b"peildatum,aantal\n2024-01-01,1\n2024-01-01,1,9\n",
+        );
+        let e = read_table(&p, "f.csv", &CONTRACT, &BTreeMap::new()).expect_err("ragged");
+        assert!(e.to_string().starts_with("f.csv: line 3:"), "{e}");
+    }
+}

@@ -1,0 +1,9 @@
+//! risicobeeld: the batch pipeline (ingest → validate → locate → transform → publish) that turns
+//! a drop of municipal exports into published per-district Parquet tables of risk indicators
+//! for human trafficking. See ARCHITECTURE.md for the map of the code.
+
+pub mod calendar;
+pub mod config;
+pub mod ingest;
+pub mod publish;
+pub mod validate;

@@ -1,0 +1,674 @@
+//! The contract of each input (inputs.md §2–7) and the parser that turns one file's text rows
+//! into typed rows of that source. Cross-file rules (duplicate keys, herindeling chains) and
+//! rules that need geography (unknown areas, addresses) live in the caller and in `locate`.
+
+use chrono::NaiveDate;
+
+use super::cells::{self, AreaCode};
+use super::{Cells, Problem, Verdict};
+use crate::calendar::{Grain, Period};
+use crate::config::Config;
+use crate::ingest::Contract;
+
+pub const DISTRICTEN: Contract = Contract {
+    source: "districten",
+    columns: &[
+        "gemeentecode",
+        "district_code",
+        "district_naam",
+        "regio_code",
+        "regio_naam",
+    ],
+    required: &[
+        "gemeentecode",
+        "district_code",
+        "district_naam",
+        "regio_code",
+        "regio_naam",
+    ],
+};
+
+pub const HERINDELINGEN: Contract = Contract {
+    source: "herindelingen",
+    columns: &["oude_gemeentecode", "nieuwe_gemeentecode", "ingangsdatum"],
+    required: &["oude_gemeentecode", "nieuwe_gemeentecode", "ingangsdatum"],
+};
+
+pub const BEVOLKING: Contract = Contract {
+    source: "bevolking",
+    columns: &["gebiedscode", "jaar", "inwoners"],
+    required: &["gebiedscode", "jaar", "inwoners"],
+};
+
+pub const VERBLIJFSOBJECTEN: Contract = Contract {
+    source: "verblijfsobjecten",
+    columns: &[
+        "peildatum",
+        "verblijfsobject_id",
+        "status",
+        "gebruiksdoel",
+        "buurtcode",
+        "x",
+        "y",
+        "postcode",
+        "huisnummer",
+        "huisletter",
+        "huisnummertoevoeging",
+        "bewoners_brp",
+        "vestigingen_hr",
+        "woz_gebruik",
+    ],
+    required: &[
+        "peildatum",
+        "verblijfsobject_id",
+        "status",
+        "bewoners_brp",
+        "vestigingen_hr",
+        "woz_gebruik",
+    ],
+};
+
+pub const LEEGSTAND: Contract = Contract {
+    source: "leegstand",
+    columns: &[
+        "gebiedscode",
+        "peildatum",
+        "verblijfsobjecten_in_gebruik",
+        "administratief_leeg",
+    ],
+    required: &[
+        "gebiedscode",
+        "peildatum",
+        "verblijfsobjecten_in_gebruik",
+        "administratief_leeg",
+    ],
+};
+
+pub const RNI: Contract = Contract {
+    source: "rni",
+    columns: &[
+        "peildatum",
+        "ingeschrevenen",
+        "verblijfsobject_id",
+        "postcode",
+        "huisnummer",
+        "huisletter",
+        "huisnummertoevoeging",
+        "gebiedscode",
+    ],
+    required: &["peildatum", "ingeschrevenen"],
+};
+
+pub const KVK: Contract = Contract {
+    source: "kvk",
+    columns: &[
+        "vestigingsnummer",
+        "kvk_nummer",
+        "sbi_code",
+        "sbi_versie",
+        "datum_inschrijving",
+        "datum_uitschrijving",
+        "verblijfsobject_id",
+        "postcode",
+        "huisnummer",
+        "huisletter",
+        "huisnummertoevoeging",
+        "buurtcode",
+        "x",
+        "y",
+    ],
+    required: &[
+        "vestigingsnummer",
+        "kvk_nummer",
+        "sbi_code",
+        "datum_inschrijving",
+    ],
+};
+
+pub const SIGNALEN: Contract = Contract {
+    source: "signalen",
+    columns: &["periode", "gebiedscode", "bron", "vorm", "fase", "aantal"],
+    required: &["periode", "gebiedscode", "bron", "vorm", "fase", "aantal"],
+};
+
+/// The contract of an input by its config name.
+pub fn contract(input: &str) -> Option<&'static Contract> {
+    Some(match input {
+        "districten" => &DISTRICTEN,
+        "herindelingen" => &HERINDELINGEN,
+        "bevolking" => &BEVOLKING,
+        "verblijfsobjecten" => &VERBLIJFSOBJECTEN,
+        "leegstand" => &LEEGSTAND,
+        "rni" => &RNI,
+        "kvk" => &KVK,
+        "signalen" => &SIGNALEN,
+        _ => return None,
+    })
+}
+
+pub const BRONNEN: [&str; 12] = [
+    "intern", "extern", "website", "mma", "politie", "shop", "comensha", "fairwork", "nla", "heit",
+    "riec", "overig",
+];
+pub const VORMEN: [&str; 7] = [
+    "seksueel",
+    "crimineel",
+    "arbeid",
+    "crimineel_seksueel",
+    "orgaan",
+    "overig",
+    "onbekend",
+];
+pub const FASEN: [&str; 5] = [
+    "ontvangst",
+    "weging",
+    "bronnenonderzoek",
+    "plan_van_aanpak",
+    "actie",
+];
+
+/// BAG statuses under which an object counts for leegstand (inputs.md §4).
+const COUNTED_STATUSES: [&str; 2] = [
+    "verblijfsobject in gebruik",
+    "verblijfsobject in gebruik (niet ingemeten)",
+];
+
+#[derive(Debug, Clone)]
+pub struct District {
+    pub gemeente: AreaCode,
+    pub district_code: String,
+    pub district_naam: String,
+    pub regio_code: String,
+    pub regio_naam: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Herindeling {
+    pub oud: AreaCode,
+    pub nieuw: AreaCode,
+    pub ingangsdatum: NaiveDate,
+}
+
+#[derive(Debug, Clone)]
+pub struct Bevolking {
+    pub area: AreaCode,
+    pub jaar: i32,
+    pub inwoners: i64,
+}
+
+/// A normalised Dutch address: `2271AB`, 12, `A`, `BIS`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Address {
+    pub postcode: String,
+    pub huisnummer: u32,
+    pub huisletter: String,
+    pub toevoeging: String,
+}
+
+/// Where a row of RNI, KvK or verblijfsobjecten is, as delivered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LocationKey {
+    Object(u64),
+    Address(Address),
+    Area(AreaCode),
+    /// RD New metres.
+    Point(f64, f64),
+}
+
+#[derive(Debug, Clone)]
+pub struct Verblijfsobject {
+    pub peildatum: NaiveDate,
+    pub id: u64,
+    /// Status is one of the two "in gebruik" statuses: the object counts for leegstand.
+    pub counted: bool,
+    pub leeg: bool,
+    /// `Area` (buurtcode) or `Point` (x, y).
+    pub place: LocationKey,
+    pub address: Option<Address>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LeegstandAggregaat {
+    pub area: AreaCode,
+    pub peildatum: NaiveDate,
+    pub in_gebruik: i64,
+    pub leeg: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct RniRegel {
+    pub peildatum: NaiveDate,
+    pub key: LocationKey,
+    pub ingeschrevenen: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Vestiging {
+    pub vestigingsnummer: u64,
+    pub sbi_code: String,
+    pub sbi_versie: String,
+    pub ingeschreven: NaiveDate,
+    pub uitgeschreven: Option<NaiveDate>,
+    pub key: LocationKey,
+}
+
+#[derive(Debug, Clone)]
+pub struct Signaal {
+    /// The delivered period, already checked to fit in the output grain.
+    pub periode: Period,
+    pub area: AreaCode,
+    pub bron: &'static str,
+    pub vorm: &'static str,
+    pub fase: u8,
+    pub aantal: i64,
+}
+
+fn with_value(p: Problem, value: &str) -> Problem {
+    Problem {
+        value: Some(value.to_string()),
+        ..p
+    }
+}
+
+fn in_window(config: &Config, column: &'static str, date: NaiveDate) -> Result<NaiveDate, Problem> {
+    let v = &config.validation;
+    if date < v.window_start || date > v.window_end {
+        return Err(with_value(
+            Problem::new(
+                column,
+                "datum_buiten_venster",
+                format!(
+                    "the date lies outside the configured window {} – {} (validation.window_start/window_end)",
+                    v.window_start, v.window_end
+                ),
+            ),
+            &date.to_string(),
+        ));
+    }
+    Ok(date)
+}
+
+fn req_area(c: &Cells, column: &'static str) -> Result<AreaCode, Problem> {
+    c.area(column)?
+        .ok_or_else(|| Problem::new(column, "waarde_ontbreekt", "the area code is empty"))
+}
+
+fn gemeente_code(c: &Cells, column: &'static str) -> Result<AreaCode, Problem> {
+    match req_area(c, column)? {
+        gm @ AreaCode::Gemeente(_) => Ok(gm),
+        other => Err(with_value(
+            Problem::new(
+                column,
+                "onleesbare_waarde",
+                "expected a gemeente code (GM + 4 digits)",
+            ),
+            &other.to_string(),
+        )),
+    }
+}
+
+fn object_id(c: &Cells) -> Result<Option<u64>, Problem> {
+    Ok(c.digits("verblijfsobject_id", 16)?
+        .and_then(|d| d.parse().ok()))
+}
+
+fn address(c: &Cells) -> Result<Option<Address>, Problem> {
+    let Some(pc) = c.opt("postcode") else {
+        return Ok(None);
+    };
+    let postcode = cells::normalise_postcode(pc).ok_or_else(|| {
+        with_value(
+            Problem::new(
+                "postcode",
+                "onleesbare_waarde",
+                "not a Dutch postcode (1234 AB)",
+            ),
+            pc,
+        )
+    })?;
+    let nr = c.req("huisnummer")?;
+    let huisnummer = nr.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
+        with_value(
+            Problem::new("huisnummer", "onleesbare_waarde", "not a house number"),
+            nr,
+        )
+    })?;
+    let upper = |col| {
+        c.opt(col)
+            .map(|s: &str| s.trim().to_uppercase())
+            .unwrap_or_default()
+    };
+    Ok(Some(Address {
+        postcode,
+        huisnummer,
+        huisletter: upper("huisletter"),
+        toevoeging: upper("huisnummertoevoeging"),
+    }))
+}
+
+fn point(c: &Cells) -> Result<Option<(f64, f64)>, Problem> {
+    match (c.decimal("x")?, c.decimal("y")?) {
+        (Some(x), Some(y)) => Ok(Some((x, y))),
+        (None, None) => Ok(None),
+        _ => Err(Problem::new(
+            "x",
+            "waarde_ontbreekt",
+            "x and y must be given together",
+        )),
+    }
+}
+
+/// The location key of an RNI or KvK row: object id, address, area code or point, the first
+/// one given in that order.
+fn location_key(c: &Cells, area_column: &'static str) -> Result<LocationKey, Problem> {
+    if let Some(id) = object_id(c)? {
+        return Ok(LocationKey::Object(id));
+    }
+    if let Some(a) = address(c)? {
+        return Ok(LocationKey::Address(a));
+    }
+    if let Some(area) = c.area(area_column)? {
+        return Ok(LocationKey::Area(area));
+    }
+    if c.table_has("x") {
+        if let Some((x, y)) = point(c)? {
+            return Ok(LocationKey::Point(x, y));
+        }
+    }
+    Err(Problem::new(
+        area_column,
+        "geen_locatie",
+        "the row has no location: give verblijfsobject_id, an address (postcode, huisnummer) or an area code",
+    ))
+}
+
+pub fn district(c: &Cells) -> Verdict<District> {
+    (|| {
+        Ok(District {
+            gemeente: gemeente_code(c, "gemeentecode")?,
+            district_code: c.req("district_code")?.to_string(),
+            district_naam: c.req("district_naam")?.to_string(),
+            regio_code: c.req("regio_code")?.to_string(),
+            regio_naam: c.req("regio_naam")?.to_string(),
+        })
+    })()
+    .into()
+}
+
+pub fn herindeling(c: &Cells) -> Verdict<Herindeling> {
+    (|| {
+        Ok(Herindeling {
+            oud: gemeente_code(c, "oude_gemeentecode")?,
+            nieuw: gemeente_code(c, "nieuwe_gemeentecode")?,
+            ingangsdatum: c.date("ingangsdatum")?,
+        })
+    })()
+    .into()
+}
+
+pub fn bevolking(c: &Cells) -> Verdict<Bevolking> {
+    (|| {
+        let jaar_text = c.req("jaar")?;
+        let jaar = Period::parse(jaar_text)
+            .filter(|p| p.grain == Grain::Jaar)
+            .map(|p| p.year)
+            .ok_or_else(|| {
+                with_value(
+                    Problem::new("jaar", "onleesbare_waarde", "not a year (2024 or 2024JJ00)"),
+                    jaar_text,
+                )
+            })?;
+        Ok(Bevolking {
+            area: req_area(c, "gebiedscode")?,
+            jaar,
+            inwoners: c.count("inwoners")?,
+        })
+    })()
+    .into()
+}
+
+pub fn verblijfsobject(c: &Cells, config: &Config) -> Verdict<Verblijfsobject> {
+    (|| {
+        let peildatum = in_window(config, "peildatum", c.date("peildatum")?)?;
+        let id_text = c.req("verblijfsobject_id")?;
+        let id = object_id(c)?.ok_or_else(|| {
+            with_value(
+                Problem::new(
+                    "verblijfsobject_id",
+                    "onleesbare_waarde",
+                    "not a 16-digit BAG id",
+                ),
+                id_text,
+            )
+        })?;
+        let status = c.req("status")?.to_lowercase();
+        let counted = COUNTED_STATUSES.contains(&status.as_str());
+        let bewoners = c.count("bewoners_brp")?;
+        let vestigingen = c.count("vestigingen_hr")?;
+        let woz = c.bool("woz_gebruik")?;
+        let place = match (c.area("buurtcode")?, point(c)?) {
+            (Some(area), _) => LocationKey::Area(area),
+            (None, Some((x, y))) => LocationKey::Point(x, y),
+            (None, None) => {
+                return Err(Problem::new(
+                    "buurtcode",
+                    "geen_locatie",
+                    "the object has neither a buurtcode nor x,y coordinates",
+                ));
+            }
+        };
+        Ok(Verblijfsobject {
+            peildatum,
+            id,
+            counted,
+            leeg: counted && bewoners == 0 && vestigingen == 0 && !woz,
+            place,
+            address: address(c)?,
+        })
+    })()
+    .into()
+}
+
+pub fn leegstand(c: &Cells, config: &Config) -> Verdict<LeegstandAggregaat> {
+    (|| {
+        let row = LeegstandAggregaat {
+            area: req_area(c, "gebiedscode")?,
+            peildatum: in_window(config, "peildatum", c.date("peildatum")?)?,
+            in_gebruik: c.count("verblijfsobjecten_in_gebruik")?,
+            leeg: c.count("administratief_leeg")?,
+        };
+        if row.leeg > row.in_gebruik {
+            return Err(Problem::new(
+                "administratief_leeg",
+                "onmogelijke_waarde",
+                format!(
+                    "{} vacant objects is more than the {} objects in use",
+                    row.leeg, row.in_gebruik
+                ),
+            ));
+        }
+        Ok(row)
+    })()
+    .into()
+}
+
+pub fn rni(c: &Cells, config: &Config) -> Verdict<RniRegel> {
+    (|| {
+        Ok(RniRegel {
+            peildatum: in_window(config, "peildatum", c.date("peildatum")?)?,
+            ingeschrevenen: c.count("ingeschrevenen")?,
+            key: location_key(c, "gebiedscode")?,
+        })
+    })()
+    .into()
+}
+
+pub fn vestiging(c: &Cells, config: &Config) -> Verdict<Vestiging> {
+    let parsed = (|| {
+        let nr = c.req("vestigingsnummer")?;
+        let vestigingsnummer = c
+            .digits("vestigingsnummer", 12)?
+            .and_then(|d| d.parse().ok())
+            .ok_or_else(|| {
+                with_value(
+                    Problem::new("vestigingsnummer", "onleesbare_waarde", "not 12 digits"),
+                    nr,
+                )
+            })?;
+        c.digits("kvk_nummer", 8)?;
+        let sbi_text = c.req("sbi_code")?;
+        let sbi_code = cells::normalise_sbi(sbi_text).ok_or_else(|| {
+            with_value(
+                Problem::new(
+                    "sbi_code",
+                    "onleesbare_waarde",
+                    "not an SBI code of 2 to 5 digits",
+                ),
+                sbi_text,
+            )
+        })?;
+        let ingeschreven = c.date("datum_inschrijving")?;
+        let uitgeschreven = c.opt_date("datum_uitschrijving")?;
+        if uitgeschreven.is_some_and(|u| u < ingeschreven) {
+            return Err(Problem::new(
+                "datum_uitschrijving",
+                "onmogelijke_waarde",
+                "deregistered before it was registered",
+            ));
+        }
+        Ok(Vestiging {
+            vestigingsnummer,
+            sbi_code,
+            sbi_versie: c.opt("sbi_versie").unwrap_or("2008").to_string(),
+            ingeschreven,
+            uitgeschreven,
+            key: location_key(c, "buurtcode")?,
+        })
+    })();
+    match parsed {
+        Ok(v) if !config.kvk.sectors.contains_key(&v.sbi_versie) => Verdict::Error(with_value(
+            Problem::new(
+                "sbi_versie",
+                "sbi_versie_zonder_indeling",
+                format!(
+                    "codes of SBI version {} but the config has no sector mapping for it; add \
+                     [kvk.sectors.\"{}\"] with the official list",
+                    v.sbi_versie, v.sbi_versie
+                ),
+            ),
+            &v.sbi_versie,
+        )),
+        other => other.into(),
+    }
+}
+
+fn normalise_word(text: &str) -> String {
+    text.trim().to_lowercase().replace(['/', ' ', '-'], "_")
+}
+
+fn one_of(
+    column: &'static str,
+    text: &str,
+    allowed: &'static [&'static str],
+) -> Result<&'static str, Problem> {
+    let word = normalise_word(text);
+    allowed.iter().copied().find(|a| *a == word).ok_or_else(|| {
+        with_value(
+            Problem::new(
+                column,
+                "onbekende_waarde",
+                format!("not one of: {}", allowed.join(", ")),
+            ),
+            text,
+        )
+    })
+}
+
+fn fase(text: &str) -> Result<u8, Problem> {
+    let word = normalise_word(text);
+    let digit = word
+        .split('_')
+        .next()
+        .and_then(|d| d.parse::<u8>().ok())
+        .filter(|d| (1..=5).contains(d));
+    let named = FASEN
+        .iter()
+        .position(|f| word.ends_with(f))
+        .map(|i| i as u8 + 1);
+    digit.or(named).ok_or_else(|| {
+        with_value(
+            Problem::new(
+                "fase",
+                "onbekende_waarde",
+                "not a phase 1–5 (ontvangst … actie)",
+            ),
+            text,
+        )
+    })
+}
+
+/// A cell that looks like personal data, anywhere in a signals row.
+fn personal_data(c: &Cells) -> Option<Problem> {
+    c.all().find_map(|(column, value)| {
+        let kind = if cells::looks_like_bsn(value) {
+            "a BSN (9 digits passing the elfproef)"
+        } else if cells::looks_like_email(value) {
+            "an e-mail address"
+        } else if cells::looks_like_phone(value) {
+            "a phone number"
+        } else {
+            return None;
+        };
+        Some(Problem::new(
+            column,
+            "persoonsgegevens",
+            format!("the value looks like {kind}; signals are counts, never persons: remove it from the file"),
+        ))
+    })
+}
+
+pub fn signaal(c: &Cells, config: &Config) -> Verdict<Signaal> {
+    if let Some(p) = personal_data(c) {
+        return Verdict::Error(p);
+    }
+    (|| {
+        let text = c.req("periode")?;
+        let periode = Period::parse(text).ok_or_else(|| {
+            with_value(
+                Problem::new("periode", "onleesbare_waarde", "not a period (2024-03, 2024-Q1, 2024MM03, 2024KW01)"),
+                text,
+            )
+        })?;
+        if !periode.fits_in(config.grain) {
+            return Err(with_value(
+                Problem::new(
+                    "periode",
+                    "grain_te_grof",
+                    format!(
+                        "a {} row cannot be split into the output grain '{}'; deliver finer rows or set a coarser grain",
+                        periode.grain.name(),
+                        config.grain.name()
+                    ),
+                ),
+                text,
+            ));
+        }
+        in_window(config, "periode", periode.start())?;
+        let area = req_area(c, "gebiedscode")?;
+        if matches!(area, AreaCode::Buurt(_)) {
+            return Err(with_value(
+                Problem::new("gebiedscode", "onleesbare_waarde", "signals are delivered per gemeente (GM) or wijk (WK)"),
+                &area.to_string(),
+            ));
+        }
+        Ok(Signaal {
+            periode,
+            area,
+            bron: one_of("bron", c.req("bron")?, &BRONNEN)?,
+            vorm: one_of("vorm", c.req("vorm")?, &VORMEN)?,
+            fase: fase(c.req("fase")?)?,
+            aantal: c.count("aantal")?,
+        })
+    })()
+    .into()
+}
