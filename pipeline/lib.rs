@@ -5,5 +5,6 @@
 pub mod calendar;
 pub mod config;
 pub mod ingest;
+pub mod locate;
 pub mod publish;
 pub mod validate;

@@ -4,12 +4,14 @@
 //! reported here because they are properties of the file, not of a row.
 
 mod csv_file;
+mod discover;
 mod parquet_file;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 pub use csv_file::{decode_text, detect_delimiter};
+pub use discover::{DiscoverError, InputFile, default_globs, discover};
 
 /// The columns a source may have (inputs.md §2–7).
 #[derive(Debug)]

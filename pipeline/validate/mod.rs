@@ -3,8 +3,9 @@
 //! and reported). Only this module constructs the typed rows that later stages consume.
 
 pub mod cells;
+mod load;
 pub mod report;
-mod sources;
+pub mod sources;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,8 +13,12 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 pub use cells::AreaCode;
+pub use load::{ValidDrop, fingerprint, load};
 pub use report::{Finding, QualityReport, RuleSummary, Severity};
-pub use sources::*;
+pub use sources::{
+    Address, Bevolking, District, Herindeling, LeegstandAggregaat, LocationKey, RniRegel, Signaal,
+    Verblijfsobject, Vestiging,
+};
 
 use crate::ingest::{TextRow, TextTable};
 

@@ -112,6 +112,39 @@ impl QualityReport {
         }
     }
 
+    /// Adds the findings and file statistics of a report made elsewhere (one file's).
+    pub fn merge(&mut self, other: QualityReport) {
+        for (file, stats) in other.files {
+            let entry = self.files.entry(file).or_insert_with(|| FileStats {
+                source: stats.source,
+                ..Default::default()
+            });
+            entry.rows_read += stats.rows_read;
+            entry.rows_quarantined += stats.rows_quarantined;
+        }
+        self.findings.extend(other.findings);
+    }
+
+    /// Reports a problem with a typed row found by a later stage (e.g. an unknown area).
+    pub fn reject(
+        &mut self,
+        source: &'static str,
+        origin: &super::Origin,
+        problem: super::Problem,
+        severity: Severity,
+    ) {
+        self.push(Finding {
+            source,
+            file: origin.file.to_string(),
+            line: Some(origin.line),
+            column: Some(problem.column.to_string()),
+            rule: problem.rule,
+            severity,
+            message: problem.message,
+            value: problem.value,
+        });
+    }
+
     pub fn has_errors(&self) -> bool {
         self.findings.iter().any(|f| f.severity == Severity::Error)
     }

@@ -1,0 +1,364 @@
+//! Locate: gives every validated row a place — an area code resolved through districten and
+//! herindelingen, an RD point through point-in-polygon, an address or object id through the
+//! verblijfsobjecten — and quarantines rows that cannot be placed. Its output, `Located`, is
+//! what `transform` turns into tables.
+
+pub mod addresses;
+pub mod areas;
+pub mod geometry;
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+pub use areas::{AreaRegistry, Location};
+pub use geometry::{Boundary, Projector};
+
+use crate::config::Config;
+use crate::validate::{
+    AreaCode, Finding, LocationKey, Problem, QualityReport, Row, Severity, Signaal, ValidDrop,
+    Vestiging,
+};
+use addresses::ObjectIndex;
+
+/// A verblijfsobject that counts for leegstand (status "in gebruik"), placed.
+#[derive(Debug, Clone)]
+pub struct ObjectFact {
+    pub peildatum: NaiveDate,
+    pub id: u64,
+    pub location: Location,
+    pub leeg: bool,
+}
+
+/// A row of the aggregate `leegstand.csv`, placed, where no object data covers it.
+#[derive(Debug, Clone)]
+pub struct AggregateFact {
+    pub peildatum: NaiveDate,
+    pub location: Location,
+    pub in_gebruik: i64,
+    pub leeg: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct RniFact {
+    pub peildatum: NaiveDate,
+    pub location: Location,
+    /// The matched verblijfsobject; `None` for aggregate (gebiedscode) rows.
+    pub object: Option<u64>,
+    pub ingeschrevenen: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct KvkFact {
+    pub vestiging: Vestiging,
+    pub location: Location,
+    pub object: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SignaalFact {
+    pub signaal: Signaal,
+    pub gemeente: AreaCode,
+}
+
+#[derive(Debug, Clone)]
+pub struct BevolkingFact {
+    /// The area as it exists today: a merged gemeente's rows count toward its successor.
+    pub area: AreaCode,
+    pub jaar: i32,
+    pub inwoners: i64,
+}
+
+/// Every placed fact of a drop, with the registry that placed them.
+pub struct Located {
+    pub registry: AreaRegistry,
+    pub objecten: Vec<ObjectFact>,
+    pub leegstand: Vec<AggregateFact>,
+    pub rni: Vec<RniFact>,
+    pub kvk: Vec<KvkFact>,
+    pub signalen: Vec<SignaalFact>,
+    pub bevolking: Vec<BevolkingFact>,
+}
+
+/// Places every row of `drop`; problems go to `report`.
+pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> Located {
+    let registry = build_registry(&drop, config, report);
+    let ValidDrop {
+        verblijfsobjecten,
+        leegstand,
+        rni,
+        kvk,
+        signalen,
+        bevolking,
+        ..
+    } = drop;
+
+    let placed: Vec<Result<Location, Problem>> = verblijfsobjecten
+        .par_iter()
+        .map(|r| place(&registry, &r.value.place, "buurtcode"))
+        .collect();
+    let mut objecten = Vec::new();
+    let mut located_rows = Vec::new();
+    for (row, result) in verblijfsobjecten.iter().zip(placed) {
+        match result {
+            Ok(location) => {
+                located_rows.push((row, location));
+                if row.value.counted {
+                    objecten.push(ObjectFact {
+                        peildatum: row.value.peildatum,
+                        id: row.value.id,
+                        location,
+                        leeg: row.value.leeg,
+                    });
+                }
+            }
+            Err(p) => report.reject("verblijfsobjecten", &row.origin, p, Severity::Quarantine),
+        }
+    }
+    let index = ObjectIndex::new(&located_rows);
+
+    let leegstand = keep_uncovered_aggregates(leegstand, &objecten, &registry, report);
+    let rni = keep_placed(rni, "rni", report, |r| {
+        let (location, object) = place_key(&registry, &index, &r.key, "gebiedscode")?;
+        Ok(RniFact {
+            peildatum: r.peildatum,
+            location,
+            object,
+            ingeschrevenen: r.ingeschrevenen,
+        })
+    });
+    let kvk = keep_placed(kvk, "kvk", report, |v| {
+        let (location, object) = place_key(&registry, &index, &v.key, "buurtcode")?;
+        Ok(KvkFact {
+            vestiging: v.clone(),
+            location,
+            object,
+        })
+    });
+    let signalen = keep_placed(signalen, "signalen", report, |s| {
+        let location = registry.resolve(s.area, "gebiedscode")?;
+        Ok(SignaalFact {
+            signaal: s.clone(),
+            gemeente: location.gemeente,
+        })
+    });
+    let bevolking = keep_placed(bevolking, "bevolking", report, |b| {
+        let location = registry.resolve(b.area, "gebiedscode")?;
+        let area = match b.area {
+            AreaCode::Gemeente(_) => location.gemeente,
+            // A wijk or buurt of a merged gemeente has no place on today's map.
+            other => location
+                .buurt
+                .or(location.wijk)
+                .filter(|c| *c == other)
+                .ok_or_else(|| {
+                    Problem::new(
+                        "gebiedscode",
+                        "onbekend_gebied",
+                        "a wijk or buurt of a merged gemeente",
+                    )
+                })?,
+        };
+        Ok(BevolkingFact {
+            area,
+            jaar: b.jaar,
+            inwoners: b.inwoners,
+        })
+    });
+    Located {
+        registry,
+        objecten,
+        leegstand,
+        rni,
+        kvk,
+        signalen,
+        bevolking,
+    }
+}
+
+fn build_registry(drop: &ValidDrop, config: &Config, report: &mut QualityReport) -> AreaRegistry {
+    let successor = match areas::resolve_chains(&drop.herindelingen) {
+        Ok(m) => m,
+        Err(areas::MergeCycle(code)) => {
+            report.push(Finding {
+                source: "herindelingen",
+                file: drop
+                    .herindelingen
+                    .first()
+                    .map(|r| r.origin.file.to_string())
+                    .unwrap_or_default(),
+                line: None,
+                column: Some("nieuwe_gemeentecode".into()),
+                rule: "herindeling_kring",
+                severity: Severity::Error,
+                message: format!(
+                    "the mergers of {code} lead back to {code}; a merger chain must end"
+                ),
+                value: None,
+            });
+            Default::default()
+        }
+    };
+    let mut boundaries = Vec::new();
+    match Projector::new() {
+        Ok(projector) => {
+            for f in &drop.gebieden {
+                match geometry::read_boundaries(&f.path, &f.shown, &config.geography, &projector) {
+                    Ok(b) => boundaries.extend(b),
+                    Err(e) => report.push(Finding {
+                        source: "gebieden",
+                        file: f.shown.clone(),
+                        line: None,
+                        column: None,
+                        rule: "onleesbaar_bestand",
+                        severity: Severity::Error,
+                        message: e.to_string(),
+                        value: None,
+                    }),
+                }
+            }
+        }
+        Err(e) => report.push(Finding {
+            source: "gebieden",
+            file: String::new(),
+            line: None,
+            column: None,
+            rule: "projectie",
+            severity: Severity::Error,
+            message: e.to_string(),
+            value: None,
+        }),
+    }
+    boundaries.sort_by_key(|b| b.code);
+    let districts = drop.districten.iter().map(|r| r.value.clone()).collect();
+    AreaRegistry::new(districts, successor, boundaries)
+}
+
+fn place(
+    registry: &AreaRegistry,
+    key: &LocationKey,
+    column: &'static str,
+) -> Result<Location, Problem> {
+    match key {
+        LocationKey::Area(code) => registry.resolve(*code, column),
+        LocationKey::Point(x, y) => registry.locate_point(*x, *y, "x"),
+        LocationKey::Object(_) | LocationKey::Address(_) => Err(Problem::new(
+            column,
+            "geen_locatie",
+            "an object cannot be located by another object",
+        )),
+    }
+}
+
+/// Places an RNI or KvK row: by object id or address through the verblijfsobjecten, else by
+/// area or point.
+fn place_key(
+    registry: &AreaRegistry,
+    index: &ObjectIndex,
+    key: &LocationKey,
+    area_column: &'static str,
+) -> Result<(Location, Option<u64>), Problem> {
+    match key {
+        LocationKey::Object(id) => index.by_id(*id).map(|l| (l, Some(*id))).ok_or_else(|| {
+            let mut p = Problem::new(
+                "verblijfsobject_id",
+                "adres_onbekend",
+                "no verblijfsobject (of any snapshot) has this id",
+            );
+            p.value = Some(format!("{id:016}"));
+            p
+        }),
+        LocationKey::Address(a) => {
+            index
+                .by_address(a)
+                .map(|(id, l)| (l, Some(id)))
+                .ok_or_else(|| {
+                    let mut p = Problem::new(
+                        "postcode",
+                        "adres_onbekend",
+                        "the address matches no verblijfsobject (of any snapshot)",
+                    );
+                    p.value = Some(format!(
+                        "{} {}{}{}",
+                        a.postcode, a.huisnummer, a.huisletter, a.toevoeging
+                    ));
+                    p
+                })
+        }
+        other => place(registry, other, area_column).map(|l| (l, None)),
+    }
+}
+
+fn keep_placed<T: Sync, U: Send>(
+    rows: Vec<Row<T>>,
+    source: &'static str,
+    report: &mut QualityReport,
+    f: impl Fn(&T) -> Result<U, Problem> + Sync,
+) -> Vec<U> {
+    let results: Vec<Result<U, Problem>> = rows.par_iter().map(|r| f(&r.value)).collect();
+    let mut out = Vec::with_capacity(results.len());
+    for (row, result) in rows.iter().zip(results) {
+        match result {
+            Ok(u) => out.push(u),
+            Err(p) => report.reject(source, &row.origin, p, Severity::Quarantine),
+        }
+    }
+    out
+}
+
+/// Drops aggregate leegstand rows where object data covers the same area and peildatum: the
+/// object level wins, and the report says so.
+fn keep_uncovered_aggregates(
+    rows: Vec<Row<crate::validate::LeegstandAggregaat>>,
+    objecten: &[ObjectFact],
+    registry: &AreaRegistry,
+    report: &mut QualityReport,
+) -> Vec<AggregateFact> {
+    // (peildatum, area) for every area an object lies in, and for the finest area it is placed in.
+    let mut inside: HashSet<(NaiveDate, AreaCode)> = HashSet::new();
+    let mut finest: HashSet<(NaiveDate, AreaCode)> = HashSet::new();
+    for o in objecten {
+        let l = o.location;
+        for code in [Some(l.gemeente), l.wijk, l.buurt].into_iter().flatten() {
+            inside.insert((o.peildatum, code));
+        }
+        finest.insert((o.peildatum, l.buurt.or(l.wijk).unwrap_or(l.gemeente)));
+    }
+    let mut out = Vec::new();
+    for row in rows {
+        let a = &row.value;
+        let location = match registry.resolve(a.area, "gebiedscode") {
+            Ok(l) => l,
+            Err(p) => {
+                report.reject("leegstand", &row.origin, p, Severity::Quarantine);
+                continue;
+            }
+        };
+        let code = location
+            .buurt
+            .or(location.wijk)
+            .unwrap_or(location.gemeente);
+        let covered = inside.contains(&(a.peildatum, code))
+            || [Some(location.gemeente), location.wijk]
+                .into_iter()
+                .flatten()
+                .any(|c| finest.contains(&(a.peildatum, c)));
+        if covered {
+            let p = Problem::new(
+                "gebiedscode",
+                "object_niveau_wint",
+                "object-level data exists for this area and peildatum; the aggregate row is not used",
+            );
+            report.reject("leegstand", &row.origin, p, Severity::Info);
+            continue;
+        }
+        out.push(AggregateFact {
+            peildatum: a.peildatum,
+            location,
+            in_gebruik: a.in_gebruik,
+            leeg: a.leeg,
+        });
+    }
+    out
+}
