@@ -4,7 +4,10 @@
 
 pub mod calendar;
 pub mod config;
+pub mod demo;
 pub mod ingest;
 pub mod locate;
 pub mod publish;
+pub mod run;
+pub mod transform;
 pub mod validate;

@@ -362,3 +362,37 @@ fn keep_uncovered_aggregates(
     }
     out
 }
+
+/// Every boundary as one WGS84 GeoJSON FeatureCollection (properties `niveau`, `gebiedscode`,
+/// `gebiedsnaam`), for maps; coordinates rounded to 6 decimals (~0.1 m).
+pub fn boundaries_geojson(registry: &AreaRegistry) -> Vec<u8> {
+    let round = |v: f64| (v * 1e6).round() / 1e6;
+    let features: Vec<serde_json::Value> = registry
+        .boundaries
+        .iter()
+        .map(|b| {
+            let polygons: Vec<Vec<Vec<[f64; 2]>>> = b
+                .wgs84
+                .0
+                .iter()
+                .map(|p| {
+                    std::iter::once(p.exterior())
+                        .chain(p.interiors())
+                        .map(|r| r.coords().map(|c| [round(c.x), round(c.y)]).collect())
+                        .collect()
+                })
+                .collect();
+            serde_json::json!({
+                "type": "Feature",
+                "properties": {
+                    "niveau": b.code.level(),
+                    "gebiedscode": b.code.to_string(),
+                    "gebiedsnaam": b.name,
+                },
+                "geometry": { "type": "MultiPolygon", "coordinates": polygons },
+            })
+        })
+        .collect();
+    let collection = serde_json::json!({ "type": "FeatureCollection", "features": features });
+    serde_json::to_vec(&collection).unwrap_or_default()
+}

@@ -9,3 +9,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+mod parquet_out;
+mod snapshot;
+
+pub use parquet_out::{HIVE_NULL, PARTITION_COLUMN, write_table};
+pub use snapshot::{
+    InputEntry, Manifest, OutputLock, PublishError, TableEntry, checkpoint, current_manifest,
+    current_run, list_runs, publish, rollback,
+};

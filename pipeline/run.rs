@@ -1,0 +1,149 @@
+//! The `run` and `validate` commands as library functions: the whole flow from an input drop to
+//! a published snapshot (or a quality report that says why not), with the outcome mapped onto
+//! the exit codes of outputs.md §1.
+
+use std::path::Path;
+
+use crate::config::Config;
+use crate::ingest::{DiscoverError, discover};
+use crate::locate::{Located, locate};
+use crate::publish::{self, InputEntry, Manifest, OutputLock, PublishError, checkpoint};
+use crate::transform::{self, TransformError};
+use crate::validate::{QualityReport, fingerprint, load};
+
+/// The published tables, in the order they are written.
+pub const TABLES: [&str; 5] = [
+    "gebied_indicatoren",
+    "kvk_sectoren",
+    "signalen_fasen",
+    "trends",
+    "kwaliteit",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Discover(#[from] DiscoverError),
+    #[error(transparent)]
+    Transform(#[from] TransformError),
+    #[error(transparent)]
+    Publish(#[from] PublishError),
+    #[error("cannot start the query engine: {0}")]
+    Runtime(std::io::Error),
+}
+
+impl RunError {
+    /// Exit code: 2 usage/config, 3 internal or I/O (outputs.md §1).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            RunError::Discover(_) => 2,
+            _ => 3,
+        }
+    }
+}
+
+pub enum RunOutcome {
+    Published(Manifest),
+    /// Nothing changed since the current snapshot (its run id).
+    NothingToDo(String),
+    /// Validation found errors; nothing was published.
+    Invalid(QualityReport),
+}
+
+/// Reads, validates and places a whole drop. The report says whether it may be published.
+pub fn validate_drop(input: &Path, config: &Config) -> Result<(QualityReport, Located), RunError> {
+    let files = discover(input, config)?;
+    let mut report = QualityReport::default();
+    fingerprint(&files, &mut report);
+    Ok(check(&files, report, config))
+}
+
+fn check(
+    files: &std::collections::BTreeMap<&'static str, Vec<crate::ingest::InputFile>>,
+    mut report: QualityReport,
+    config: &Config,
+) -> (QualityReport, Located) {
+    let drop = load(files, config, &mut report);
+    let located = locate(drop, config, &mut report);
+    report.apply_quarantine_limit(config.validation.max_quarantine_ratio);
+    (report, located)
+}
+
+fn input_entries(report: &QualityReport) -> Vec<InputEntry> {
+    report
+        .files
+        .iter()
+        .map(|(file, s)| InputEntry {
+            bron: s.source.to_string(),
+            bestand: file.clone(),
+            size: s.size,
+            sha256: s.sha256.clone(),
+            rows_read: s.rows_read,
+            rows_quarantined: s.rows_quarantined,
+        })
+        .collect()
+}
+
+fn new_run_id(out: &Path) -> String {
+    let base = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+    let mut id = base.clone();
+    let mut n = 2;
+    while out.join("runs").join(&id).exists() {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+/// Validates, computes and publishes one snapshot of `input` under `out`.
+pub fn run(input: &Path, out: &Path, config: &Config, force: bool) -> Result<RunOutcome, RunError> {
+    let started = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let lock = OutputLock::acquire(out)?;
+    lock.clean_partial(out)?;
+
+    let files = discover(input, config)?;
+    let mut prints = QualityReport::default();
+    fingerprint(&files, &mut prints);
+    let config_hash = config.hash();
+    if !force {
+        if let Some(current) = publish::current_manifest(out) {
+            if current.same_inputs(&config_hash, &input_entries(&prints)) {
+                return Ok(RunOutcome::NothingToDo(current.run_id));
+            }
+        }
+    }
+
+    let (report, located) = check(&files, prints, config);
+    if report.has_errors() {
+        return Ok(RunOutcome::Invalid(report));
+    }
+    checkpoint("na_validatie");
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(RunError::Runtime)?;
+    let tables = runtime.block_on(transform::run(&located, &report, config))?;
+    let ordered: Vec<&transform::OutputTable> =
+        TABLES.iter().filter_map(|t| tables.get(*t)).collect();
+
+    let manifest = Manifest {
+        run_id: new_run_id(out),
+        started,
+        finished: String::new(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        config_hash,
+        grain: config.grain.name().to_string(),
+        inputs: input_entries(&report),
+        tables: Vec::new(),
+    };
+    let boundaries = crate::locate::boundaries_geojson(&located.registry);
+    let published = publish::publish(
+        out,
+        manifest,
+        &ordered,
+        &[("gebieden.geojson", boundaries)],
+        config.keep_runs,
+    )?;
+    Ok(RunOutcome::Published(published))
+}

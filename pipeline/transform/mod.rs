@@ -1,0 +1,199 @@
+//! Transform: registers the staging tables in DataFusion and runs the SQL models of `queries/`
+//! in dependency order; models named `int_*` are intermediate, the others are output tables.
+//! The models are compiled into the binary, so a run needs no files besides its inputs.
+
+pub mod staging;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::datasource::MemTable;
+use datafusion::error::DataFusionError;
+use datafusion::prelude::{SessionConfig, SessionContext};
+
+use crate::config::Config;
+use crate::locate::Located;
+use crate::validate::QualityReport;
+
+/// The SQL models, by name (the file stem in `queries/`).
+pub const MODELS: &[(&str, &str)] = &[
+    (
+        "int_gekozen_peildata",
+        include_str!("../../queries/int_gekozen_peildata.sql"),
+    ),
+    (
+        "int_leegstand",
+        include_str!("../../queries/int_leegstand.sql"),
+    ),
+    ("int_rni", include_str!("../../queries/int_rni.sql")),
+    ("int_kvk", include_str!("../../queries/int_kvk.sql")),
+    (
+        "int_kvk_concentratie",
+        include_str!("../../queries/int_kvk_concentratie.sql"),
+    ),
+    ("int_dekking", include_str!("../../queries/int_dekking.sql")),
+    (
+        "int_signalen",
+        include_str!("../../queries/int_signalen.sql"),
+    ),
+    (
+        "int_bevolking",
+        include_str!("../../queries/int_bevolking.sql"),
+    ),
+    (
+        "int_gebied_tellingen",
+        include_str!("../../queries/int_gebied_tellingen.sql"),
+    ),
+    (
+        "gebied_indicatoren",
+        include_str!("../../queries/gebied_indicatoren.sql"),
+    ),
+    (
+        "kvk_sectoren",
+        include_str!("../../queries/kvk_sectoren.sql"),
+    ),
+    (
+        "signalen_fasen",
+        include_str!("../../queries/signalen_fasen.sql"),
+    ),
+    ("trends", include_str!("../../queries/trends.sql")),
+    ("kwaliteit", include_str!("../../queries/kwaliteit.sql")),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum TransformError {
+    #[error("building the staging tables: {0}")]
+    Staging(#[from] datafusion::arrow::error::ArrowError),
+    #[error("SQL model {model}: {source}")]
+    Model {
+        model: String,
+        source: DataFusionError,
+    },
+    #[error("the SQL models depend on each other in a cycle: {0}")]
+    Cycle(String),
+    #[error("{0}")]
+    DataFusion(#[from] DataFusionError),
+}
+
+/// One output table, rows in their final order.
+pub struct OutputTable {
+    pub name: String,
+    pub schema: SchemaRef,
+    pub batches: Vec<RecordBatch>,
+}
+
+impl OutputTable {
+    pub fn num_rows(&self) -> usize {
+        self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+}
+
+/// Models in an order where each comes after the models its SQL names.
+pub fn model_order() -> Result<Vec<(&'static str, &'static str)>, TransformError> {
+    let names: BTreeSet<&str> = MODELS.iter().map(|(n, _)| *n).collect();
+    let deps: BTreeMap<&str, BTreeSet<&str>> = MODELS
+        .iter()
+        .map(|(name, sql)| {
+            let code: String = sql
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("--"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let words: BTreeSet<&str> = code
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .filter_map(|w| names.get(w).copied())
+                .filter(|w| w != name)
+                .collect();
+            (*name, words)
+        })
+        .collect();
+    let mut done: Vec<(&str, &str)> = Vec::new();
+    let mut placed: BTreeSet<&str> = BTreeSet::new();
+    while done.len() < MODELS.len() {
+        let ready: Vec<(&str, &str)> = MODELS
+            .iter()
+            .filter(|(n, _)| !placed.contains(n) && deps[n].iter().all(|d| placed.contains(d)))
+            .copied()
+            .collect();
+        if ready.is_empty() {
+            let left: Vec<&str> = names
+                .iter()
+                .filter(|n| !placed.contains(*n))
+                .copied()
+                .collect();
+            return Err(TransformError::Cycle(left.join(", ")));
+        }
+        for (n, sql) in ready {
+            placed.insert(n);
+            done.push((n, sql));
+        }
+    }
+    Ok(done)
+}
+
+/// Runs every model over the staged facts; returns the output tables by name.
+pub async fn run(
+    located: &Located,
+    report: &QualityReport,
+    config: &Config,
+) -> Result<BTreeMap<String, OutputTable>, TransformError> {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut session = SessionConfig::new().with_target_partitions(threads);
+    // Plain Utf8 strings, which every Parquet reader maps to its string type.
+    session
+        .options_mut()
+        .sql_parser
+        .map_string_types_to_utf8view = false;
+    let ctx = SessionContext::new_with_config(session);
+    for staged in staging::stage(located, report, config)? {
+        let table = MemTable::try_new(staged.batch.schema(), vec![vec![staged.batch]])?;
+        ctx.register_table(staged.name, Arc::new(table))?;
+    }
+    let mut outputs = BTreeMap::new();
+    for (name, sql) in model_order()? {
+        let model_err = |source| TransformError::Model {
+            model: name.to_string(),
+            source,
+        };
+        let df = ctx.sql(sql).await.map_err(model_err)?;
+        let planned: SchemaRef = Arc::new(df.schema().as_arrow().clone());
+        let batches = df.collect().await.map_err(model_err)?;
+        // The physical schema may differ from the logical one in nullability; batches rule.
+        let schema = batches.first().map_or(planned, RecordBatch::schema);
+        let table = MemTable::try_new(schema.clone(), vec![batches.clone()]).map_err(model_err)?;
+        ctx.register_table(name, Arc::new(table))
+            .map_err(model_err)?;
+        if !name.starts_with("int_") {
+            outputs.insert(
+                name.to_string(),
+                OutputTable {
+                    name: name.to_string(),
+                    schema,
+                    batches,
+                },
+            );
+        }
+    }
+    Ok(outputs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn models_run_after_what_they_read() {
+        let order: Vec<&str> = model_order()
+            .expect("no cycle")
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        let pos = |n: &str| order.iter().position(|m| *m == n).expect("listed");
+        assert!(pos("int_gekozen_peildata") < pos("int_leegstand"));
+        assert!(pos("int_dekking") < pos("int_signalen"));
+        assert!(pos("int_gebied_tellingen") < pos("gebied_indicatoren"));
+        assert!(pos("gebied_indicatoren") < pos("trends"));
+    }
+}

@@ -1,0 +1,497 @@
+//! Staging: the located facts and the config as Arrow tables (`stg_*`) that the SQL models in
+//! `queries/` read. Everything a model needs from Rust — periods, areas, the location bridge,
+//! sectors, weights — is made here, so the SQL never sees a config file.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use datafusion::arrow::array::{
+    ArrayRef, BooleanArray, Date32Array, Float64Array, Int32Array, Int64Array, StringArray,
+};
+use datafusion::arrow::error::ArrowError;
+use datafusion::arrow::record_batch::RecordBatch;
+
+use crate::calendar::{Grain, Period, periods_between};
+use crate::config::Config;
+use crate::locate::{Located, Location};
+use crate::validate::sources::VORMEN;
+use crate::validate::{AreaCode, QualityReport};
+
+/// One staging table.
+pub struct Staged {
+    pub name: &'static str,
+    pub batch: RecordBatch,
+}
+
+fn utf8<S: AsRef<str>>(values: impl IntoIterator<Item = Option<S>>) -> ArrayRef {
+    let v: Vec<Option<S>> = values.into_iter().collect();
+    Arc::new(
+        v.iter()
+            .map(|s| s.as_ref().map(|s| s.as_ref()))
+            .collect::<StringArray>(),
+    )
+}
+
+fn text<S: AsRef<str>>(values: impl IntoIterator<Item = S>) -> ArrayRef {
+    utf8(values.into_iter().map(Some))
+}
+
+fn int64(values: impl IntoIterator<Item = i64>) -> ArrayRef {
+    Arc::new(values.into_iter().collect::<Int64Array>())
+}
+
+fn opt_int64(values: impl IntoIterator<Item = Option<i64>>) -> ArrayRef {
+    Arc::new(values.into_iter().collect::<Int64Array>())
+}
+
+fn int32(values: impl IntoIterator<Item = i32>) -> ArrayRef {
+    Arc::new(values.into_iter().collect::<Int32Array>())
+}
+
+fn float64(values: impl IntoIterator<Item = f64>) -> ArrayRef {
+    Arc::new(values.into_iter().collect::<Float64Array>())
+}
+
+fn boolean(values: impl IntoIterator<Item = bool>) -> ArrayRef {
+    Arc::new(values.into_iter().map(Some).collect::<BooleanArray>())
+}
+
+/// Days since 1970-01-01, Arrow's Date32.
+pub fn days(d: NaiveDate) -> i32 {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN);
+    (d - epoch).num_days() as i32
+}
+
+fn date32(values: impl IntoIterator<Item = Option<NaiveDate>>) -> ArrayRef {
+    Arc::new(
+        values
+            .into_iter()
+            .map(|d| d.map(days))
+            .collect::<Date32Array>(),
+    )
+}
+
+fn batch(columns: Vec<(&str, ArrayRef)>) -> Result<RecordBatch, ArrowError> {
+    RecordBatch::try_from_iter(columns)
+}
+
+/// The finest code of a location: the key of `stg_locaties`.
+fn locatie(l: &Location) -> String {
+    l.buurt.or(l.wijk).unwrap_or(l.gemeente).to_string()
+}
+
+/// Location columns shared by every fact table.
+fn location_columns<'a>(
+    locations: impl Iterator<Item = &'a Location> + Clone,
+) -> Vec<(&'static str, ArrayRef)> {
+    vec![
+        (
+            "gemeentecode",
+            text(locations.clone().map(|l| l.gemeente.to_string())),
+        ),
+        (
+            "wijkcode",
+            utf8(locations.clone().map(|l| l.wijk.map(|c| c.to_string()))),
+        ),
+        (
+            "buurtcode",
+            utf8(locations.clone().map(|l| l.buurt.map(|c| c.to_string()))),
+        ),
+        ("locatie", text(locations.map(locatie))),
+    ]
+}
+
+/// The output periods: from the earliest to the latest period in which a snapshot or a signal
+/// falls (outputs.md §2, "Period range").
+pub fn period_range(located: &Located, grain: Grain) -> Vec<Period> {
+    let dates = located
+        .objecten
+        .iter()
+        .map(|o| o.peildatum)
+        .chain(located.leegstand.iter().map(|a| a.peildatum))
+        .chain(located.rni.iter().map(|r| r.peildatum))
+        .chain(located.signalen.iter().map(|s| s.signaal.periode.start()));
+    let (mut first, mut last): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
+    for d in dates {
+        first = Some(first.map_or(d, |f| f.min(d)));
+        last = Some(last.map_or(d, |l| l.max(d)));
+    }
+    match (first, last) {
+        (Some(f), Some(l)) => {
+            periods_between(Period::containing(f, grain), Period::containing(l, grain))
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Sector of an SBI code: the longest configured prefix of its version.
+pub struct SectorIndex {
+    /// version → prefix → sector
+    prefixes: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl SectorIndex {
+    pub fn new(config: &Config) -> SectorIndex {
+        let prefixes = config
+            .kvk
+            .sectors
+            .iter()
+            .map(|(version, sectors)| {
+                let mut map = BTreeMap::new();
+                for (sector, list) in sectors {
+                    for p in list
+                        .iter()
+                        .filter_map(|p| crate::config::expand_prefix(p))
+                        .flatten()
+                    {
+                        map.insert(p, sector.clone());
+                    }
+                }
+                (version.clone(), map)
+            })
+            .collect();
+        SectorIndex { prefixes }
+    }
+
+    pub fn sector(&self, version: &str, sbi: &str) -> Option<&str> {
+        let map = self.prefixes.get(version)?;
+        (1..=sbi.len())
+            .rev()
+            .find_map(|n| map.get(&sbi[..n]).map(String::as_str))
+    }
+
+    pub fn sectors(&self) -> BTreeSet<&str> {
+        self.prefixes
+            .values()
+            .flat_map(|m| m.values().map(String::as_str))
+            .collect()
+    }
+}
+
+/// Builds every `stg_*` table.
+pub fn stage(
+    located: &Located,
+    report: &QualityReport,
+    config: &Config,
+) -> Result<Vec<Staged>, ArrowError> {
+    let grain = config.grain;
+    let label = |d: NaiveDate| Period::containing(d, grain).label();
+    let mut out = Vec::new();
+    let mut push = |name: &'static str, b: RecordBatch| out.push(Staged { name, batch: b });
+
+    let periods = period_range(located, grain);
+    push(
+        "stg_perioden",
+        batch(vec![
+            ("periode", text(periods.iter().map(|p| p.label()))),
+            (
+                "periode_start",
+                date32(periods.iter().map(|p| Some(p.start()))),
+            ),
+            (
+                "periode_eind",
+                date32(periods.iter().map(|p| Some(p.end()))),
+            ),
+            ("jaar", int32(periods.iter().map(|p| p.year))),
+            (
+                "vorige_periode",
+                text(periods.iter().map(|p| p.shift(-1).label())),
+            ),
+            (
+                "vorig_jaar_periode",
+                text(periods.iter().map(|p| p.year_before().label())),
+            ),
+        ])?,
+    );
+
+    push("stg_gebieden", gebieden(located)?);
+    push("stg_locaties", locaties(located)?);
+
+    let o = &located.objecten;
+    let mut cols = vec![
+        ("peildatum", date32(o.iter().map(|f| Some(f.peildatum)))),
+        ("periode", text(o.iter().map(|f| label(f.peildatum)))),
+        ("verblijfsobject_id", int64(o.iter().map(|f| f.id as i64))),
+        ("leeg", boolean(o.iter().map(|f| f.leeg))),
+    ];
+    cols.extend(location_columns(o.iter().map(|f| &f.location)));
+    push("stg_objecten", batch(cols)?);
+
+    let a = &located.leegstand;
+    let mut cols = vec![
+        ("peildatum", date32(a.iter().map(|f| Some(f.peildatum)))),
+        ("periode", text(a.iter().map(|f| label(f.peildatum)))),
+        ("in_gebruik", int64(a.iter().map(|f| f.in_gebruik))),
+        ("leeg", int64(a.iter().map(|f| f.leeg))),
+    ];
+    cols.extend(location_columns(a.iter().map(|f| &f.location)));
+    push("stg_leegstand_aggregaat", batch(cols)?);
+
+    let r = &located.rni;
+    let mut cols = vec![
+        ("peildatum", date32(r.iter().map(|f| Some(f.peildatum)))),
+        ("periode", text(r.iter().map(|f| label(f.peildatum)))),
+        (
+            "verblijfsobject_id",
+            opt_int64(r.iter().map(|f| f.object.map(|id| id as i64))),
+        ),
+        ("ingeschrevenen", int64(r.iter().map(|f| f.ingeschrevenen))),
+    ];
+    cols.extend(location_columns(r.iter().map(|f| &f.location)));
+    push("stg_rni", batch(cols)?);
+
+    let sectors = SectorIndex::new(config);
+    let k = &located.kvk;
+    let mut cols = vec![
+        (
+            "vestigingsnummer",
+            int64(k.iter().map(|f| f.vestiging.vestigingsnummer as i64)),
+        ),
+        (
+            "sector",
+            utf8(
+                k.iter()
+                    .map(|f| sectors.sector(&f.vestiging.sbi_versie, &f.vestiging.sbi_code)),
+            ),
+        ),
+        (
+            "verblijfsobject_id",
+            opt_int64(k.iter().map(|f| f.object.map(|id| id as i64))),
+        ),
+        (
+            "periode_inschrijving",
+            text(k.iter().map(|f| label(f.vestiging.ingeschreven))),
+        ),
+        (
+            "periode_uitschrijving",
+            utf8(k.iter().map(|f| f.vestiging.uitgeschreven.map(label))),
+        ),
+        (
+            "kortlevend",
+            boolean(k.iter().map(|f| {
+                f.vestiging
+                    .uitgeschreven
+                    .is_some_and(|u| (u - f.vestiging.ingeschreven).num_days() < 365)
+            })),
+        ),
+        (
+            "laatste_mutatie",
+            date32(k.iter().map(|f| {
+                Some(
+                    f.vestiging
+                        .uitgeschreven
+                        .unwrap_or(f.vestiging.ingeschreven),
+                )
+            })),
+        ),
+    ];
+    cols.extend(location_columns(k.iter().map(|f| &f.location)));
+    push("stg_kvk", batch(cols)?);
+
+    let s = &located.signalen;
+    let out_period =
+        |f: &crate::locate::SignaalFact| Period::containing(f.signaal.periode.start(), grain);
+    push(
+        "stg_signalen",
+        batch(vec![
+            ("periode", text(s.iter().map(|f| out_period(f).label()))),
+            (
+                "periode_eind",
+                date32(s.iter().map(|f| Some(f.signaal.periode.end()))),
+            ),
+            (
+                "gemeentecode",
+                text(s.iter().map(|f| f.gemeente.to_string())),
+            ),
+            ("bron", text(s.iter().map(|f| f.signaal.bron))),
+            ("vorm", text(s.iter().map(|f| f.signaal.vorm))),
+            ("fase", int64(s.iter().map(|f| i64::from(f.signaal.fase)))),
+            ("aantal", int64(s.iter().map(|f| f.signaal.aantal))),
+        ])?,
+    );
+
+    // Rows of a merged gemeente add to its successor's population of the same year.
+    let mut bevolking: BTreeMap<(AreaCode, i32), i64> = BTreeMap::new();
+    for b in &located.bevolking {
+        *bevolking.entry((b.area, b.jaar)).or_default() += b.inwoners;
+    }
+    push(
+        "stg_bevolking",
+        batch(vec![
+            (
+                "gebiedscode",
+                text(bevolking.keys().map(|(a, _)| a.to_string())),
+            ),
+            ("jaar", int32(bevolking.keys().map(|(_, j)| *j))),
+            ("inwoners", int64(bevolking.values().copied())),
+        ])?,
+    );
+
+    push(
+        "stg_instellingen",
+        batch(vec![
+            ("uitzend_sector", text([config.kvk.uitzend_sector.as_str()])),
+            (
+                "concentratie_drempel",
+                int64([i64::from(config.kvk.concentration_threshold)]),
+            ),
+        ])?,
+    );
+    push(
+        "stg_sectoren",
+        batch(vec![("sector", text(sectors.sectors()))])?,
+    );
+    push("stg_vormen", batch(vec![("vorm", text(VORMEN))])?);
+    let weight = |name: &str| config.score.weights.get(name).copied().unwrap_or(0.0);
+    push(
+        "stg_score_gewichten",
+        batch(
+            crate::config::SCORE_INDICATORS
+                .iter()
+                .map(|i| (*i, float64([weight(i)])))
+                .collect(),
+        )?,
+    );
+
+    let summaries = report.summaries();
+    push(
+        "stg_kwaliteit",
+        batch(vec![
+            ("bron", text(summaries.iter().map(|s| s.source))),
+            ("bestand", text(summaries.iter().map(|s| s.file.as_str()))),
+            ("regel", text(summaries.iter().map(|s| s.rule))),
+            ("ernst", text(summaries.iter().map(|s| s.severity.name()))),
+            ("aantal", int64(summaries.iter().map(|s| s.count as i64))),
+            (
+                "voorbeelden",
+                text(summaries.iter().map(|s| s.examples.as_str())),
+            ),
+        ])?,
+    );
+    Ok(out)
+}
+
+/// Every location a fact lies in, plus every wijk and buurt with a boundary.
+fn all_locations(located: &Located) -> BTreeSet<Location> {
+    let r = &located.registry;
+    let mut set: BTreeSet<Location> = located
+        .objecten
+        .iter()
+        .map(|f| f.location)
+        .chain(located.leegstand.iter().map(|f| f.location))
+        .chain(located.rni.iter().map(|f| f.location))
+        .chain(located.kvk.iter().map(|f| f.location))
+        .collect();
+    for b in &r.boundaries {
+        if let Ok(l) = r.resolve(b.code, "gebiedscode") {
+            if l.buurt.or(l.wijk).unwrap_or(l.gemeente) == b.code {
+                set.insert(l);
+            }
+        }
+    }
+    for b in &located.bevolking {
+        if let Ok(l) = r.resolve(b.area, "gebiedscode") {
+            set.insert(l);
+        }
+    }
+    set
+}
+
+fn gebieden(located: &Located) -> Result<RecordBatch, ArrowError> {
+    let r = &located.registry;
+    // (niveau, code) → (name, gemeente, district, regio)
+    type Row = (String, Option<String>, Option<String>, Option<String>);
+    let mut rows: BTreeMap<(u8, String), Row> = BTreeMap::new();
+    for d in r.districts.values() {
+        let gm = d.gemeente.to_string();
+        rows.insert(
+            (3, gm.clone()),
+            (
+                r.name(d.gemeente),
+                Some(gm),
+                Some(d.district_code.clone()),
+                Some(d.regio_code.clone()),
+            ),
+        );
+        rows.insert(
+            (4, d.district_code.clone()),
+            (
+                d.district_naam.clone(),
+                None,
+                Some(d.district_code.clone()),
+                Some(d.regio_code.clone()),
+            ),
+        );
+        rows.insert(
+            (5, d.regio_code.clone()),
+            (d.regio_naam.clone(), None, None, Some(d.regio_code.clone())),
+        );
+    }
+    for l in all_locations(located) {
+        let Some(d) = r.districts.get(&l.gemeente) else {
+            continue;
+        };
+        for (level, code) in [(1u8, l.buurt), (2, l.wijk)] {
+            if let Some(code) = code {
+                rows.insert(
+                    (level, code.to_string()),
+                    (
+                        r.name(code),
+                        Some(l.gemeente.to_string()),
+                        Some(d.district_code.clone()),
+                        Some(d.regio_code.clone()),
+                    ),
+                );
+            }
+        }
+    }
+    let niveau = |n: u8| ["", "buurt", "wijk", "gemeente", "district", "regio"][usize::from(n)];
+    batch(vec![
+        ("niveau", text(rows.keys().map(|(n, _)| niveau(*n)))),
+        ("gebiedscode", text(rows.keys().map(|(_, c)| c.as_str()))),
+        ("gebiedsnaam", text(rows.values().map(|v| v.0.as_str()))),
+        ("gemeentecode", utf8(rows.values().map(|v| v.1.as_deref()))),
+        ("district_code", utf8(rows.values().map(|v| v.2.as_deref()))),
+        ("regio_code", utf8(rows.values().map(|v| v.3.as_deref()))),
+    ])
+}
+
+/// The bridge from a fact's finest location to every area (buurt, wijk, gemeente) it lies in.
+fn locaties(located: &Located) -> Result<RecordBatch, ArrowError> {
+    let mut rows: Vec<(String, &'static str, String)> = Vec::new();
+    for l in all_locations(located) {
+        let key = locatie(&l);
+        for (niveau, code) in [
+            ("buurt", l.buurt),
+            ("wijk", l.wijk),
+            ("gemeente", Some(l.gemeente)),
+        ] {
+            if let Some(code) = code {
+                rows.push((key.clone(), niveau, code.to_string()));
+            }
+        }
+    }
+    batch(vec![
+        ("locatie", text(rows.iter().map(|r| r.0.as_str()))),
+        ("niveau", text(rows.iter().map(|r| r.1))),
+        ("gebiedscode", text(rows.iter().map(|r| r.2.as_str()))),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sbi_codes_match_the_longest_prefix() {
+        let s = SectorIndex::new(&Config::default());
+        assert_eq!(s.sector("2008", "78201"), Some("uitzendbureaus"));
+        assert_eq!(s.sector("2008", "7810"), None);
+        assert_eq!(s.sector("2008", "56101"), Some("horeca"));
+        assert_eq!(s.sector("2008", "2511"), Some("industrie"));
+        assert_eq!(s.sector("2008", "96021"), Some("beauty_wellness"));
+        assert_eq!(s.sector("2008", "9603"), None);
+        assert_eq!(s.sector("2025", "56101"), None);
+    }
+}

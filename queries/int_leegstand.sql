@@ -1,0 +1,73 @@
+-- Grain: one row per area (buurt, wijk, gemeente) and period that the chosen leegstand snapshot
+-- places rows in: objects in use, administratief leeg, and verborgen bewoning (leeg objects with
+-- ≥1 RNI registration in the chosen RNI snapshot of the same gemeente and period).
+-- Inputs: stg_objecten, stg_leegstand_aggregaat, stg_rni, stg_locaties, int_gekozen_peildata.
+with gekozen_objecten as (
+    select o.*
+    from stg_objecten o
+    join int_gekozen_peildata k
+      on k.bron = 'leegstand' and k.gemeentecode = o.gemeentecode
+     and k.periode = o.periode and k.peildatum = o.peildatum
+),
+
+objecten_per_locatie as (
+    select periode, locatie,
+           count(*) as vbo_in_gebruik,
+           sum(case when leeg then 1 else 0 end) as leeg_aantal
+    from gekozen_objecten
+    group by periode, locatie
+),
+
+aggregaten_per_locatie as (
+    select a.periode, a.locatie,
+           sum(a.in_gebruik) as vbo_in_gebruik,
+           sum(a.leeg) as leeg_aantal
+    from stg_leegstand_aggregaat a
+    join int_gekozen_peildata k
+      on k.bron = 'leegstand' and k.gemeentecode = a.gemeentecode
+     and k.periode = a.periode and k.peildatum = a.peildatum
+    group by a.periode, a.locatie
+),
+
+objecten_met_rni as (
+    select r.gemeentecode, r.periode, r.verblijfsobject_id
+    from stg_rni r
+    join int_gekozen_peildata k
+      on k.bron = 'rni' and k.gemeentecode = r.gemeentecode
+     and k.periode = r.periode and k.peildatum = r.peildatum
+    where r.verblijfsobject_id is not null
+    group by r.gemeentecode, r.periode, r.verblijfsobject_id
+    having sum(r.ingeschrevenen) >= 1
+),
+
+verborgen_per_locatie as (
+    select o.periode, o.locatie, count(*) as verborgen_bewoning
+    from gekozen_objecten o
+    join objecten_met_rni r
+      on r.gemeentecode = o.gemeentecode and r.periode = o.periode
+     and r.verblijfsobject_id = o.verblijfsobject_id
+    where o.leeg
+    group by o.periode, o.locatie
+),
+
+per_locatie as (
+    select periode, locatie, sum(vbo_in_gebruik) as vbo_in_gebruik, sum(leeg_aantal) as leeg_aantal,
+           cast(0 as bigint) as verborgen_bewoning
+    from (select * from objecten_per_locatie union all select * from aggregaten_per_locatie) v
+    group by periode, locatie
+    union all
+    select periode, locatie, cast(0 as bigint), cast(0 as bigint), verborgen_bewoning
+    from verborgen_per_locatie
+),
+
+final as (
+    select l.niveau, l.gebiedscode, p.periode,
+           sum(p.vbo_in_gebruik) as vbo_in_gebruik,
+           sum(p.leeg_aantal) as leeg_aantal,
+           sum(p.verborgen_bewoning) as verborgen_bewoning
+    from per_locatie p
+    join stg_locaties l on l.locatie = p.locatie
+    group by l.niveau, l.gebiedscode, p.periode
+)
+
+select * from final
