@@ -11,3 +11,6 @@ pub mod publish;
 pub mod run;
 pub mod transform;
 pub mod validate;
+
+/// The Arrow and Parquet versions this crate writes with, for tests and tools that read back.
+pub use datafusion as datafusion_reexport;

@@ -84,8 +84,8 @@ score as (
 gerangschikt as (
     select *,
            case when risicoscore is not null then
-               row_number() over (partition by niveau, periode
-                                  order by risicoscore desc nulls last, gebiedscode)
+               cast(row_number() over (partition by niveau, periode
+                                       order by risicoscore desc nulls last, gebiedscode) as bigint)
            end as risicorang
     from score
 ),

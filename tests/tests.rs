@@ -1,1 +1,9 @@
+//! Integration tests of the `risicobeeld` binary and its published tables, one module per area.
 
+mod util;
+
+mod bad_input;
+mod golden;
+mod interop;
+mod properties;
+mod publishing;

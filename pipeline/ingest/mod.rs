@@ -43,21 +43,21 @@ pub struct TextRow {
 
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
-    #[error("{file}: cannot read the file: {source}")]
+    #[error("cannot read the file: {source}")]
     Io {
         file: String,
         source: std::io::Error,
     },
-    #[error("{file}: line {line}: {message}")]
+    #[error("{message}")]
     Csv {
         file: String,
         line: u64,
         message: String,
     },
-    #[error("{file}: line 1: the file has no header row")]
+    #[error("the file has no header row")]
     NoHeader { file: String },
     #[error(
-        "{file}: line 1: column '{column}' is not in the contract of {source_name} \
+        "column '{column}' is not in the contract of {source_name} \
          (the pipeline accepts counts, never persons); remove the column, or map it onto a \
          contract column in [inputs.{source_name}.columns]"
     )]
@@ -66,11 +66,13 @@ pub enum IngestError {
         column: String,
         source_name: &'static str,
     },
-    #[error("{file}: line 1: required column '{column}' is missing")]
+    #[error(
+        "required column '{column}' is missing; add it, or map your own column name onto it in [inputs.<name>.columns]"
+    )]
     MissingColumn { file: String, column: &'static str },
-    #[error("{file}: line 1: column '{column}' appears more than once")]
+    #[error("column '{column}' appears more than once")]
     DuplicateColumn { file: String, column: String },
-    #[error("{file}: not a readable Parquet file: {message}")]
+    #[error("not a readable Parquet file: {message}")]
     Parquet { file: String, message: String },
 }
 
@@ -267,6 +269,10 @@ mod tests {
             b"peildatum,aantal\n2024-01-01,1\n2024-01-01,1,9\n",
         );
         let e = read_table(&p, "f.csv", &CONTRACT, &BTreeMap::new()).expect_err("ragged");
-        assert!(e.to_string().starts_with("f.csv: line 3:"), "{e}");
+        assert_eq!(e.line(), Some(3), "{e}");
+        assert!(
+            e.to_string().contains("3 fields where the header has 2"),
+            "{e}"
+        );
     }
 }

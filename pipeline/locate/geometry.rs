@@ -19,9 +19,9 @@ pub const WGS84: &str = "+proj=longlat +datum=WGS84 +no_defs";
 
 #[derive(Debug, thiserror::Error)]
 pub enum GeometryError {
-    #[error("{file}: cannot read the file: {message}")]
+    #[error("cannot read the file: {message}")]
     Read { file: String, message: String },
-    #[error("{file}: feature {index}: {message}")]
+    #[error("feature {index}: {message}")]
     Feature {
         file: String,
         index: usize,

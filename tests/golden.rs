@@ -1,0 +1,266 @@
+//! Golden tests of `gebied_indicatoren` on `fixtures/mini`: every expected value is worked out
+//! by hand from the fixture's rows in the comments, never read back from the program.
+
+use crate::util::{Drop, V, area_row, assert_close, read_table};
+
+fn published_mini() -> (Drop, Vec<crate::util::Row>) {
+    let drop = Drop::of("mini");
+    let outcome = drop.run(&[]);
+    assert_eq!(outcome.code, 0, "{}{}", outcome.stdout, outcome.stderr);
+    let rows = read_table(&drop.out().join("current"), "gebied_indicatoren");
+    (drop, rows)
+}
+
+#[test]
+fn gemeente_with_object_level_data() {
+    let (_drop, rows) = published_mini();
+    let gm1 = area_row(&rows, "GM0001", "2024-Q1");
+    // Q1 has two object snapshots (02-29, 03-31); the latest wins. On 03-31 objects 1, 2, 3
+    // and 5 are "in gebruik" (4 is "gevormd" and not counted); 1 and 3 have no BRP residents,
+    // no HR establishments and no WOZ use: leeg. The aggregate row for GM0001 is overruled.
+    assert_eq!(gm1["vbo_in_gebruik"], V::I(4));
+    assert_eq!(gm1["leeg_aantal"], V::I(2));
+    assert_close(&gm1["leeg_pct"], 50.0, "leeg_pct");
+    // RNI: 3 at object 1 (by id) and 2 at object 2 (address "1234 ab" 2 A): 5 persons, 2 addresses.
+    assert_eq!(gm1["rni_ingeschrevenen"], V::I(5));
+    assert_eq!(gm1["rni_adressen"], V::I(2));
+    assert_eq!(gm1["inwoners"], V::I(2000));
+    assert_close(&gm1["rni_per_1000_inwoners"], 2.5, "rni per 1000");
+    // Object 1 is leeg and has RNI registrations: verborgen bewoning.
+    assert_eq!(gm1["verborgen_bewoning"], V::I(1));
+    // KvK: vestiging 1 (uitzendbureau, 2023) and 2 (bouw, registered 01-02-2024) active at
+    // 2024-03-31; vestiging 2 is new in Q1.
+    assert_eq!(gm1["kvk_risico_actief"], V::I(2));
+    assert_eq!(gm1["kvk_uitzendbureaus"], V::I(1));
+    assert_eq!(gm1["kvk_risico_nieuw"], V::I(1));
+    assert_eq!(gm1["kvk_risico_opgeheven"], V::I(0));
+    assert_eq!(gm1["kvk_adresconcentratie"], V::I(0));
+    // Signals in Q1: 3 seksueel (quarter row), 1 arbeid (month 2024-01), 2 crimineel/seksueel
+    // from wijk WK000102 (counts toward its gemeente, in "overig").
+    assert_eq!(gm1["signalen_totaal"], V::I(6));
+    assert_eq!(gm1["signalen_seksueel"], V::I(3));
+    assert_eq!(gm1["signalen_arbeid"], V::I(1));
+    assert_eq!(gm1["signalen_crimineel"], V::I(0));
+    assert_eq!(gm1["signalen_overig"], V::I(2));
+    for bron in ["bron_leegstand", "bron_rni", "bron_kvk", "bron_signalen"] {
+        assert_eq!(gm1[bron], V::B(true), "{bron}");
+    }
+    assert_eq!(gm1["gebiedsnaam"], V::S("Eerstdorp".into()));
+    assert_eq!(gm1["district_code"], V::S("D1".into()));
+}
+
+#[test]
+fn gemeente_with_aggregates_and_a_merger() {
+    let (_drop, rows) = published_mini();
+    let gm2 = area_row(&rows, "GM0002", "2024-Q1");
+    // Population: no 2024 row, so 2023: GM0002 1000 + merged GM0009 500.
+    assert_eq!(gm2["inwoners"], V::I(1500));
+    // Aggregate leegstand (code padded "GM0002    "): 10 of 200.
+    assert_eq!(gm2["vbo_in_gebruik"], V::I(200));
+    assert_close(&gm2["leeg_pct"], 5.0, "leeg_pct");
+    // RNI by gebiedscode only: persons, but no addresses and no verborgen bewoning.
+    assert_eq!(gm2["rni_ingeschrevenen"], V::I(7));
+    assert_eq!(gm2["rni_adressen"], V::Null);
+    assert_close(
+        &gm2["rni_per_1000_inwoners"],
+        7.0 / 1500.0 * 1000.0,
+        "rni per 1000",
+    );
+    assert_eq!(gm2["verborgen_bewoning"], V::Null);
+    // Horeca vestiging registered 2023-06-01, deregistered 2024-03-15: 288 days, short-lived.
+    assert_eq!(gm2["kvk_risico_actief"], V::I(0));
+    assert_eq!(gm2["kvk_risico_opgeheven"], V::I(1));
+    assert_eq!(gm2["kvk_kortlevend"], V::I(1));
+    // No signal rows at all: missing, not zero.
+    assert_eq!(gm2["signalen_totaal"], V::Null);
+    assert_eq!(gm2["bron_signalen"], V::B(false));
+
+    let gm3 = area_row(&rows, "GM0003", "2024-Q1");
+    for column in [
+        "vbo_in_gebruik",
+        "rni_ingeschrevenen",
+        "kvk_risico_actief",
+        "signalen_totaal",
+        "risicoscore",
+        "risicorang",
+    ] {
+        assert_eq!(gm3[column], V::Null, "{column}");
+    }
+    assert_eq!(gm3["inwoners"], V::I(4000));
+}
+
+#[test]
+fn signal_coverage_span_and_history() {
+    let (_drop, rows) = published_mini();
+    // GM0001 delivered signals in 2023-Q3 and 2024-Q1: inside that span 2023-Q4 is 0.
+    assert_eq!(
+        area_row(&rows, "GM0001", "2023-Q3")["signalen_totaal"],
+        V::I(4)
+    );
+    assert_eq!(
+        area_row(&rows, "GM0001", "2023-Q4")["signalen_totaal"],
+        V::I(0)
+    );
+    // No snapshot in 2023: stocks are null there, and the period range starts at 2023-Q3.
+    assert_eq!(
+        area_row(&rows, "GM0001", "2023-Q4")["vbo_in_gebruik"],
+        V::Null
+    );
+    assert!(!rows.iter().any(|r| r["periode"] == V::S("2023-Q2".into())));
+    // KvK history before the range still counts: the horeca vestiging (2023-06-01) is active in 2023-Q4.
+    assert_eq!(
+        area_row(&rows, "GM0002", "2023-Q4")["kvk_risico_actief"],
+        V::I(1)
+    );
+}
+
+#[test]
+fn wijken_district_and_regio() {
+    let (_drop, rows) = published_mini();
+    let west = area_row(&rows, "WK000101", "2024-Q1");
+    // West: objects 1 (leeg) and 2; RNI at both (3 + 2); 1200 inwoners; bouw vestiging 2.
+    assert_eq!(west["vbo_in_gebruik"], V::I(2));
+    assert_eq!(west["leeg_aantal"], V::I(1));
+    assert_eq!(west["rni_ingeschrevenen"], V::I(5));
+    assert_close(
+        &west["rni_per_1000_inwoners"],
+        5.0 / 1200.0 * 1000.0,
+        "wijk rate",
+    );
+    assert_eq!(west["kvk_risico_actief"], V::I(1));
+    assert_eq!(west["signalen_totaal"], V::Null);
+    assert_eq!(west["gemeentecode"], V::S("GM0001".into()));
+    let oost = area_row(&rows, "WK000102", "2024-Q1");
+    // Oost: objects 3 (leeg) and 5; no RNI there, but GM0001's RNI is placed in wijken: 0.
+    assert_eq!(oost["vbo_in_gebruik"], V::I(2));
+    assert_eq!(oost["rni_ingeschrevenen"], V::I(0));
+
+    let d1 = area_row(&rows, "D1", "2024-Q1");
+    // District D1 = GM0001 + GM0002.
+    assert_eq!(d1["inwoners"], V::I(3500));
+    assert_eq!(d1["vbo_in_gebruik"], V::I(204));
+    assert_eq!(d1["leeg_aantal"], V::I(12));
+    assert_close(&d1["leeg_pct"], 1200.0 / 204.0, "district leeg_pct");
+    assert_eq!(d1["rni_ingeschrevenen"], V::I(12));
+    assert_close(
+        &d1["rni_per_1000_inwoners"],
+        12.0 / 3500.0 * 1000.0,
+        "district rni rate",
+    );
+    // Signals: only GM0001 delivered, so the sum is 6 but coverage is false.
+    assert_eq!(d1["signalen_totaal"], V::I(6));
+    assert_eq!(d1["bron_signalen"], V::B(false));
+    assert_eq!(d1["bron_leegstand"], V::B(true));
+    assert_eq!(d1["gemeentecode"], V::Null);
+
+    let r1 = area_row(&rows, "R1", "2024-Q1");
+    // Regio = all three gemeenten; GM0003 has no RNI, so the rate divides by 3500, not 7500.
+    assert_eq!(r1["inwoners"], V::I(7500));
+    assert_close(
+        &r1["rni_per_1000_inwoners"],
+        12.0 / 3500.0 * 1000.0,
+        "regio rni rate",
+    );
+    assert_eq!(r1["bron_leegstand"], V::B(false));
+    assert_eq!(r1["district_code"], V::Null);
+    assert_eq!(r1["district"], V::Null);
+}
+
+#[test]
+fn risk_score_and_contributions() {
+    let (_drop, rows) = published_mini();
+    // Gemeente level, 2024-Q1 (GM0003 has no indicator and no score):
+    //   leeg_pct 50 vs 5 → z +1, −1;  rni per 1000 2.5 vs 4.667 → z −1, +1;
+    //   kvk per 1000: 1 vs 0 → z +1, −1;  verborgen per 1000 vbo and signals: GM0001 only → z 0.
+    // GM0001: (1 − 1 + 0 + 1 + 0) / 5 = 0.2;  GM0002: (−1 + 1 − 1) / 3 = −1/3.
+    let gm1 = area_row(&rows, "GM0001", "2024-Q1");
+    let gm2 = area_row(&rows, "GM0002", "2024-Q1");
+    assert_close(&gm1["risicoscore"], 0.2, "score GM0001");
+    assert_close(&gm2["risicoscore"], -1.0 / 3.0, "score GM0002");
+    assert_eq!(gm1["risicorang"], V::I(1));
+    assert_eq!(gm2["risicorang"], V::I(2));
+    let V::Struct(parts) = &gm1["risico_bijdragen"] else {
+        panic!("bijdragen is a struct")
+    };
+    assert_close(&parts["leeg_pct"], 0.2, "contribution leeg_pct");
+    assert_close(&parts["rni_per_1000_inwoners"], -0.2, "contribution rni");
+    assert_close(
+        &parts["kvk_risico_per_1000_inwoners"],
+        0.2,
+        "contribution kvk",
+    );
+    assert_close(
+        &parts["signalen_per_10000_inwoners"],
+        0.0,
+        "contribution signalen",
+    );
+}
+
+#[test]
+fn other_tables_on_the_mini_drop() {
+    let (drop, _) = published_mini();
+    let snapshot = drop.out().join("current");
+    let fasen = read_table(&snapshot, "signalen_fasen");
+    let cell = |vorm: &str, fase: i64| {
+        fasen
+            .iter()
+            .find(|r| {
+                r["gebiedscode"] == V::S("GM0001".into())
+                    && r["periode"] == V::S("2024-Q1".into())
+                    && r["vorm"] == V::S(vorm.into())
+                    && r["fase"] == V::I(fase)
+            })
+            .unwrap_or_else(|| panic!("{vorm} {fase}"))
+            .clone()
+    };
+    // 3 seksueel signals stopped in phase 2: all reached 1 and 2, none reached 3.
+    assert_eq!(cell("seksueel", 1)["bereikt"], V::I(3));
+    assert_eq!(cell("seksueel", 2)["aantal"], V::I(3));
+    assert_eq!(cell("seksueel", 3)["bereikt"], V::I(0));
+    assert_eq!(cell("crimineel_seksueel", 5)["bereikt"], V::I(2));
+    assert_eq!(cell("arbeid", 3)["bereikt"], V::I(1));
+    assert_eq!(cell("arbeid", 1)["aantal"], V::I(0));
+
+    let sectoren = read_table(&snapshot, "kvk_sectoren");
+    let bouw = sectoren
+        .iter()
+        .find(|r| {
+            r["gebiedscode"] == V::S("GM0001".into())
+                && r["periode"] == V::S("2024-Q1".into())
+                && r["sector"] == V::S("bouw".into())
+        })
+        .expect("bouw row");
+    assert_eq!(bouw["actief"], V::I(1));
+    assert_eq!(bouw["nieuw"], V::I(1));
+
+    let trends = read_table(&snapshot, "trends");
+    let t = trends
+        .iter()
+        .find(|r| {
+            r["gebiedscode"] == V::S("GM0001".into())
+                && r["indicator"] == V::S("signalen_totaal".into())
+                && r["periode"] == V::S("2024-Q1".into())
+        })
+        .expect("trend row");
+    // 2023-Q4 had 0 signals; 2024-Q1 has 6. Mean of the last four periods present: (4 + 0 + 6) / 3.
+    assert_close(&t["waarde"], 6.0, "waarde");
+    assert_close(&t["vorige_periode"], 0.0, "vorige");
+    assert_close(&t["verschil_vorige_periode"], 6.0, "verschil");
+    assert_close(&t["gemiddelde_4_perioden"], 10.0 / 3.0, "gemiddelde");
+
+    let kwaliteit = read_table(&snapshot, "kwaliteit");
+    assert!(
+        kwaliteit
+            .iter()
+            .any(|r| r["regel"] == V::S("object_niveau_wint".into())
+                && r["bestand"] == V::S("leegstand.csv".into())),
+        "the overruled aggregate row is reported"
+    );
+    assert!(
+        kwaliteit
+            .iter()
+            .any(|r| r["regel"] == V::S("laatste_peildatum".into())
+                && r["bron"] == V::S("rni".into())
+                && r["gemeentecode"] == V::S("GM0001".into()))
+    );
+}

@@ -1,0 +1,296 @@
+//! Properties of the published tables: counts add up through the levels, two runs give identical
+//! contents, and a Windows-1252 `;`-file drop with decimal commas gives the same tables as its
+//! UTF-8 `,` twin.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::util::{Drop, Row, V, read_table, risicobeeld_cmd};
+
+const COUNTS: [&str; 17] = [
+    "inwoners",
+    "vbo_in_gebruik",
+    "leeg_aantal",
+    "rni_ingeschrevenen",
+    "rni_adressen",
+    "verborgen_bewoning",
+    "kvk_risico_actief",
+    "kvk_uitzendbureaus",
+    "kvk_risico_nieuw",
+    "kvk_risico_opgeheven",
+    "kvk_kortlevend",
+    "kvk_adresconcentratie",
+    "signalen_totaal",
+    "signalen_seksueel",
+    "signalen_crimineel",
+    "signalen_arbeid",
+    "signalen_overig",
+];
+
+fn s(v: &V) -> Option<&str> {
+    match v {
+        V::S(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// Parent → sum of its children, per count column and period. `parent_of` names the parent.
+fn check_sums(
+    rows: &[Row],
+    child_level: &str,
+    parent_of: impl Fn(&Row) -> Option<String>,
+    parent_level: &str,
+    exact: bool,
+) {
+    let mut sums: BTreeMap<(String, String, &str), i64> = BTreeMap::new();
+    for r in rows.iter().filter(|r| s(&r["niveau"]) == Some(child_level)) {
+        let Some(parent) = parent_of(r) else { continue };
+        let periode = s(&r["periode"]).unwrap_or_default().to_string();
+        for c in COUNTS {
+            if let Some(v) = r[c].i() {
+                *sums
+                    .entry((parent.clone(), periode.clone(), c))
+                    .or_default() += v;
+            }
+        }
+    }
+    let mut checked = 0;
+    for r in rows
+        .iter()
+        .filter(|r| s(&r["niveau"]) == Some(parent_level))
+    {
+        let code = s(&r["gebiedscode"]).unwrap_or_default().to_string();
+        let periode = s(&r["periode"]).unwrap_or_default().to_string();
+        for c in COUNTS {
+            let summed = sums.get(&(code.clone(), periode.clone(), c)).copied();
+            match (r[c].i(), summed) {
+                (Some(parent), Some(children)) if exact => {
+                    assert_eq!(parent, children, "{parent_level} {code} {periode} {c}");
+                    checked += 1;
+                }
+                (Some(parent), Some(children)) => {
+                    assert!(
+                        children <= parent,
+                        "{parent_level} {code} {periode} {c}: {children} > {parent}"
+                    );
+                    checked += 1;
+                }
+                (None, Some(children)) if exact => {
+                    panic!("{parent_level} {code} {periode} {c}: null but children sum {children}")
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(
+        checked > 0,
+        "nothing compared between {child_level} and {parent_level}"
+    );
+}
+
+fn demo_run(dir: &Path) {
+    let input = dir.join("input");
+    let out = dir.join("out");
+    let demo = risicobeeld_cmd(&["demo", "--out", input.to_str().expect("utf8")]);
+    assert_eq!(demo.code, 0, "{}", demo.stderr);
+    let run = risicobeeld_cmd(&[
+        "run",
+        "--input",
+        input.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+fn files_under(dir: &Path, base: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .flatten()
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        if e.path().is_dir() {
+            files_under(&e.path(), base, out);
+        } else if e.file_name() != "manifest.json" {
+            let rel = e
+                .path()
+                .strip_prefix(base)
+                .expect("under base")
+                .to_string_lossy()
+                .to_string();
+            out.push((rel, std::fs::read(e.path()).expect("read")));
+        }
+    }
+}
+
+#[test]
+fn demo_counts_add_up_and_two_runs_are_identical() {
+    let a = tempfile::tempdir().expect("tempdir");
+    let b = tempfile::tempdir().expect("tempdir");
+    demo_run(a.path());
+    demo_run(b.path());
+
+    let mut files_a = Vec::new();
+    let mut files_b = Vec::new();
+    files_under(
+        &a.path().join("out/current/"),
+        &a.path().join("out/current/"),
+        &mut files_a,
+    );
+    files_under(
+        &b.path().join("out/current/"),
+        &b.path().join("out/current/"),
+        &mut files_b,
+    );
+    assert!(files_a.len() > 10, "a full snapshot: {}", files_a.len());
+    let names = |f: &[(String, Vec<u8>)]| f.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&files_a), names(&files_b));
+    for ((name, x), (_, y)) in files_a.iter().zip(&files_b) {
+        assert!(x == y, "{name} differs between two runs of the same inputs");
+    }
+
+    let rows = read_table(&a.path().join("out/current"), "gebied_indicatoren");
+    let field = |c: &'static str| move |r: &Row| s(&r[c]).map(str::to_string);
+    check_sums(&rows, "gemeente", field("district_code"), "district", true);
+    check_sums(&rows, "gemeente", field("regio_code"), "regio", true);
+    check_sums(&rows, "wijk", field("gemeentecode"), "gemeente", false);
+    check_sums(
+        &rows,
+        "buurt",
+        |r| s(&r["gebiedscode"]).map(|c| format!("WK{}", &c[2..8])),
+        "wijk",
+        false,
+    );
+    // Objects are placed in buurten (by code or by point), so their counts add up exactly.
+    for r in rows
+        .iter()
+        .filter(|r| s(&r["niveau"]) == Some("gemeente") && r["vbo_in_gebruik"] != V::Null)
+    {
+        let code = s(&r["gebiedscode"]).unwrap_or_default();
+        let periode = &r["periode"];
+        let wijken: Vec<&Row> = rows
+            .iter()
+            .filter(|w| {
+                s(&w["niveau"]) == Some("wijk")
+                    && s(&w["gemeentecode"]) == Some(code)
+                    && &w["periode"] == periode
+            })
+            .collect();
+        if wijken.iter().all(|w| w["vbo_in_gebruik"] != V::Null) && !wijken.is_empty() {
+            let sum: i64 = wijken.iter().filter_map(|w| w["vbo_in_gebruik"].i()).sum();
+            assert_eq!(r["vbo_in_gebruik"].i(), Some(sum), "{code} {periode:?}");
+        }
+    }
+}
+
+#[test]
+fn mini_counts_add_up_exactly() {
+    let drop = Drop::of("mini");
+    assert_eq!(drop.run(&[]).code, 0);
+    let rows = read_table(&drop.out().join("current"), "gebied_indicatoren");
+    let field = |c: &'static str| move |r: &Row| s(&r[c]).map(str::to_string);
+    check_sums(&rows, "gemeente", field("district_code"), "district", true);
+    // GM0001 places all its objects, RNI and KvK rows in its two wijken.
+    let wijk_rows: Vec<Row> = rows
+        .iter()
+        .filter(|r| s(&r["gemeentecode"]) == Some("GM0001"))
+        .cloned()
+        .collect();
+    for c in [
+        "vbo_in_gebruik",
+        "leeg_aantal",
+        "rni_ingeschrevenen",
+        "kvk_risico_actief",
+        "verborgen_bewoning",
+    ] {
+        let gm = crate::util::area_row(&rows, "GM0001", "2024-Q1")[c].i();
+        let sum: i64 = wijk_rows
+            .iter()
+            .filter(|r| s(&r["niveau"]) == Some("wijk") && r["periode"] == V::S("2024-Q1".into()))
+            .filter_map(|r| r[c].i())
+            .sum();
+        assert_eq!(gm, Some(sum), "{c}");
+    }
+}
+
+/// Rewrites every CSV of a drop as a Dutch spreadsheet would: `;`, decimal comma, Windows-1252.
+fn to_dutch_spreadsheet(dir: &Path) {
+    for entry in std::fs::read_dir(dir).expect("read").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            to_dutch_spreadsheet(&path);
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "csv") {
+            continue;
+        }
+        let mut reader = csv::Reader::from_path(&path).expect("csv");
+        let header = reader.headers().expect("header").clone();
+        let decimal_columns: Vec<usize> = header
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| *h == "x" || *h == "y")
+            .map(|(i, _)| i)
+            .collect();
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        writer.write_record(&header).expect("write");
+        for record in reader.records() {
+            let record = record.expect("record");
+            let fields: Vec<String> = record
+                .iter()
+                .enumerate()
+                .map(|(i, f)| match f {
+                    "" => String::new(),
+                    f if decimal_columns.contains(&i) && f.contains('.') => f.replace('.', ","),
+                    f if decimal_columns.contains(&i) => format!("{f},0"),
+                    f => f.to_string(),
+                })
+                .collect();
+            writer.write_record(&fields).expect("write");
+        }
+        let text = String::from_utf8(writer.into_inner().expect("flush")).expect("utf8");
+        let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&text);
+        assert!(!unmappable);
+        std::fs::write(&path, bytes).expect("write");
+    }
+}
+
+#[test]
+fn windows_1252_semicolon_twin_gives_the_same_tables() {
+    let utf8 = Drop::of("mini");
+    let dutch = Drop::of("mini");
+    to_dutch_spreadsheet(&dutch.input());
+    let raw = std::fs::read(dutch.input().join("gebieden/districten.csv")).expect("read");
+    assert!(
+        raw.contains(&0xFA) && std::str::from_utf8(&raw).is_err(),
+        "the twin really is Windows-1252"
+    );
+    assert!(
+        std::fs::read_to_string(dutch.input().join("kvk/kvk.csv")).is_ok_and(|t| t.contains(';'))
+    );
+    assert_eq!(utf8.run(&[]).code, 0);
+    let outcome = dutch.run(&[]);
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    for table in [
+        "gebied_indicatoren",
+        "kvk_sectoren",
+        "signalen_fasen",
+        "trends",
+        "kwaliteit",
+    ] {
+        let a = read_table(&utf8.out().join("current"), table);
+        let b = read_table(&dutch.out().join("current"), table);
+        assert!(!a.is_empty(), "{table} has rows");
+        assert_eq!(a, b, "{table}");
+    }
+    let names = read_table(&dutch.out().join("current"), "gebied_indicatoren");
+    assert!(
+        names
+            .iter()
+            .any(|r| r["gebiedsnaam"] == V::S("Súdwest-Fryslân".into()))
+    );
+}
