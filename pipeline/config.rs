@@ -313,3 +313,23 @@ mod tests {
         assert!(c.check().is_ok());
     }
 }
+
+#[cfg(test)]
+mod example_tests {
+    use super::*;
+
+    /// The documented example file states exactly the defaults.
+    #[test]
+    fn example_file_is_the_defaults() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("risicobeeld.example.toml");
+        let example = Config::load(&path).expect("the example config loads");
+        assert_eq!(example.hash(), Config::default().hash());
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        let e = toml::from_str::<Config>("[validation]\nmax_quarantaine = 1").expect_err("typo");
+        assert!(e.to_string().contains("max_quarantaine"));
+    }
+}

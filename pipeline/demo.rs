@@ -526,7 +526,7 @@ fn rni(
             let mut i = 0usize;
             while left > 0 {
                 let o = mine[(i * 7919 + 13) % mine.len()];
-                let n = if i % 25 == 0 {
+                let n = if i.is_multiple_of(25) {
                     rng.random_range(6..12)
                 } else {
                     rng.random_range(1..3)

@@ -105,12 +105,11 @@ pub fn run(input: &Path, out: &Path, config: &Config, force: bool) -> Result<Run
     let mut prints = QualityReport::default();
     fingerprint(&files, &mut prints);
     let config_hash = config.hash();
-    if !force {
-        if let Some(current) = publish::current_manifest(out) {
-            if current.same_inputs(&config_hash, &input_entries(&prints)) {
-                return Ok(RunOutcome::NothingToDo(current.run_id));
-            }
-        }
+    if !force
+        && let Some(current) = publish::current_manifest(out)
+        && current.same_inputs(&config_hash, &input_entries(&prints))
+    {
+        return Ok(RunOutcome::NothingToDo(current.run_id));
     }
 
     let (report, located) = check(&files, prints, config);

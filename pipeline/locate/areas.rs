@@ -86,14 +86,14 @@ impl AreaRegistry {
     /// The location of an area code, or the `onbekend_gebied` problem.
     pub fn resolve(&self, code: AreaCode, column: &'static str) -> Result<Location, Problem> {
         let gemeente = code.gemeente();
-        if let Some(&successor) = self.successor.get(&gemeente) {
-            if self.districts.contains_key(&successor) {
-                return Ok(Location {
-                    gemeente: successor,
-                    wijk: None,
-                    buurt: None,
-                });
-            }
+        if let Some(&successor) = self.successor.get(&gemeente)
+            && self.districts.contains_key(&successor)
+        {
+            return Ok(Location {
+                gemeente: successor,
+                wijk: None,
+                buurt: None,
+            });
         }
         if !self.districts.contains_key(&gemeente) {
             let mut p = Problem::new(

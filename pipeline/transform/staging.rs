@@ -384,10 +384,10 @@ fn all_locations(located: &Located) -> BTreeSet<Location> {
         .chain(located.kvk.iter().map(|f| f.location))
         .collect();
     for b in &r.boundaries {
-        if let Ok(l) = r.resolve(b.code, "gebiedscode") {
-            if l.buurt.or(l.wijk).unwrap_or(l.gemeente) == b.code {
-                set.insert(l);
-            }
+        if let Ok(l) = r.resolve(b.code, "gebiedscode")
+            && l.buurt.or(l.wijk).unwrap_or(l.gemeente) == b.code
+        {
+            set.insert(l);
         }
     }
     for b in &located.bevolking {

@@ -248,19 +248,21 @@ pub fn parse_rows<T>(
             value: problem.value,
         });
     }
-    if table.rows.len() >= 2 {
-        if let Some((column, _)) = unreadable.iter().find(|(_, n)| **n == table.rows.len()) {
-            report.push(Finding {
-                source,
-                file: table.file.clone(),
-                line: None,
-                column: Some(column.to_string()),
-                rule: "kolom_type",
-                severity: Severity::Error,
-                message: "no value in this column has the type the contract asks; is it the right column?".into(),
-                value: None,
-            });
-        }
+    if table.rows.len() >= 2
+        && let Some((column, _)) = unreadable.iter().find(|(_, n)| **n == table.rows.len())
+    {
+        report.push(Finding {
+            source,
+            file: table.file.clone(),
+            line: None,
+            column: Some(column.to_string()),
+            rule: "kolom_type",
+            severity: Severity::Error,
+            message:
+                "no value in this column has the type the contract asks; is it the right column?"
+                    .into(),
+            value: None,
+        });
     }
     kept
 }

@@ -80,15 +80,18 @@ pub struct QualityReport {
     pub files: BTreeMap<String, FileStats>,
 }
 
+/// (source, file, rule, severity): one row of `kwaliteit`.
+type GroupKey<'a> = (&'static str, &'a str, &'static str, Severity);
+
 /// Examples kept per file and rule in the report.
 const EXAMPLES: usize = 5;
 
 impl QualityReport {
     pub fn push(&mut self, finding: Finding) {
-        if finding.severity == Severity::Quarantine {
-            if let Some(stats) = self.files.get_mut(&finding.file) {
-                stats.rows_quarantined += 1;
-            }
+        if finding.severity == Severity::Quarantine
+            && let Some(stats) = self.files.get_mut(&finding.file)
+        {
+            stats.rows_quarantined += 1;
         }
         self.findings.push(finding);
     }
@@ -186,8 +189,7 @@ impl QualityReport {
 
     /// Findings grouped per (source, file, rule, severity), in a stable order.
     pub fn summaries(&self) -> Vec<RuleSummary> {
-        let mut groups: BTreeMap<(&'static str, &str, &'static str, Severity), (u64, Vec<String>)> =
-            BTreeMap::new();
+        let mut groups: BTreeMap<GroupKey, (u64, Vec<String>)> = BTreeMap::new();
         for f in &self.findings {
             let entry = groups
                 .entry((f.source, f.file.as_str(), f.rule, f.severity))

@@ -370,10 +370,10 @@ fn location_key(c: &Cells, area_column: &'static str) -> Result<LocationKey, Pro
     if let Some(area) = c.area(area_column)? {
         return Ok(LocationKey::Area(area));
     }
-    if c.table_has("x") {
-        if let Some((x, y)) = point(c)? {
-            return Ok(LocationKey::Point(x, y));
-        }
+    if c.table_has("x")
+        && let Some((x, y)) = point(c)?
+    {
+        return Ok(LocationKey::Point(x, y));
     }
     Err(Problem::new(
         area_column,
