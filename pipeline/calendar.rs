@@ -221,4 +221,18 @@ mod tests {
         assert!(m.fits_in(Grain::Kwartaal));
         assert!(!q.fits_in(Grain::Maand));
     }
+
+    proptest::proptest! {
+        /// Every period survives label → parse, and contains its own first and last day.
+        #[test]
+        fn labels_parse_back(year in 1000i32..9999, month in 1u32..=12, g in 0usize..3) {
+            let grain = [Grain::Maand, Grain::Kwartaal, Grain::Jaar][g];
+            let date = NaiveDate::from_ymd_opt(year, month, 1).expect("valid date");
+            let p = Period::containing(date, grain);
+            proptest::prop_assert_eq!(Period::parse(&p.label()), Some(p));
+            proptest::prop_assert_eq!(Period::containing(p.start(), grain), p);
+            proptest::prop_assert_eq!(Period::containing(p.end(), grain), p);
+            proptest::prop_assert_eq!(p.next().shift(-1), p);
+        }
+    }
 }

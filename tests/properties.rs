@@ -294,3 +294,84 @@ fn windows_1252_semicolon_twin_gives_the_same_tables() {
             .any(|r| r["gebiedsnaam"] == V::S("Súdwest-Fryslân".into()))
     );
 }
+
+/// Writes `rel` (a CSV of the drop) as a typed Parquet file next to it and removes the CSV.
+fn csv_to_typed_parquet(drop: &Drop, rel: &str, types: &[(&str, &str)]) {
+    use risicobeeld::datafusion_reexport::prelude::{CsvReadOptions, SessionContext};
+    let csv = drop.input().join(rel);
+    let parquet = csv.with_extension("parquet");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let ctx = SessionContext::new();
+        let options = CsvReadOptions::new().schema_infer_max_records(0);
+        ctx.register_csv("t", csv.to_str().expect("utf8"), options)
+            .await
+            .expect("register csv");
+        let columns: Vec<String> = ctx
+            .table("t")
+            .await
+            .expect("table")
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| {
+                let name = f.name();
+                match types.iter().find(|(c, _)| c == name) {
+                    Some((_, ty)) => format!("cast(nullif(\"{name}\", '') as {ty}) as \"{name}\""),
+                    None => format!("\"{name}\""),
+                }
+            })
+            .collect();
+        let df = ctx
+            .sql(&format!("select {} from t", columns.join(", ")))
+            .await
+            .expect("select");
+        df.write_parquet(parquet.to_str().expect("utf8"), Default::default(), None)
+            .await
+            .expect("write parquet");
+    });
+    std::fs::remove_file(csv).expect("remove csv");
+}
+
+#[test]
+fn parquet_inputs_with_native_types_give_the_same_tables() {
+    let csv = Drop::of("mini");
+    let parquet = Drop::of("mini");
+    csv_to_typed_parquet(
+        &parquet,
+        "verblijfsobjecten/objecten.csv",
+        &[
+            ("peildatum", "date"),
+            ("verblijfsobject_id", "bigint"),
+            ("x", "double"),
+            ("y", "double"),
+            ("huisnummer", "int"),
+            ("bewoners_brp", "bigint"),
+            ("vestigingen_hr", "int"),
+            ("woz_gebruik", "varchar"),
+        ],
+    );
+    csv_to_typed_parquet(
+        &parquet,
+        "kvk/kvk.csv",
+        &[
+            ("vestigingsnummer", "bigint"),
+            ("x", "double"),
+            ("y", "double"),
+        ],
+    );
+    csv_to_typed_parquet(
+        &parquet,
+        "rni/rni.csv",
+        &[("peildatum", "date"), ("ingeschrevenen", "int")],
+    );
+    assert_eq!(csv.run(&[]).code, 0);
+    let outcome = parquet.run(&[]);
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    let a = read_table(&csv.out().join("current"), "gebied_indicatoren");
+    let b = read_table(&parquet.out().join("current"), "gebied_indicatoren");
+    assert_eq!(a, b);
+}

@@ -95,9 +95,13 @@ pub fn parse_bool(text: &str) -> Option<bool> {
 }
 
 /// Exactly `n` digits (leading zeros kept), e.g. a 16-digit BAG id.
+/// An identifier of exactly `n` digits. Shorter numbers are left-padded with zeros: an id that
+/// went through a spreadsheet or an integer Parquet column has lost its leading zeros.
 pub fn parse_digits(text: &str, n: usize) -> Option<String> {
     let t = text.trim();
-    (t.len() == n && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.to_string())
+    let t = t.strip_suffix(".0").unwrap_or(t);
+    (!t.is_empty() && t.len() <= n && t.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("{t:0>n$}"))
 }
 
 /// `2271 ab` → `2271AB`; `None` when not a Dutch postcode.
@@ -199,6 +203,21 @@ mod tests {
         assert_eq!(parse_bool("Ja"), Some(true));
         assert_eq!(parse_bool("0"), Some(false));
         assert_eq!(parse_bool("misschien"), None);
+    }
+
+    #[test]
+    fn ids_are_padded_to_their_length() {
+        assert_eq!(
+            parse_digits("0001010000000001", 16).as_deref(),
+            Some("0001010000000001")
+        );
+        assert_eq!(
+            parse_digits("1010000000001", 16).as_deref(),
+            Some("0001010000000001")
+        );
+        assert_eq!(parse_digits("12345678901234567", 16), None);
+        assert_eq!(parse_digits("12a", 16), None);
+        assert_eq!(parse_digits("", 8), None);
     }
 
     #[test]
