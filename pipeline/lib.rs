@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod config;
 pub mod demo;
+pub mod disclosure;
 pub mod ingest;
 pub mod locate;
 pub mod publish;

@@ -52,6 +52,14 @@ enum Command {
         out: PathBuf,
         run_id: Option<String>,
     },
+    /// An attacker's view of the published openbaar/ tables: fails (exit 1) when a suppressed
+    /// count can be worked out from the published numbers.
+    Audit {
+        #[arg(long, default_value = DEMO_OUT)]
+        out: PathBuf,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Write the demo region's input drop (deterministic) into a directory.
     Demo {
         #[arg(long, default_value = DEMO_INPUT)]
@@ -136,7 +144,7 @@ fn execute(command: Command) -> Result<u8, Failure> {
                         m.run_id
                     );
                     for t in &m.tables {
-                        println!("  {:<20} {:>9} rows", t.name, t.rows);
+                        println!("  {:<30} {:>9} rows", t.name, t.rows);
                     }
                     let quarantined: u64 = m.inputs.iter().map(|i| i.rows_quarantined).sum();
                     let read: u64 = m.inputs.iter().map(|i| i.rows_read).sum();
@@ -144,6 +152,15 @@ fn execute(command: Command) -> Result<u8, Failure> {
                         "  inputs: {} files, {read} rows read, {quarantined} quarantined",
                         m.inputs.len()
                     );
+                    if let Some(d) = &m.disclosure {
+                        println!(
+                            "  openbaar: {} of {} sensitive cells suppressed ({} primary, {} secondary); audit passed",
+                            d.primary + d.secondary,
+                            d.cells,
+                            d.primary,
+                            d.secondary
+                        );
+                    }
                     Ok(0)
                 }
                 RunOutcome::NothingToDo(run_id) => {
@@ -195,6 +212,24 @@ fn execute(command: Command) -> Result<u8, Failure> {
             })?;
             println!("current → runs/{target}");
             Ok(0)
+        }
+        Command::Audit { out, config } => {
+            let config = load_config(config.as_deref())?;
+            let dir = out.join("current").join("openbaar");
+            let min_count = config.disclosure.min_count;
+            let (system, exposed) = risicobeeld::disclosure::audit_published(&dir, min_count)
+                .with_context(|| format!("auditing {}", dir.display()))?;
+            let hidden = system.cells.iter().filter(|c| c.suppressed).count();
+            println!(
+                "audit of {}: {} sensitive cells, {hidden} suppressed, {} exposed (min_count {min_count})",
+                dir.display(),
+                system.cells.len(),
+                exposed.len()
+            );
+            for e in exposed.iter().take(50) {
+                println!("  exposed: {e}");
+            }
+            Ok(if exposed.is_empty() { 0 } else { 1 })
         }
         Command::Demo { out } => {
             risicobeeld::demo::generate(&out).context("writing the demo region")?;

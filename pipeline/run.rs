@@ -28,6 +28,8 @@ pub enum RunError {
     Transform(#[from] TransformError),
     #[error(transparent)]
     Publish(#[from] PublishError),
+    #[error(transparent)]
+    Disclosure(#[from] crate::disclosure::DisclosureError),
     #[error("cannot start the query engine: {0}")]
     Runtime(std::io::Error),
 }
@@ -123,8 +125,15 @@ pub fn run(input: &Path, out: &Path, config: &Config, force: bool) -> Result<Run
         .build()
         .map_err(RunError::Runtime)?;
     let tables = runtime.block_on(transform::run(&located, &report, config))?;
-    let ordered: Vec<&transform::OutputTable> =
-        TABLES.iter().filter_map(|t| tables.get(*t)).collect();
+    let (openbaar, disclosure) = runtime.block_on(crate::disclosure::openbaar(
+        &tables,
+        config.disclosure.min_count,
+    ))?;
+    let ordered: Vec<&transform::OutputTable> = TABLES
+        .iter()
+        .filter_map(|t| tables.get(*t))
+        .chain(openbaar.iter())
+        .collect();
 
     let manifest = Manifest {
         run_id: new_run_id(out),
@@ -135,6 +144,12 @@ pub fn run(input: &Path, out: &Path, config: &Config, force: bool) -> Result<Run
         grain: config.grain.name().to_string(),
         inputs: input_entries(&report),
         tables: Vec::new(),
+        disclosure: Some(publish::DisclosureEntry {
+            min_count: config.disclosure.min_count,
+            cells: disclosure.cells,
+            primary: disclosure.primary,
+            secondary: disclosure.secondary,
+        }),
     };
     let boundaries = crate::locate::boundaries_geojson(&located.registry);
     let published = publish::publish(

@@ -1,29 +1,11 @@
 -- Grain: one row per area (buurt, wijk, gemeente, district, regio) per period (outputs.md §2).
--- Ratios are recomputed at every level from summed counts. The risk score (outputs.md §3): per
--- level and period, each indicator becomes a z-score across the areas that have it
--- ((value − mean) / population sd, 0 when sd = 0); the score is the weighted mean of the
--- available z-scores, and risico_bijdragen holds each indicator's share of it.
+-- The risk score (outputs.md §3): per level and period, each indicator becomes a z-score across
+-- the areas that have it ((value − mean) / population sd, 0 when sd = 0); the score is the
+-- weighted mean of the available z-scores, and risico_bijdragen holds each indicator's share.
 -- Windows are ordered by gebiedscode so that floating-point sums run in one fixed order.
--- Inputs: int_gebied_tellingen, stg_gebieden, stg_perioden, stg_score_gewichten.
-with tellingen as (
-    select t.*, g.gebiedsnaam, g.gemeentecode, g.district_code, g.regio_code,
-           p.periode_start, p.periode_eind
-    from int_gebied_tellingen t
-    join stg_gebieden g on g.niveau = t.niveau and g.gebiedscode = t.gebiedscode
-    join stg_perioden p on p.periode = t.periode
-),
-
-ratios as (
-    select *,
-           100.0 * leeg_aantal / nullif(vbo_in_gebruik, 0) as leeg_pct,
-           1000.0 * rni_ingeschrevenen / nullif(inwoners_rni, 0) as rni_per_1000_inwoners,
-           1000.0 * verborgen_bewoning / nullif(vbo_verborgen, 0) as verborgen_per_1000_vbo,
-           1000.0 * kvk_risico_actief / nullif(inwoners_kvk, 0) as kvk_risico_per_1000_inwoners,
-           10000.0 * signalen_totaal / nullif(inwoners_signalen, 0) as signalen_per_10000_inwoners
-    from tellingen
-),
-
-z_scores as (
+-- The same model makes openbaar/gebied_indicatoren from the suppressed int_gebied_ratios.
+-- Inputs: int_gebied_ratios, stg_score_gewichten.
+with z_scores as (
     select *,
            case when leeg_pct is null then null
                 when stddev_pop(leeg_pct) over w = 0 then 0.0
@@ -44,7 +26,7 @@ z_scores as (
                 when stddev_pop(signalen_per_10000_inwoners) over w = 0 then 0.0
                 else (signalen_per_10000_inwoners - avg(signalen_per_10000_inwoners) over w)
                      / stddev_pop(signalen_per_10000_inwoners) over w end as z_signalen
-    from ratios
+    from int_gebied_ratios
     window w as (partition by niveau, periode order by gebiedscode
                  rows between unbounded preceding and unbounded following)
 ),

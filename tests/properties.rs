@@ -150,6 +150,15 @@ fn demo_counts_add_up_and_two_runs_are_identical() {
         assert!(x == y, "{name} differs between two runs of the same inputs");
     }
 
+    // The demo's openbaar/ set holds no small count and passes the audit.
+    crate::disclosure::assert_no_small_counts(&a.path().join("out/current"));
+    let audit = risicobeeld_cmd(&[
+        "audit",
+        "--out",
+        a.path().join("out").to_str().expect("utf8"),
+    ]);
+    assert_eq!(audit.code, 0, "{}{}", audit.stdout, audit.stderr);
+
     let rows = read_table(&a.path().join("out/current"), "gebied_indicatoren");
     let field = |c: &'static str| move |r: &Row| s(&r[c]).map(str::to_string);
     check_sums(&rows, "gemeente", field("district_code"), "district", true);

@@ -69,6 +69,16 @@ pub struct TableEntry {
     pub files: Vec<String>,
 }
 
+/// What disclosure control suppressed in `openbaar/`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DisclosureEntry {
+    pub min_count: i64,
+    /// Sensitive cells (non-null person counts) in the full tables.
+    pub cells: usize,
+    pub primary: usize,
+    pub secondary: usize,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Manifest {
     pub run_id: String,
@@ -79,6 +89,8 @@ pub struct Manifest {
     pub grain: String,
     pub inputs: Vec<InputEntry>,
     pub tables: Vec<TableEntry>,
+    #[serde(default)]
+    pub disclosure: Option<DisclosureEntry>,
 }
 
 impl Manifest {

@@ -47,6 +47,10 @@ pub const MODELS: &[(&str, &str)] = &[
         include_str!("../../queries/int_gebied_tellingen.sql"),
     ),
     (
+        "int_gebied_ratios",
+        include_str!("../../queries/int_gebied_ratios.sql"),
+    ),
+    (
         "gebied_indicatoren",
         include_str!("../../queries/gebied_indicatoren.sql"),
     ),
@@ -78,6 +82,7 @@ pub enum TransformError {
 }
 
 /// One output table, rows in their final order.
+#[derive(Clone)]
 pub struct OutputTable {
     pub name: String,
     pub schema: SchemaRef,
@@ -85,6 +90,14 @@ pub struct OutputTable {
 }
 
 impl OutputTable {
+    /// The same rows under another name (e.g. `openbaar/kvk_sectoren`).
+    pub fn renamed(&self, name: &str) -> OutputTable {
+        OutputTable {
+            name: name.to_string(),
+            ..self.clone()
+        }
+    }
+
     pub fn num_rows(&self) -> usize {
         self.batches.iter().map(RecordBatch::num_rows).sum()
     }
@@ -133,11 +146,30 @@ pub fn model_order() -> Result<Vec<(&'static str, &'static str)>, TransformError
     Ok(done)
 }
 
-/// Runs every model over the staged facts; returns the output tables by name.
+/// Runs every model over the staged facts; returns every table by name — staging, intermediate
+/// and output — so that later steps (disclosure control) can rerun models over altered inputs.
 pub async fn run(
     located: &Located,
     report: &QualityReport,
     config: &Config,
+) -> Result<BTreeMap<String, OutputTable>, TransformError> {
+    let staged = staging::stage(located, report, config)?
+        .into_iter()
+        .map(|s| OutputTable {
+            name: s.name.to_string(),
+            schema: s.batch.schema(),
+            batches: vec![s.batch],
+        })
+        .collect();
+    let all: Vec<&str> = MODELS.iter().map(|(n, _)| *n).collect();
+    run_models(staged, &all).await
+}
+
+/// Registers `inputs` and runs the named models (in dependency order) over them; returns the
+/// inputs and the models' results by name.
+pub async fn run_models(
+    inputs: Vec<OutputTable>,
+    models: &[&str],
 ) -> Result<BTreeMap<String, OutputTable>, TransformError> {
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut session = SessionConfig::new().with_target_partitions(threads);
@@ -147,12 +179,16 @@ pub async fn run(
         .sql_parser
         .map_string_types_to_utf8view = false;
     let ctx = SessionContext::new_with_config(session);
-    for staged in staging::stage(located, report, config)? {
-        let table = MemTable::try_new(staged.batch.schema(), vec![vec![staged.batch]])?;
-        ctx.register_table(staged.name, Arc::new(table))?;
+    let mut tables = BTreeMap::new();
+    for input in inputs {
+        let table = MemTable::try_new(input.schema.clone(), vec![input.batches.clone()])?;
+        ctx.register_table(input.name.as_str(), Arc::new(table))?;
+        tables.insert(input.name.clone(), input);
     }
-    let mut outputs = BTreeMap::new();
-    for (name, sql) in model_order()? {
+    for (name, sql) in model_order()?
+        .into_iter()
+        .filter(|(n, _)| models.contains(n))
+    {
         let model_err = |source| TransformError::Model {
             model: name.to_string(),
             source,
@@ -165,18 +201,16 @@ pub async fn run(
         let table = MemTable::try_new(schema.clone(), vec![batches.clone()]).map_err(model_err)?;
         ctx.register_table(name, Arc::new(table))
             .map_err(model_err)?;
-        if !name.starts_with("int_") {
-            outputs.insert(
-                name.to_string(),
-                OutputTable {
-                    name: name.to_string(),
-                    schema,
-                    batches,
-                },
-            );
-        }
+        tables.insert(
+            name.to_string(),
+            OutputTable {
+                name: name.to_string(),
+                schema,
+                batches,
+            },
+        );
     }
-    Ok(outputs)
+    Ok(tables)
 }
 
 #[cfg(test)]
@@ -193,7 +227,8 @@ mod tests {
         let pos = |n: &str| order.iter().position(|m| *m == n).expect("listed");
         assert!(pos("int_gekozen_peildata") < pos("int_leegstand"));
         assert!(pos("int_dekking") < pos("int_signalen"));
-        assert!(pos("int_gebied_tellingen") < pos("gebied_indicatoren"));
+        assert!(pos("int_gebied_tellingen") < pos("int_gebied_ratios"));
+        assert!(pos("int_gebied_ratios") < pos("gebied_indicatoren"));
         assert!(pos("gebied_indicatoren") < pos("trends"));
     }
 }

@@ -1,0 +1,234 @@
+//! The audit: an attacker's view of published tables. For every suppressed cell it derives the
+//! tightest interval the published numbers allow — two linear programs (min, max) over the
+//! relations of its connected part of the cell system, solved by `microlp` — and reports every
+//! cell that is pinned to one value or whose upper bound is below `min_count`.
+
+use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem};
+
+use super::cells::CellSystem;
+
+/// A suppressed cell the published numbers expose.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exposure {
+    pub cell: usize,
+    pub label: String,
+    pub min: f64,
+    pub max: f64,
+}
+
+impl std::fmt::Display for Exposure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: the published numbers allow only [{:.2}, {:.2}]",
+            self.label, self.min, self.max
+        )
+    }
+}
+
+const EPS: f64 = 1e-6;
+
+/// Connected parts of the system through relations that contain a suppressed cell.
+fn components(system: &CellSystem) -> Vec<(Vec<usize>, Vec<usize>)> {
+    let n = system.cells.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let hidden = |c: usize| system.cells[c].suppressed;
+    let relevant: Vec<usize> = (0..system.relations.len())
+        .filter(|&r| {
+            let rel = &system.relations[r];
+            hidden(rel.total) || rel.parts.iter().any(|&p| hidden(p))
+        })
+        .collect();
+    for &r in &relevant {
+        let rel = &system.relations[r];
+        for &p in &rel.parts {
+            let (a, b) = (find(&mut parent, rel.total), find(&mut parent, p));
+            parent[a] = b;
+        }
+    }
+    let mut groups: std::collections::BTreeMap<usize, (Vec<usize>, Vec<usize>)> =
+        Default::default();
+    for c in (0..n).filter(|&c| hidden(c)) {
+        let root = find(&mut parent, c);
+        groups.entry(root).or_default().0.push(c);
+    }
+    for &r in &relevant {
+        let root = find(&mut parent, system.relations[r].total);
+        if let Some(g) = groups.get_mut(&root) {
+            g.1.push(r);
+        }
+    }
+    groups.into_values().collect()
+}
+
+/// The interval of `target` (min and max), given the published cells and the relations.
+fn bounds(
+    system: &CellSystem,
+    vars: &[usize],
+    relations: &[usize],
+    target: usize,
+) -> Result<(f64, f64), String> {
+    let solve = |direction: OptimizationDirection| -> Result<f64, String> {
+        let mut problem = Problem::new(direction);
+        let handles: Vec<microlp::Variable> = vars
+            .iter()
+            .map(|&c| problem.add_var(if c == target { 1.0 } else { 0.0 }, (0.0, f64::INFINITY)))
+            .collect();
+        let var_of = |c: usize| vars.iter().position(|&v| v == c).map(|i| handles[i]);
+        for &r in relations {
+            let rel = &system.relations[r];
+            let mut expr = LinearExpr::empty();
+            let mut constant = 0.0;
+            let terms =
+                std::iter::once((rel.total, 1.0)).chain(rel.parts.iter().map(|&p| (p, -1.0)));
+            for (c, coef) in terms {
+                match var_of(c) {
+                    Some(v) => expr.add(v, coef),
+                    None => constant += coef * system.cells[c].value.unwrap_or(0) as f64,
+                }
+            }
+            let op = if rel.exact {
+                ComparisonOp::Eq
+            } else {
+                ComparisonOp::Ge
+            };
+            problem.add_constraint(expr, op, -constant);
+        }
+        match problem.solve() {
+            Ok(solution) => Ok(solution.objective()),
+            Err(microlp::Error::Unbounded) => Ok(f64::INFINITY),
+            Err(e) => Err(e.to_string()),
+        }
+    };
+    Ok((
+        solve(OptimizationDirection::Minimize)?,
+        solve(OptimizationDirection::Maximize)?,
+    ))
+}
+
+/// Every suppressed cell that the published numbers pin down or bound below `min_count`.
+pub fn audit(system: &CellSystem, min_count: i64) -> Result<Vec<Exposure>, String> {
+    let mut exposed = Vec::new();
+    for (vars, relations) in components(system) {
+        for &c in &vars {
+            let (min, max) = bounds(system, &vars, &relations, c).map_err(|e| {
+                format!("{}: the linear program failed: {e}", system.cells[c].label)
+            })?;
+            if max - min < EPS || max < min_count as f64 - EPS {
+                exposed.push(Exposure {
+                    cell: c,
+                    label: system.cells[c].label.clone(),
+                    min,
+                    max,
+                });
+            }
+        }
+    }
+    Ok(exposed)
+}
+
+/// Suppresses one more cell next to each exposed one (the smallest published non-zero member
+/// of a relation it is in), until the audit passes. Returns the cells added.
+pub fn repair(system: &mut CellSystem, min_count: i64, max_rounds: usize) -> Result<usize, String> {
+    let mut added = 0;
+    for _ in 0..max_rounds {
+        let exposed = audit(system, min_count)?;
+        if exposed.is_empty() {
+            return Ok(added);
+        }
+        for e in exposed {
+            let candidate = system
+                .relations
+                .iter()
+                .filter(|r| r.total == e.cell || r.parts.contains(&e.cell))
+                .flat_map(|r| std::iter::once(r.total).chain(r.parts.iter().copied()))
+                .filter(|&c| {
+                    !system.cells[c].suppressed && system.cells[c].value.is_some_and(|v| v > 0)
+                })
+                .min_by_key(|&c| (system.cells[c].value, c));
+            if let Some(c) = candidate {
+                system.cells[c].suppressed = true;
+                added += 1;
+            }
+        }
+        added += system.secondary();
+    }
+    let left = audit(system, min_count)?;
+    if left.is_empty() {
+        Ok(added)
+    } else {
+        Err(format!(
+            "still exposed after {max_rounds} rounds: {}",
+            left[0]
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(total: i64, parts: &[i64], hidden: &[usize]) -> CellSystem {
+        let mut s = CellSystem::default();
+        let t = s.cell("total".into(), Some(total), false);
+        let p = parts
+            .iter()
+            .enumerate()
+            .map(|(i, v)| s.cell(format!("p{i}"), Some(*v), hidden.contains(&i)))
+            .collect();
+        s.relate(t, p, true);
+        s
+    }
+
+    #[test]
+    fn catches_an_under_suppressed_table() {
+        // Total 10 and parts 3 (hidden) and 7 (shown): 3 = 10 − 7.
+        let s = row(10, &[3, 7], &[0]);
+        let exposed = audit(&s, 5).expect("solves");
+        assert_eq!(exposed.len(), 1);
+        assert!((exposed[0].min - 3.0).abs() < 1e-6 && (exposed[0].max - 3.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn passes_two_hidden_parts_with_room() {
+        // 3 and 7 hidden under a total of 10: each lies in [0, 10].
+        let s = row(10, &[3, 7, 0], &[0, 1]);
+        assert!(audit(&s, 5).expect("solves").is_empty());
+    }
+
+    #[test]
+    fn an_upper_bound_below_min_count_is_exposure() {
+        // Total 8, shown 5, hidden 1 and 2: each in [0, 3] — below 5, so exposed.
+        let s = row(8, &[5, 1, 2], &[1, 2]);
+        assert_eq!(audit(&s, 5).expect("solves").len(), 2);
+        let mut s = s;
+        let added = repair(&mut s, 5, 10).expect("repairs");
+        assert!(added >= 1 && s.is_suppressed("p0"));
+        assert!(audit(&s, 5).expect("solves").is_empty());
+    }
+
+    #[test]
+    fn inequalities_bound_from_one_side() {
+        // Parent 20 ≥ hidden 3 + shown 6: the 3 lies in [0, 14] — protected.
+        let mut s = CellSystem::default();
+        let t = s.cell("T".into(), Some(20), false);
+        let a = s.cell("a".into(), Some(3), true);
+        let b = s.cell("b".into(), Some(6), false);
+        s.relate(t, vec![a, b], false);
+        assert!(audit(&s, 5).expect("solves").is_empty());
+        // Parent 6 ≥ hidden 3 + shown 3: the 3 lies in [0, 3] — below 5, exposed.
+        let mut s = CellSystem::default();
+        let t = s.cell("T".into(), Some(6), false);
+        let a = s.cell("a".into(), Some(3), true);
+        let b = s.cell("b".into(), Some(3), false);
+        s.relate(t, vec![a, b], false);
+        assert_eq!(audit(&s, 5).expect("solves").len(), 1, "a ≤ 3");
+    }
+}

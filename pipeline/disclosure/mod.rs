@@ -1,0 +1,491 @@
+//! Disclosure control (outputs.md §4): makes the `openbaar/` copy of every table, in which no
+//! person count from 1 to `min_count − 1` can be seen or worked out. Primary and secondary
+//! suppression on a cell system of the sensitive counts and their relations, an LP audit before
+//! publishing, and the `openbaar` tables rebuilt by the same SQL models over suppressed inputs.
+
+pub mod audit;
+pub mod cells;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use datafusion::arrow::array::{
+    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray,
+};
+use datafusion::arrow::compute::{cast, concat_batches, nullif};
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
+
+pub use audit::{Exposure, audit};
+pub use cells::CellSystem;
+
+use crate::transform::{OutputTable, TransformError, run_models};
+
+/// Sensitive counts of `gebied_indicatoren` (outputs.md §4), and the ratios computed from them.
+pub const SENSITIVE: [&str; 8] = [
+    "rni_ingeschrevenen",
+    "rni_adressen",
+    "verborgen_bewoning",
+    "signalen_totaal",
+    "signalen_seksueel",
+    "signalen_crimineel",
+    "signalen_arbeid",
+    "signalen_overig",
+];
+const DERIVED: [(&str, &str); 3] = [
+    ("rni_ingeschrevenen", "rni_per_1000_inwoners"),
+    ("verborgen_bewoning", "verborgen_per_1000_vbo"),
+    ("signalen_totaal", "signalen_per_10000_inwoners"),
+];
+/// `overig` in gebied_indicatoren is the sum of these forms in signalen_fasen.
+const OVERIG_VORMEN: [&str; 4] = ["crimineel_seksueel", "orgaan", "overig", "onbekend"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum DisclosureError {
+    #[error("{0} is missing")]
+    Shape(String),
+    #[error("{0}")]
+    Arrow(#[from] datafusion::arrow::error::ArrowError),
+    #[error(transparent)]
+    Transform(#[from] TransformError),
+    #[error("disclosure audit: {0}")]
+    Audit(String),
+    #[error("the openbaar tables fail the audit: {count} cells can be worked out, e.g. {first}")]
+    Exposed { count: usize, first: String },
+    #[error("reading {path}: {message}")]
+    Read { path: String, message: String },
+}
+
+/// What disclosure control did, for the run's report.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub cells: usize,
+    pub primary: usize,
+    pub secondary: usize,
+}
+
+fn concat(table: &OutputTable) -> Result<RecordBatch, DisclosureError> {
+    Ok(concat_batches(&table.schema, &table.batches)?)
+}
+
+/// A column cast to `to` (published files from other writers may use string views or int32).
+fn column_as(batch: &RecordBatch, name: &str, to: &DataType) -> Result<ArrayRef, DisclosureError> {
+    let column = batch
+        .column_by_name(name)
+        .ok_or_else(|| DisclosureError::Shape(format!("column {name}")))?;
+    Ok(cast(column, to)?)
+}
+
+fn strings(batch: &RecordBatch, name: &str) -> Result<Vec<Option<String>>, DisclosureError> {
+    let column = column_as(batch, name, &DataType::Utf8)?;
+    let a = column
+        .as_any()
+        .downcast_ref::<StringArray>()
+        .ok_or_else(|| DisclosureError::Shape(name.into()))?;
+    Ok(a.iter().map(|v| v.map(str::to_string)).collect())
+}
+
+fn ints(batch: &RecordBatch, name: &str) -> Result<Vec<Option<i64>>, DisclosureError> {
+    let column = column_as(batch, name, &DataType::Int64)?;
+    let a = column
+        .as_any()
+        .downcast_ref::<Int64Array>()
+        .ok_or_else(|| DisclosureError::Shape(name.into()))?;
+    Ok(a.iter().collect())
+}
+
+/// `<column>_onderdrukt`, or all false when the table has no flags (the full tables).
+fn flags(batch: &RecordBatch, column: &str) -> Vec<bool> {
+    let name = format!("{column}_onderdrukt");
+    batch
+        .column_by_name(&name)
+        .and_then(|c| {
+            c.as_any()
+                .downcast_ref::<BooleanArray>()
+                .map(|a| a.iter().map(|v| v == Some(true)).collect())
+        })
+        .unwrap_or_else(|| vec![false; batch.num_rows()])
+}
+
+fn gebied_label(niveau: &str, code: &str, periode: &str, column: &str) -> String {
+    format!("gebied_indicatoren {niveau} {code} {periode} {column}")
+}
+
+fn fase_label(gemeente: &str, periode: &str, vorm: &str, fase: i64, column: &str) -> String {
+    format!("signalen_fasen {gemeente} {periode} {vorm} fase {fase} {column}")
+}
+
+/// The parent area of a row of gebied_indicatoren, and whether parent = Σ children exactly.
+fn parent_of(
+    niveau: &str,
+    code: &str,
+    gemeente: Option<&str>,
+    district: Option<&str>,
+    regio: Option<&str>,
+) -> Option<(&'static str, String, bool)> {
+    match niveau {
+        "buurt" => code.get(2..8).map(|w| ("wijk", format!("WK{w}"), false)),
+        "wijk" => gemeente.map(|g| ("gemeente", g.to_string(), false)),
+        "gemeente" => district.map(|d| ("district", d.to_string(), true)),
+        "district" => regio.map(|r| ("regio", r.to_string(), true)),
+        _ => None,
+    }
+}
+
+/// Builds the cell system from `gebied_indicatoren` and `signalen_fasen` — the full tables
+/// (every value known) or the published `openbaar` ones (flagged cells unknown).
+pub fn build_system(
+    gebied: &RecordBatch,
+    fasen: &RecordBatch,
+) -> Result<CellSystem, DisclosureError> {
+    let mut s = CellSystem::default();
+    let niveau = strings(gebied, "niveau")?;
+    let code = strings(gebied, "gebiedscode")?;
+    let periode = strings(gebied, "periode")?;
+    let gemeente = strings(gebied, "gemeentecode")?;
+    let district = strings(gebied, "district_code")?;
+    let regio = strings(gebied, "regio_code")?;
+    let mut values = Vec::new();
+    for column in SENSITIVE {
+        values.push((ints(gebied, column)?, flags(gebied, column)));
+    }
+    // Cells, and the split of signalen_totaal within each row.
+    for r in 0..gebied.num_rows() {
+        let (Some(n), Some(c), Some(p)) = (&niveau[r], &code[r], &periode[r]) else {
+            continue;
+        };
+        let mut ids = Vec::new();
+        for (k, column) in SENSITIVE.iter().enumerate() {
+            let (v, f) = (&values[k].0[r], values[k].1[r]);
+            ids.push((v.is_some() || f).then(|| s.cell(gebied_label(n, c, p, column), *v, f)));
+        }
+        if let Some(total) = ids[3] {
+            let parts: Vec<usize> = ids[4..].iter().flatten().copied().collect();
+            s.relate(total, parts, true);
+        }
+    }
+    // Parent = Σ children, per column and period.
+    let mut children: BTreeMap<(String, String, String, &str), Vec<usize>> = BTreeMap::new();
+    for r in 0..gebied.num_rows() {
+        let (Some(n), Some(c), Some(p)) = (&niveau[r], &code[r], &periode[r]) else {
+            continue;
+        };
+        let Some((parent_level, parent, _)) = parent_of(
+            n,
+            c,
+            gemeente[r].as_deref(),
+            district[r].as_deref(),
+            regio[r].as_deref(),
+        ) else {
+            continue;
+        };
+        for column in SENSITIVE {
+            if let Some(id) = s.get(&gebied_label(n, c, p, column)) {
+                children
+                    .entry((parent_level.to_string(), parent.clone(), p.clone(), column))
+                    .or_default()
+                    .push(id);
+            }
+        }
+    }
+    for ((level, parent, p, column), kids) in children {
+        if let Some(total) = s.get(&gebied_label(&level, &parent, &p, column)) {
+            let exact = matches!(level.as_str(), "district" | "regio");
+            s.relate(total, kids, exact);
+        }
+    }
+    add_fasen(&mut s, fasen)?;
+    Ok(s)
+}
+
+/// The funnel: bereikt(f) = aantal(f) + bereikt(f + 1); and the per-form totals of the gemeente row.
+fn add_fasen(s: &mut CellSystem, fasen: &RecordBatch) -> Result<(), DisclosureError> {
+    let gm = strings(fasen, "gebiedscode")?;
+    let periode = strings(fasen, "periode")?;
+    let vorm = strings(fasen, "vorm")?;
+    let fase = ints(fasen, "fase")?;
+    let (aantal, aantal_f) = (ints(fasen, "aantal")?, flags(fasen, "aantal"));
+    let (bereikt, bereikt_f) = (ints(fasen, "bereikt")?, flags(fasen, "bereikt"));
+    let mut groups: BTreeMap<(String, String, String), Vec<usize>> = BTreeMap::new();
+    for r in 0..fasen.num_rows() {
+        let (Some(g), Some(p), Some(v), Some(f)) = (&gm[r], &periode[r], &vorm[r], fase[r]) else {
+            continue;
+        };
+        if aantal[r].is_some() || aantal_f[r] {
+            s.cell(fase_label(g, p, v, f, "aantal"), aantal[r], aantal_f[r]);
+        }
+        if bereikt[r].is_some() || bereikt_f[r] {
+            s.cell(fase_label(g, p, v, f, "bereikt"), bereikt[r], bereikt_f[r]);
+        }
+        groups.entry((g.clone(), p.clone(), v.clone())).or_default();
+    }
+    let mut first_phase: BTreeMap<(String, String), Vec<(String, usize)>> = BTreeMap::new();
+    for (g, p, v) in groups.keys() {
+        for f in 1..=5 {
+            let (Some(b), Some(a)) = (
+                s.get(&fase_label(g, p, v, f, "bereikt")),
+                s.get(&fase_label(g, p, v, f, "aantal")),
+            ) else {
+                continue;
+            };
+            let mut parts = vec![a];
+            if let Some(next) = s.get(&fase_label(g, p, v, f + 1, "bereikt")) {
+                parts.push(next);
+            }
+            s.relate(b, parts, true);
+            if f == 1 {
+                first_phase
+                    .entry((g.clone(), p.clone()))
+                    .or_default()
+                    .push((v.clone(), b));
+            }
+        }
+    }
+    for ((g, p), forms) in first_phase {
+        let of = |names: &[&str]| {
+            forms
+                .iter()
+                .filter(|(v, _)| names.contains(&v.as_str()))
+                .map(|(_, b)| *b)
+                .collect::<Vec<_>>()
+        };
+        for (column, names) in [
+            ("signalen_seksueel", &["seksueel"][..]),
+            ("signalen_crimineel", &["crimineel"][..]),
+            ("signalen_arbeid", &["arbeid"][..]),
+            ("signalen_overig", &OVERIG_VORMEN[..]),
+        ] {
+            if let Some(total) = s.get(&gebied_label("gemeente", &g, &p, column)) {
+                s.relate(total, of(names), true);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Sets the suppressed cells of `columns` to null and adds `<column>_onderdrukt` flags.
+fn suppress(
+    batch: &RecordBatch,
+    columns: &[&str],
+    label: impl Fn(usize, &str) -> Option<String>,
+    system: &CellSystem,
+    add_flags: bool,
+) -> Result<RecordBatch, DisclosureError> {
+    let mut fields: Vec<Arc<Field>> = batch.schema().fields().iter().cloned().collect();
+    let mut arrays: Vec<ArrayRef> = batch.columns().to_vec();
+    for column in columns {
+        let Ok(index) = batch.schema().index_of(column) else {
+            continue;
+        };
+        let hidden: BooleanArray = (0..batch.num_rows())
+            .map(|r| Some(label(r, column).is_some_and(|l| system.is_suppressed(&l))))
+            .collect();
+        arrays[index] = nullif(&arrays[index], &hidden)?;
+        fields[index] = Arc::new(fields[index].as_ref().clone().with_nullable(true));
+        for (_, ratio) in DERIVED.iter().filter(|(c, _)| c == column) {
+            if let Ok(ri) = batch.schema().index_of(ratio) {
+                arrays[ri] = nullif(&arrays[ri], &hidden)?;
+                fields[ri] = Arc::new(fields[ri].as_ref().clone().with_nullable(true));
+            }
+        }
+        if add_flags {
+            fields.push(Arc::new(Field::new(
+                format!("{column}_onderdrukt"),
+                DataType::Boolean,
+                false,
+            )));
+            arrays.push(Arc::new(hidden));
+        }
+    }
+    Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)?)
+}
+
+fn gebied_labels(
+    batch: &RecordBatch,
+) -> Result<impl Fn(usize, &str) -> Option<String>, DisclosureError> {
+    let (n, c, p) = (
+        strings(batch, "niveau")?,
+        strings(batch, "gebiedscode")?,
+        strings(batch, "periode")?,
+    );
+    Ok(move |r: usize, column: &str| {
+        Some(gebied_label(
+            n[r].as_deref()?,
+            c[r].as_deref()?,
+            p[r].as_deref()?,
+            column,
+        ))
+    })
+}
+
+fn fase_labels(
+    batch: &RecordBatch,
+) -> Result<impl Fn(usize, &str) -> Option<String>, DisclosureError> {
+    let (g, p, v, f) = (
+        strings(batch, "gebiedscode")?,
+        strings(batch, "periode")?,
+        strings(batch, "vorm")?,
+        ints(batch, "fase")?,
+    );
+    Ok(move |r: usize, column: &str| {
+        Some(fase_label(
+            g[r].as_deref()?,
+            p[r].as_deref()?,
+            v[r].as_deref()?,
+            f[r]?,
+            column,
+        ))
+    })
+}
+
+fn table(name: &str, batch: RecordBatch) -> OutputTable {
+    OutputTable {
+        name: name.to_string(),
+        schema: batch.schema(),
+        batches: vec![batch],
+    }
+}
+
+fn get<'a>(
+    tables: &'a BTreeMap<String, OutputTable>,
+    name: &str,
+) -> Result<&'a OutputTable, DisclosureError> {
+    tables
+        .get(name)
+        .ok_or_else(|| DisclosureError::Shape(name.into()))
+}
+
+/// Makes the `openbaar/` tables from the full ones; refuses when the audit finds an exposure.
+pub async fn openbaar(
+    tables: &BTreeMap<String, OutputTable>,
+    min_count: i64,
+) -> Result<(Vec<OutputTable>, Summary), DisclosureError> {
+    let gebied = concat(get(tables, "gebied_indicatoren")?)?;
+    let fasen = concat(get(tables, "signalen_fasen")?)?;
+    let mut system = build_system(&gebied, &fasen)?;
+    system.primary(min_count);
+    system.secondary();
+    audit::repair(&mut system, min_count, 20).map_err(DisclosureError::Audit)?;
+    let (primary, secondary) = system.suppressed_count();
+    let summary = Summary {
+        cells: system.cells.len(),
+        primary,
+        secondary,
+    };
+
+    // The score and the trends are recomputed from the suppressed counts by the same models.
+    let ratios = concat(get(tables, "int_gebied_ratios")?)?;
+    let ratios = suppress(&ratios, &SENSITIVE, gebied_labels(&ratios)?, &system, false)?;
+    let inputs = vec![
+        table("int_gebied_ratios", ratios),
+        get(tables, "stg_score_gewichten")?.clone(),
+        get(tables, "stg_perioden")?.clone(),
+    ];
+    let rebuilt = run_models(inputs, &["gebied_indicatoren", "trends"]).await?;
+    let open_gebied = concat(get(&rebuilt, "gebied_indicatoren")?)?;
+    let open_gebied = suppress(
+        &open_gebied,
+        &SENSITIVE,
+        gebied_labels(&open_gebied)?,
+        &system,
+        true,
+    )?;
+    let open_fasen = suppress(
+        &fasen,
+        &["aantal", "bereikt"],
+        fase_labels(&fasen)?,
+        &system,
+        true,
+    )?;
+
+    // The attacker's view of exactly what will be published must pass.
+    let exposed = audit(&build_system(&open_gebied, &open_fasen)?, min_count)
+        .map_err(DisclosureError::Audit)?;
+    if let Some(first) = exposed.first() {
+        return Err(DisclosureError::Exposed {
+            count: exposed.len(),
+            first: first.to_string(),
+        });
+    }
+    let mut out = vec![
+        table("openbaar/gebied_indicatoren", open_gebied),
+        get(tables, "kvk_sectoren")?.renamed("openbaar/kvk_sectoren"),
+        table("openbaar/signalen_fasen", open_fasen),
+        get(&rebuilt, "trends")?.renamed("openbaar/trends"),
+        get(tables, "kwaliteit")?.renamed("openbaar/kwaliteit"),
+    ];
+    out.retain(|t| !t.schema.fields().is_empty());
+    Ok((out, summary))
+}
+
+/// Reads every Parquet file under `dir` into one batch (hive partition columns are not needed).
+fn read_dir_table(dir: &Path) -> Result<RecordBatch, DisclosureError> {
+    use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let err = |p: &Path, e: &dyn std::fmt::Display| DisclosureError::Read {
+        path: p.display().to_string(),
+        message: e.to_string(),
+    };
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).map_err(|e| err(&d, &e))?.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|x| x == "parquet") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut batches = Vec::new();
+    let mut schema = None;
+    for f in files {
+        let file = std::fs::File::open(&f).map_err(|e| err(&f, &e))?;
+        let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+            .and_then(|b| b.build())
+            .map_err(|e| err(&f, &e))?;
+        for b in reader {
+            let b = b.map_err(|e| err(&f, &e))?;
+            schema.get_or_insert_with(|| b.schema());
+            batches.push(b);
+        }
+    }
+    let schema = schema.ok_or_else(|| err(dir, &"no Parquet files"))?;
+    Ok(concat_batches(&schema, &batches)?)
+}
+
+/// `risicobeeld audit`: the attacker's view of a published `openbaar/` directory.
+pub fn audit_published(
+    openbaar_dir: &Path,
+    min_count: i64,
+) -> Result<(CellSystem, Vec<Exposure>), DisclosureError> {
+    let gebied = read_dir_table(&openbaar_dir.join("gebied_indicatoren"))?;
+    let fasen = read_dir_table(&openbaar_dir.join("signalen_fasen"))?;
+    let system = build_system(&gebied, &fasen)?;
+    let exposed = audit(&system, min_count).map_err(DisclosureError::Audit)?;
+    Ok((system, exposed))
+}
+
+/// Values of sensitive columns in 1 … min_count − 1 in a batch (for tests and the audit report).
+pub fn small_values(batch: &RecordBatch, columns: &[&str], min_count: i64) -> usize {
+    columns
+        .iter()
+        .filter_map(|c| batch.column_by_name(c))
+        .map(|a| {
+            if let Some(i) = a.as_any().downcast_ref::<Int64Array>() {
+                i.iter()
+                    .flatten()
+                    .filter(|v| *v >= 1 && *v < min_count)
+                    .count()
+            } else if let Some(f) = a.as_any().downcast_ref::<Float64Array>() {
+                f.iter()
+                    .flatten()
+                    .filter(|v| *v >= 1.0 && *v < min_count as f64 && v.fract() == 0.0)
+                    .count()
+            } else {
+                0
+            }
+        })
+        .sum()
+}

@@ -1,0 +1,141 @@
+//! Disclosure control (outputs.md §4): the `openbaar/` tables pass the audit, hold no sensitive
+//! count from 1 to min_count − 1, and the audit catches an under-suppressed table.
+
+use std::path::Path;
+
+use risicobeeld::datafusion_reexport::prelude::SessionContext;
+
+use crate::util::{Drop, V, read_table, risicobeeld_cmd};
+
+/// Sensitive columns per table (the list the pipeline uses is outputs.md §4's), and the trend
+/// indicators that are person counts.
+const SENSITIVE: [(&str, &[&str]); 2] = [
+    ("gebied_indicatoren", &risicobeeld::disclosure::SENSITIVE),
+    ("signalen_fasen", &["aantal", "bereikt"]),
+];
+const SENSITIVE_TRENDS: [&str; 4] = [
+    "rni_ingeschrevenen",
+    "rni_adressen",
+    "verborgen_bewoning",
+    "signalen_totaal",
+];
+
+fn small(v: &V) -> bool {
+    v.f()
+        .is_some_and(|x| (1.0..5.0).contains(&x) && x.fract() == 0.0)
+}
+
+/// Scans every table under `openbaar/` for a sensitive value from 1 to 4.
+pub fn assert_no_small_counts(snapshot: &Path) {
+    let open = snapshot.join("openbaar");
+    let mut scanned = 0;
+    for (table, columns) in SENSITIVE {
+        for row in read_table(&open, table) {
+            for c in columns {
+                assert!(
+                    !small(&row[*c]),
+                    "{table}.{c} shows {:?} in {row:?}",
+                    row[*c]
+                );
+                scanned += 1;
+            }
+        }
+    }
+    for row in read_table(&open, "trends") {
+        let V::S(indicator) = &row["indicator"] else {
+            continue;
+        };
+        if SENSITIVE_TRENDS.contains(&indicator.as_str()) {
+            for c in ["waarde", "vorige_periode", "vorig_jaar"] {
+                assert!(!small(&row[c]), "trends {indicator}.{c}: {row:?}");
+            }
+            scanned += 1;
+        }
+    }
+    assert!(scanned > 100, "scanned only {scanned} cells");
+}
+
+#[test]
+fn mini_openbaar_hides_small_counts_and_passes_the_audit() {
+    let drop = Drop::of("mini");
+    let run = drop.run(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let current = drop.out().join("current");
+    assert_no_small_counts(&current);
+    let open = read_table(&current.join("openbaar"), "gebied_indicatoren");
+    let gm1 = open
+        .iter()
+        .find(|r| {
+            r["gebiedscode"] == V::S("GM0001".into()) && r["periode"] == V::S("2024-Q1".into())
+        })
+        .expect("row");
+    // 3 seksueel and 1 arbeid are primary; RNI 5 stays; the rate goes with a hidden count.
+    assert_eq!(gm1["signalen_seksueel"], V::Null);
+    assert_eq!(gm1["signalen_seksueel_onderdrukt"], V::B(true));
+    assert_eq!(gm1["rni_ingeschrevenen"], V::I(5));
+    assert_eq!(gm1["rni_ingeschrevenen_onderdrukt"], V::B(false));
+    assert_eq!(gm1["verborgen_bewoning"], V::Null, "1 is primary");
+    // Non-sensitive columns pass through.
+    assert_eq!(gm1["vbo_in_gebruik"], V::I(4));
+    let audit = risicobeeld_cmd(&["audit", "--out", drop.out().to_str().expect("utf8")]);
+    assert_eq!(audit.code, 0, "{}{}", audit.stdout, audit.stderr);
+    assert!(audit.stdout.contains("0 exposed"), "{}", audit.stdout);
+}
+
+/// Writes a hand-made, under-suppressed `openbaar/` set: district D = GM1 (3, hidden) + GM2 (7).
+fn write_under_suppressed(out: &Path) {
+    let open = out.join("current/openbaar");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let ctx = SessionContext::new();
+        let counts = risicobeeld::disclosure::SENSITIVE;
+        let row = |niveau: &str, code: &str, gm: &str, d: &str, rni: &str, hidden: bool| {
+            let mut cols = vec![
+                format!("'{niveau}' as niveau"),
+                format!("'{code}' as gebiedscode"),
+                "'2024-Q1' as periode".to_string(),
+                format!("cast({gm} as varchar) as gemeentecode"),
+                format!("cast({d} as varchar) as district_code"),
+                "cast('R' as varchar) as regio_code".to_string(),
+            ];
+            for c in counts {
+                let v = if c == "rni_ingeschrevenen" { rni } else { "null" };
+                cols.push(format!("cast({v} as bigint) as {c}"));
+                cols.push(format!("{} as {c}_onderdrukt", c == "rni_ingeschrevenen" && hidden));
+            }
+            format!("select {}", cols.join(", "))
+        };
+        let sql = [
+            row("gemeente", "GM0001", "'GM0001'", "'D'", "null", true),
+            row("gemeente", "GM0002", "'GM0002'", "'D'", "7", false),
+            row("district", "D", "null", "'D'", "10", false),
+        ]
+        .join(" union all ");
+        let dir = open.join("gebied_indicatoren/district=D");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let df = ctx.sql(&sql).await.expect("sql");
+        df.write_parquet(dir.join("part-0.parquet").to_str().expect("utf8"), Default::default(), None).await.expect("write");
+        let fasen = "select 'GM0002' as gebiedscode, '2024-Q1' as periode, 'arbeid' as vorm, cast(1 as bigint) as fase, cast(0 as bigint) as aantal, cast(0 as bigint) as bereikt, false as aantal_onderdrukt, false as bereikt_onderdrukt";
+        let dir = open.join("signalen_fasen/district=D");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let df = ctx.sql(fasen).await.expect("sql");
+        df.write_parquet(dir.join("part-0.parquet").to_str().expect("utf8"), Default::default(), None).await.expect("write");
+    });
+}
+
+#[test]
+fn the_audit_catches_an_under_suppressed_table() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_under_suppressed(dir.path());
+    let audit = risicobeeld_cmd(&["audit", "--out", dir.path().to_str().expect("utf8")]);
+    assert_eq!(audit.code, 1, "{}{}", audit.stdout, audit.stderr);
+    assert!(
+        audit.stdout.contains("GM0001 2024-Q1 rni_ingeschrevenen"),
+        "{}",
+        audit.stdout
+    );
+    assert!(audit.stdout.contains("[3.00, 3.00]"), "{}", audit.stdout);
+}
