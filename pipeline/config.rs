@@ -84,6 +84,21 @@ pub const SCORE_INDICATORS: [&str; 5] = [
 pub struct DisclosureConfig {
     /// Person counts from 1 to `min_count - 1` are suppressed in `openbaar/`.
     pub min_count: i64,
+    /// Protection level of the audit: a suppressed cell is exposed when the interval the
+    /// published numbers allow is no wider than `min_interval_width` (0: pinned to one value)…
+    pub min_interval_width: f64,
+    /// …or when its upper bound is below this (absent: `min_count`).
+    pub min_upper_bound: Option<i64>,
+}
+
+impl DisclosureConfig {
+    /// The protection level the audit checks.
+    pub fn protection(&self) -> crate::disclosure::Protection {
+        crate::disclosure::Protection {
+            min_width: self.min_interval_width,
+            min_upper: self.min_upper_bound.unwrap_or(self.min_count) as f64,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -166,7 +181,11 @@ impl Default for ScoreConfig {
 
 impl Default for DisclosureConfig {
     fn default() -> Self {
-        DisclosureConfig { min_count: 5 }
+        DisclosureConfig {
+            min_count: 5,
+            min_interval_width: 0.0,
+            min_upper_bound: None,
+        }
     }
 }
 
@@ -207,6 +226,10 @@ impl Config {
         }
         if self.keep_runs == 0 {
             return invalid("keep_runs must be at least 1".into());
+        }
+        let width = self.disclosure.min_interval_width;
+        if !width.is_finite() || width < 0.0 {
+            return invalid("disclosure.min_interval_width must be a number ≥ 0".into());
         }
         if self.disclosure.min_count < 1 {
             return invalid("disclosure.min_count must be at least 1".into());

@@ -128,6 +128,7 @@ pub fn run(input: &Path, out: &Path, config: &Config, force: bool) -> Result<Run
     let (openbaar, disclosure) = runtime.block_on(crate::disclosure::openbaar(
         &tables,
         config.disclosure.min_count,
+        config.disclosure.protection(),
     ))?;
     let ordered: Vec<&transform::OutputTable> = TABLES
         .iter()

@@ -28,6 +28,29 @@ impl std::fmt::Display for Exposure {
 
 const EPS: f64 = 1e-6;
 
+/// The protection level: how wide an interval a suppressed cell must keep.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Protection {
+    /// Exposed when `max − min` is not more than this (0: pinned to one value).
+    pub min_width: f64,
+    /// Exposed when `max` is below this (default: `min_count`).
+    pub min_upper: f64,
+}
+
+impl Protection {
+    /// The default of outputs.md §4 for a given `min_count`.
+    pub fn for_min_count(min_count: i64) -> Protection {
+        Protection {
+            min_width: 0.0,
+            min_upper: min_count as f64,
+        }
+    }
+
+    fn exposes(&self, min: f64, max: f64) -> bool {
+        max - min <= self.min_width + EPS || max < self.min_upper - EPS
+    }
+}
+
 /// Connected parts of the system through relations that contain a suppressed cell.
 fn components(system: &CellSystem) -> Vec<(Vec<usize>, Vec<usize>)> {
     let n = system.cells.len();
@@ -114,14 +137,14 @@ fn bounds(
 }
 
 /// Every suppressed cell that the published numbers pin down or bound below `min_count`.
-pub fn audit(system: &CellSystem, min_count: i64) -> Result<Vec<Exposure>, String> {
+pub fn audit(system: &CellSystem, protection: Protection) -> Result<Vec<Exposure>, String> {
     let mut exposed = Vec::new();
     for (vars, relations) in components(system) {
         for &c in &vars {
             let (min, max) = bounds(system, &vars, &relations, c).map_err(|e| {
                 format!("{}: the linear program failed: {e}", system.cells[c].label)
             })?;
-            if max - min < EPS || max < min_count as f64 - EPS {
+            if protection.exposes(min, max) {
                 exposed.push(Exposure {
                     cell: c,
                     label: system.cells[c].label.clone(),
@@ -136,10 +159,14 @@ pub fn audit(system: &CellSystem, min_count: i64) -> Result<Vec<Exposure>, Strin
 
 /// Suppresses one more cell next to each exposed one (the smallest published non-zero member
 /// of a relation it is in), until the audit passes. Returns the cells added.
-pub fn repair(system: &mut CellSystem, min_count: i64, max_rounds: usize) -> Result<usize, String> {
+pub fn repair(
+    system: &mut CellSystem,
+    protection: Protection,
+    max_rounds: usize,
+) -> Result<usize, String> {
     let mut added = 0;
     for _ in 0..max_rounds {
-        let exposed = audit(system, min_count)?;
+        let exposed = audit(system, protection)?;
         if exposed.is_empty() {
             return Ok(added);
         }
@@ -160,7 +187,7 @@ pub fn repair(system: &mut CellSystem, min_count: i64, max_rounds: usize) -> Res
         }
         added += system.secondary();
     }
-    let left = audit(system, min_count)?;
+    let left = audit(system, protection)?;
     if left.is_empty() {
         Ok(added)
     } else {
@@ -191,7 +218,7 @@ mod tests {
     fn catches_an_under_suppressed_table() {
         // Total 10 and parts 3 (hidden) and 7 (shown): 3 = 10 − 7.
         let s = row(10, &[3, 7], &[0]);
-        let exposed = audit(&s, 5).expect("solves");
+        let exposed = audit(&s, Protection::for_min_count(5)).expect("solves");
         assert_eq!(exposed.len(), 1);
         assert!((exposed[0].min - 3.0).abs() < 1e-6 && (exposed[0].max - 3.0).abs() < 1e-6);
     }
@@ -200,18 +227,42 @@ mod tests {
     fn passes_two_hidden_parts_with_room() {
         // 3 and 7 hidden under a total of 10: each lies in [0, 10].
         let s = row(10, &[3, 7, 0], &[0, 1]);
-        assert!(audit(&s, 5).expect("solves").is_empty());
+        assert!(
+            audit(&s, Protection::for_min_count(5))
+                .expect("solves")
+                .is_empty()
+        );
     }
 
     #[test]
     fn an_upper_bound_below_min_count_is_exposure() {
         // Total 8, shown 5, hidden 1 and 2: each in [0, 3] — below 5, so exposed.
         let s = row(8, &[5, 1, 2], &[1, 2]);
-        assert_eq!(audit(&s, 5).expect("solves").len(), 2);
+        assert_eq!(
+            audit(&s, Protection::for_min_count(5))
+                .expect("solves")
+                .len(),
+            2
+        );
         let mut s = s;
-        let added = repair(&mut s, 5, 10).expect("repairs");
+        let added = repair(&mut s, Protection::for_min_count(5), 10).expect("repairs");
         assert!(added >= 1 && s.is_suppressed("p0"));
-        assert!(audit(&s, 5).expect("solves").is_empty());
+        assert!(
+            audit(&s, Protection::for_min_count(5))
+                .expect("solves")
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_wider_protection_level_is_configurable() {
+        // 3 and 7 hidden under 10, 0 shown: [0, 10] passes the default, not a width of 12.
+        let s = row(10, &[3, 7, 0], &[0, 1]);
+        let strict = Protection {
+            min_width: 12.0,
+            min_upper: 5.0,
+        };
+        assert_eq!(audit(&s, strict).expect("solves").len(), 2);
     }
 
     #[test]
@@ -222,13 +273,23 @@ mod tests {
         let a = s.cell("a".into(), Some(3), true);
         let b = s.cell("b".into(), Some(6), false);
         s.relate(t, vec![a, b], false);
-        assert!(audit(&s, 5).expect("solves").is_empty());
+        assert!(
+            audit(&s, Protection::for_min_count(5))
+                .expect("solves")
+                .is_empty()
+        );
         // Parent 6 ≥ hidden 3 + shown 3: the 3 lies in [0, 3] — below 5, exposed.
         let mut s = CellSystem::default();
         let t = s.cell("T".into(), Some(6), false);
         let a = s.cell("a".into(), Some(3), true);
         let b = s.cell("b".into(), Some(3), false);
         s.relate(t, vec![a, b], false);
-        assert_eq!(audit(&s, 5).expect("solves").len(), 1, "a ≤ 3");
+        assert_eq!(
+            audit(&s, Protection::for_min_count(5))
+                .expect("solves")
+                .len(),
+            1,
+            "a ≤ 3"
+        );
     }
 }

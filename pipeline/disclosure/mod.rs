@@ -16,7 +16,7 @@ use datafusion::arrow::array::{
 use datafusion::arrow::compute::{cast, concat_batches, nullif};
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 
-pub use audit::{Exposure, audit};
+pub use audit::{Exposure, Protection, audit};
 pub use cells::CellSystem;
 
 use crate::transform::{OutputTable, TransformError, run_models};
@@ -359,13 +359,14 @@ fn get<'a>(
 pub async fn openbaar(
     tables: &BTreeMap<String, OutputTable>,
     min_count: i64,
+    protection: Protection,
 ) -> Result<(Vec<OutputTable>, Summary), DisclosureError> {
     let gebied = concat(get(tables, "gebied_indicatoren")?)?;
     let fasen = concat(get(tables, "signalen_fasen")?)?;
     let mut system = build_system(&gebied, &fasen)?;
     system.primary(min_count);
     system.secondary();
-    audit::repair(&mut system, min_count, 20).map_err(DisclosureError::Audit)?;
+    audit::repair(&mut system, protection, 20).map_err(DisclosureError::Audit)?;
     let (primary, secondary) = system.suppressed_count();
     let summary = Summary {
         cells: system.cells.len(),
@@ -399,7 +400,7 @@ pub async fn openbaar(
     )?;
 
     // The attacker's view of exactly what will be published must pass.
-    let exposed = audit(&build_system(&open_gebied, &open_fasen)?, min_count)
+    let exposed = audit(&build_system(&open_gebied, &open_fasen)?, protection)
         .map_err(DisclosureError::Audit)?;
     if let Some(first) = exposed.first() {
         return Err(DisclosureError::Exposed {
@@ -458,12 +459,12 @@ fn read_dir_table(dir: &Path) -> Result<RecordBatch, DisclosureError> {
 /// `risicobeeld audit`: the attacker's view of a published `openbaar/` directory.
 pub fn audit_published(
     openbaar_dir: &Path,
-    min_count: i64,
+    protection: Protection,
 ) -> Result<(CellSystem, Vec<Exposure>), DisclosureError> {
     let gebied = read_dir_table(&openbaar_dir.join("gebied_indicatoren"))?;
     let fasen = read_dir_table(&openbaar_dir.join("signalen_fasen"))?;
     let system = build_system(&gebied, &fasen)?;
-    let exposed = audit(&system, min_count).map_err(DisclosureError::Audit)?;
+    let exposed = audit(&system, protection).map_err(DisclosureError::Audit)?;
     Ok((system, exposed))
 }
 
