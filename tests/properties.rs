@@ -384,3 +384,30 @@ fn parquet_inputs_with_native_types_give_the_same_tables() {
     let b = read_table(&parquet.out().join("current"), "gebied_indicatoren");
     assert_eq!(a, b);
 }
+
+#[test]
+fn a_users_own_column_names_map_through_the_config() {
+    let plain = Drop::of("mini");
+    let mapped = Drop::of("mini");
+    let text = mapped.read("kvk/kvk.csv");
+    mapped.write(
+        "kvk/kvk.csv",
+        &text.replacen(
+            "vestigingsnummer,kvk_nummer,sbi_code",
+            "Vestigingsnr,KvK-nummer,SBI hoofdactiviteit",
+            1,
+        ),
+    );
+    mapped.write(
+        "cfg.toml",
+        "[inputs.kvk.columns]\n\"Vestigingsnr\" = \"vestigingsnummer\"\n\"kvk-nummer\" = \"kvk_nummer\"\n\"SBI hoofdactiviteit\" = \"sbi_code\"\n",
+    );
+    let cfg = mapped.input().join("cfg.toml");
+    assert_eq!(plain.run(&[]).code, 0);
+    let outcome = mapped.run(&["--config", cfg.to_str().expect("utf8")]);
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    assert_eq!(
+        read_table(&plain.out().join("current"), "kvk_sectoren"),
+        read_table(&mapped.out().join("current"), "kvk_sectoren")
+    );
+}

@@ -138,22 +138,33 @@ fn bounds(
 
 /// Every suppressed cell that the published numbers pin down or bound below `min_count`.
 pub fn audit(system: &CellSystem, protection: Protection) -> Result<Vec<Exposure>, String> {
-    let mut exposed = Vec::new();
-    for (vars, relations) in components(system) {
-        for &c in &vars {
-            let (min, max) = bounds(system, &vars, &relations, c).map_err(|e| {
-                format!("{}: the linear program failed: {e}", system.cells[c].label)
-            })?;
-            if protection.exposes(min, max) {
-                exposed.push(Exposure {
-                    cell: c,
-                    label: system.cells[c].label.clone(),
-                    min,
-                    max,
-                });
+    use rayon::prelude::*;
+    // Components are independent linear programs: solved in parallel, reported in cell order.
+    let per_component: Vec<Result<Vec<Exposure>, String>> = components(system)
+        .par_iter()
+        .map(|(vars, relations)| {
+            let mut exposed = Vec::new();
+            for &c in vars {
+                let (min, max) = bounds(system, vars, relations, c).map_err(|e| {
+                    format!("{}: the linear program failed: {e}", system.cells[c].label)
+                })?;
+                if protection.exposes(min, max) {
+                    exposed.push(Exposure {
+                        cell: c,
+                        label: system.cells[c].label.clone(),
+                        min,
+                        max,
+                    });
+                }
             }
-        }
+            Ok(exposed)
+        })
+        .collect();
+    let mut exposed = Vec::new();
+    for part in per_component {
+        exposed.extend(part?);
     }
+    exposed.sort_by_key(|e| e.cell);
     Ok(exposed)
 }
 
