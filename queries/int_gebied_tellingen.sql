@@ -4,7 +4,8 @@
 -- its wijken where all its rows are placed in wijken. Above gemeente, a count sums the member
 -- gemeenten that have it, and bron_* is true only when every member delivered.
 -- Inputs: stg_gebieden, stg_perioden, stg_instellingen, int_dekking, int_gekozen_peildata,
---         int_leegstand, int_rni, int_kvk, int_kvk_concentratie, int_signalen, int_bevolking.
+--         int_leegstand, int_rni, int_kvk, int_kvk_concentratie, int_signalen, int_bevolking,
+--         int_gemeente_naar_boven.
 with spine as (
     select g.niveau, g.gebiedscode, g.gemeentecode, p.periode
     from stg_gebieden g
@@ -90,14 +91,6 @@ lager_met_noemers as (
     from lager
 ),
 
-gemeente_naar_boven as (
-    select gebiedscode as gemeentecode, 'district' as niveau, district_code as gebiedscode
-    from stg_gebieden where niveau = 'gemeente'
-    union all
-    select gebiedscode, 'regio', regio_code
-    from stg_gebieden where niveau = 'gemeente'
-),
-
 boven as (
     select b.niveau, b.gebiedscode, t.periode,
            sum(t.inwoners) as inwoners,
@@ -127,7 +120,7 @@ boven as (
            sum(t.inwoners_kvk) as inwoners_kvk,
            sum(t.inwoners_signalen) as inwoners_signalen
     from lager_met_noemers t
-    join gemeente_naar_boven b on t.niveau = 'gemeente' and b.gemeentecode = t.gebiedscode
+    join int_gemeente_naar_boven b on t.niveau = 'gemeente' and b.gemeentecode = t.gebiedscode
     group by b.niveau, b.gebiedscode, t.periode
 ),
 

@@ -1,6 +1,6 @@
 -- Grain: one row per area (buurt … regio), period and risk sector, for areas the KvK input
 -- covers (outputs.md §2). Above gemeente, the sum of the covered member gemeenten.
--- Inputs: int_kvk, int_dekking, stg_sectoren, stg_gebieden, stg_perioden.
+-- Inputs: int_kvk, int_dekking, int_gemeente_naar_boven, stg_sectoren, stg_gebieden.
 with gedekt as (
     select d.niveau, d.gebiedscode, d.periode, s.sector
     from int_dekking d
@@ -20,20 +20,12 @@ lager as (
      and k.periode = g.periode and k.sector = g.sector
 ),
 
-gemeente_naar_boven as (
-    select gebiedscode as gemeentecode, 'district' as niveau, district_code as gebiedscode
-    from stg_gebieden where niveau = 'gemeente'
-    union all
-    select gebiedscode, 'regio', regio_code
-    from stg_gebieden where niveau = 'gemeente'
-),
-
 boven as (
     select b.niveau, b.gebiedscode, l.periode, l.sector,
            sum(l.actief) as actief, sum(l.nieuw) as nieuw,
            sum(l.opgeheven) as opgeheven, sum(l.kortlevend) as kortlevend
     from lager l
-    join gemeente_naar_boven b on l.niveau = 'gemeente' and b.gemeentecode = l.gebiedscode
+    join int_gemeente_naar_boven b on l.niveau = 'gemeente' and b.gemeentecode = l.gebiedscode
     group by b.niveau, b.gebiedscode, l.periode, l.sector
 ),
 

@@ -85,11 +85,7 @@ fn mini_openbaar_hides_small_counts_and_passes_the_audit() {
 /// Writes a hand-made, under-suppressed `openbaar/` set: district D = GM1 (3, hidden) + GM2 (7).
 fn write_under_suppressed(out: &Path) {
     let open = out.join("current/openbaar");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
+    crate::util::block_on(async {
         let ctx = SessionContext::new();
         let counts = risicobeeld::disclosure::SENSITIVE;
         let row = |niveau: &str, code: &str, gm: &str, d: &str, rni: &str, hidden: bool| {
@@ -102,9 +98,16 @@ fn write_under_suppressed(out: &Path) {
                 "cast('R' as varchar) as regio_code".to_string(),
             ];
             for c in counts {
-                let v = if c == "rni_ingeschrevenen" { rni } else { "null" };
+                let v = if c == "rni_ingeschrevenen" {
+                    rni
+                } else {
+                    "null"
+                };
                 cols.push(format!("cast({v} as bigint) as {c}"));
-                cols.push(format!("{} as {c}_onderdrukt", c == "rni_ingeschrevenen" && hidden));
+                cols.push(format!(
+                    "{} as {c}_onderdrukt",
+                    c == "rni_ingeschrevenen" && hidden
+                ));
             }
             format!("select {}", cols.join(", "))
         };
@@ -117,12 +120,24 @@ fn write_under_suppressed(out: &Path) {
         let dir = open.join("gebied_indicatoren/district=D");
         std::fs::create_dir_all(&dir).expect("mkdir");
         let df = ctx.sql(&sql).await.expect("sql");
-        df.write_parquet(dir.join("part-0.parquet").to_str().expect("utf8"), Default::default(), None).await.expect("write");
+        df.write_parquet(
+            dir.join("part-0.parquet").to_str().expect("utf8"),
+            Default::default(),
+            None,
+        )
+        .await
+        .expect("write");
         let fasen = "select 'GM0002' as gebiedscode, '2024-Q1' as periode, 'arbeid' as vorm, cast(1 as bigint) as fase, cast(0 as bigint) as aantal, cast(0 as bigint) as bereikt, false as aantal_onderdrukt, false as bereikt_onderdrukt";
         let dir = open.join("signalen_fasen/district=D");
         std::fs::create_dir_all(&dir).expect("mkdir");
         let df = ctx.sql(fasen).await.expect("sql");
-        df.write_parquet(dir.join("part-0.parquet").to_str().expect("utf8"), Default::default(), None).await.expect("write");
+        df.write_parquet(
+            dir.join("part-0.parquet").to_str().expect("utf8"),
+            Default::default(),
+            None,
+        )
+        .await
+        .expect("write");
     });
 }
 

@@ -284,13 +284,7 @@ fn windows_1252_semicolon_twin_gives_the_same_tables() {
     assert_eq!(utf8.run(&[]).code, 0);
     let outcome = dutch.run(&[]);
     assert_eq!(outcome.code, 0, "{}", outcome.stderr);
-    for table in [
-        "gebied_indicatoren",
-        "kvk_sectoren",
-        "signalen_fasen",
-        "trends",
-        "kwaliteit",
-    ] {
+    for table in risicobeeld::run::TABLES {
         let a = read_table(&utf8.out().join("current"), table);
         let b = read_table(&dutch.out().join("current"), table);
         assert!(!a.is_empty(), "{table} has rows");
@@ -309,11 +303,7 @@ fn csv_to_typed_parquet(drop: &Drop, rel: &str, types: &[(&str, &str)]) {
     use risicobeeld::datafusion_reexport::prelude::{CsvReadOptions, SessionContext};
     let csv = drop.input().join(rel);
     let parquet = csv.with_extension("parquet");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
+    crate::util::block_on(async {
         let ctx = SessionContext::new();
         let options = CsvReadOptions::new().schema_infer_max_records(0);
         ctx.register_csv("t", csv.to_str().expect("utf8"), options)

@@ -131,13 +131,7 @@ fn sigkill_at_any_point_leaves_a_complete_current_snapshot() {
             snapshot.join("manifest.json").is_file(),
             "{point}: complete snapshot"
         );
-        for table in [
-            "gebied_indicatoren",
-            "kvk_sectoren",
-            "signalen_fasen",
-            "trends",
-            "kwaliteit",
-        ] {
+        for table in risicobeeld::run::TABLES {
             assert!(
                 !read_table(&snapshot, table).is_empty(),
                 "{point}: {table} readable"

@@ -14,6 +14,15 @@ use risicobeeld::datafusion_reexport::arrow::array::{
 use risicobeeld::datafusion_reexport::arrow::datatypes::DataType;
 use risicobeeld::datafusion_reexport::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
+/// Runs a future to completion (tests that write Parquet through DataFusion).
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(future)
+}
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

@@ -43,6 +43,10 @@ pub const MODELS: &[(&str, &str)] = &[
         include_str!("../../queries/int_bevolking.sql"),
     ),
     (
+        "int_gemeente_naar_boven",
+        include_str!("../../queries/int_gemeente_naar_boven.sql"),
+    ),
+    (
         "int_gebied_tellingen",
         include_str!("../../queries/int_gebied_tellingen.sql"),
     ),
