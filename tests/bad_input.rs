@@ -200,6 +200,44 @@ const CASES: &[Case] = &[
         breaks: |d| append(d, "signalen/signalen.csv", "2024,GM0001,politie,arbeid,1,1"),
     },
     Case {
+        rule: "waarde_ontbreekt",
+        location: "signalen/signalen.csv:6",
+        breaks: |d| {
+            append(
+                d,
+                "signalen/signalen.csv",
+                "2024-Q1,GM0001,politie,arbeid,1,",
+            )
+        },
+    },
+    Case {
+        rule: "onbekende_waarde",
+        location: "signalen/signalen.csv:6",
+        breaks: |d| {
+            append(
+                d,
+                "signalen/signalen.csv",
+                "2024-Q1,GM0001,telefoon,arbeid,1,1",
+            )
+        },
+    },
+    Case {
+        rule: "onmogelijke_waarde",
+        location: "leegstand.csv:4",
+        breaks: |d| append(d, "leegstand.csv", "GM0003,2024-03-31,10,20"),
+    },
+    Case {
+        rule: "geen_locatie",
+        location: "kvk/kvk.csv:6",
+        breaks: |d| {
+            append(
+                d,
+                "kvk/kvk.csv",
+                "000000000006,10000006,4120,2024-01-01,,,,",
+            )
+        },
+    },
+    Case {
         rule: "te_veel_quarantaine",
         location: "signalen/signalen.csv",
         breaks: |d| {
