@@ -256,6 +256,13 @@ fn other_tables_on_the_mini_drop() {
                 && r["bestand"] == V::S("leegstand.csv".into())),
         "the overruled aggregate row is reported"
     );
+    let gelezen = kwaliteit
+        .iter()
+        .find(|r| {
+            r["regel"] == V::S("rijen_gelezen".into()) && r["bestand"] == V::S("rni/rni.csv".into())
+        })
+        .expect("every file has a rijen_gelezen row");
+    assert_eq!(gelezen["aantal"], V::I(3));
     assert!(
         kwaliteit
             .iter()

@@ -354,7 +354,22 @@ pub fn stage(
         )?,
     );
 
-    let summaries = report.summaries();
+    // Per file and rule, plus one `rijen_gelezen` row per file so that every file delivered
+    // shows up, also when nothing was wrong with it.
+    let mut summaries = report.summaries();
+    summaries.extend(
+        report
+            .files
+            .iter()
+            .map(|(file, stats)| crate::validate::RuleSummary {
+                source: stats.source,
+                file: file.clone(),
+                rule: "rijen_gelezen",
+                severity: crate::validate::Severity::Info,
+                count: stats.rows_read,
+                examples: String::new(),
+            }),
+    );
     push(
         "stg_kwaliteit",
         batch(vec![
