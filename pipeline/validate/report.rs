@@ -178,7 +178,7 @@ impl QualityReport {
                 severity: Severity::Error,
                 message: format!(
                     "{bad} of {read} rows ({:.1} %) are quarantined, more than max_quarantine_ratio \
-                     ({:.1} %); fix the rows listed above, or raise the limit in the config",
+                     ({:.1} %); fix the quarantined rows this report lists, or raise the limit in the config",
                     100.0 * bad as f64 / read as f64,
                     100.0 * max_ratio
                 ),
