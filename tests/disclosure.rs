@@ -82,6 +82,16 @@ fn mini_openbaar_hides_small_counts_and_passes_the_audit() {
     assert!(audit.stdout.contains("0 exposed"), "{}", audit.stdout);
 }
 
+/// Writes the result of `sql` as `dir/part-0.parquet`.
+async fn write_sql(ctx: &SessionContext, sql: &str, dir: &Path) {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    let df = ctx.sql(sql).await.expect("sql");
+    let file = dir.join("part-0.parquet");
+    df.write_parquet(file.to_str().expect("utf8"), Default::default(), None)
+        .await
+        .expect("write");
+}
+
 /// Writes a hand-made, under-suppressed `openbaar/` set: district D = GM1 (3, hidden) + GM2 (7).
 fn write_under_suppressed(out: &Path) {
     let open = out.join("current/openbaar");
@@ -117,27 +127,9 @@ fn write_under_suppressed(out: &Path) {
             row("district", "D", "null", "'D'", "10", false),
         ]
         .join(" union all ");
-        let dir = open.join("gebied_indicatoren/district=D");
-        std::fs::create_dir_all(&dir).expect("mkdir");
-        let df = ctx.sql(&sql).await.expect("sql");
-        df.write_parquet(
-            dir.join("part-0.parquet").to_str().expect("utf8"),
-            Default::default(),
-            None,
-        )
-        .await
-        .expect("write");
+        write_sql(&ctx, &sql, &open.join("gebied_indicatoren/district=D")).await;
         let fasen = "select 'GM0002' as gebiedscode, '2024-Q1' as periode, 'arbeid' as vorm, cast(1 as bigint) as fase, cast(0 as bigint) as aantal, cast(0 as bigint) as bereikt, false as aantal_onderdrukt, false as bereikt_onderdrukt";
-        let dir = open.join("signalen_fasen/district=D");
-        std::fs::create_dir_all(&dir).expect("mkdir");
-        let df = ctx.sql(fasen).await.expect("sql");
-        df.write_parquet(
-            dir.join("part-0.parquet").to_str().expect("utf8"),
-            Default::default(),
-            None,
-        )
-        .await
-        .expect("write");
+        write_sql(&ctx, fasen, &open.join("signalen_fasen/district=D")).await;
     });
 }
 
