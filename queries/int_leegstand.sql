@@ -1,7 +1,7 @@
 -- Grain: one row per area (buurt, wijk, gemeente) and period that the chosen leegstand snapshot
 -- places rows in: objects in use, administratief leeg, and verborgen bewoning (leeg objects with
 -- ≥1 RNI registration in the chosen RNI snapshot of the same gemeente and period).
--- Inputs: stg_objecten, stg_leegstand_aggregaat, stg_rni, stg_locaties, int_gekozen_peildata.
+-- Inputs: stg_objecten, stg_leegstand_aggregaat, int_rni_gekozen, stg_locaties, int_gekozen_peildata.
 with gekozen_objecten as (
     select o.*
     from stg_objecten o
@@ -30,14 +30,11 @@ aggregaten_per_locatie as (
 ),
 
 objecten_met_rni as (
-    select r.gemeentecode, r.periode, r.verblijfsobject_id
-    from stg_rni r
-    join int_gekozen_peildata k
-      on k.bron = 'rni' and k.gemeentecode = r.gemeentecode
-     and k.periode = r.periode and k.peildatum = r.peildatum
-    where r.verblijfsobject_id is not null
-    group by r.gemeentecode, r.periode, r.verblijfsobject_id
-    having sum(r.ingeschrevenen) >= 1
+    select gemeentecode, periode, verblijfsobject_id
+    from int_rni_gekozen
+    where verblijfsobject_id is not null
+    group by gemeentecode, periode, verblijfsobject_id
+    having sum(ingeschrevenen) >= 1
 ),
 
 verborgen_per_locatie as (

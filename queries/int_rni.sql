@@ -1,18 +1,10 @@
 -- Grain: one row per area (buurt, wijk, gemeente) and period that the chosen RNI snapshot
 -- places rows in: persons registered, and distinct objects with ≥1 registration.
 -- Aggregate rows (by gebiedscode) add persons but no addresses.
--- Inputs: stg_rni, stg_locaties, int_gekozen_peildata.
-with gekozen as (
-    select r.*
-    from stg_rni r
-    join int_gekozen_peildata k
-      on k.bron = 'rni' and k.gemeentecode = r.gemeentecode
-     and k.periode = r.periode and k.peildatum = r.peildatum
-),
-
-per_object as (
+-- Inputs: int_rni_gekozen, stg_locaties.
+with per_object as (
     select periode, locatie, verblijfsobject_id, sum(ingeschrevenen) as ingeschrevenen
-    from gekozen
+    from int_rni_gekozen
     group by periode, locatie, verblijfsobject_id
 ),
 

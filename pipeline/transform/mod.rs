@@ -24,6 +24,10 @@ pub const MODELS: &[(&str, &str)] = &[
         include_str!("../../queries/int_gekozen_peildata.sql"),
     ),
     (
+        "int_rni_gekozen",
+        include_str!("../../queries/int_rni_gekozen.sql"),
+    ),
+    (
         "int_leegstand",
         include_str!("../../queries/int_leegstand.sql"),
     ),
