@@ -38,6 +38,40 @@ pub struct Config {
     pub geography: GeographyConfig,
     /// Per input: where its files are and how a user's own column names map onto the contract.
     pub inputs: BTreeMap<String, InputConfig>,
+    /// The dashboard server (`risicobeeld serve`); not part of the run's config hash.
+    pub server: ServerConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address to listen on (`serve --addr` overrides it).
+    pub addr: String,
+    /// Accounts with Argon2 hashes, managed by `risicobeeld user`.
+    pub users_file: std::path::PathBuf,
+    /// Dashboard files; a file here replaces the bundled one of the same name.
+    pub dashboards_dir: std::path::PathBuf,
+    /// With accounts configured: may visitors who are not logged in see the openbaar/ data?
+    pub anonymous: bool,
+    /// The banner says the snapshot is stale when it is older than this.
+    pub stale_after_hours: u64,
+    /// Limits of the analysts' SQL endpoint.
+    pub sql_max_rows: usize,
+    pub sql_timeout_secs: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            addr: "127.0.0.1:8080".to_string(),
+            users_file: "data/gebruikers.toml".into(),
+            dashboards_dir: "dashboards".into(),
+            anonymous: false,
+            stale_after_hours: 36,
+            sql_max_rows: 10_000,
+            sql_timeout_secs: 10,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -129,6 +163,7 @@ impl Default for Config {
             disclosure: DisclosureConfig::default(),
             geography: GeographyConfig::default(),
             inputs: BTreeMap::new(),
+            server: ServerConfig::default(),
         }
     }
 }
@@ -269,7 +304,11 @@ impl Config {
 
     /// A stable hash of the effective configuration, for the manifest and the no-op check.
     pub fn hash(&self) -> String {
-        let json = serde_json::to_string(self).unwrap_or_default();
+        let pipeline_only = Config {
+            server: ServerConfig::default(),
+            ..self.clone()
+        };
+        let json = serde_json::to_string(&pipeline_only).unwrap_or_default();
         crate::publish::sha256_hex(json.as_bytes())
     }
 

@@ -10,6 +10,7 @@ pub mod ingest;
 pub mod locate;
 pub mod publish;
 pub mod run;
+pub mod serve;
 pub mod transform;
 pub mod validate;
 

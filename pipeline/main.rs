@@ -60,11 +60,67 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// The dashboard server: explorer, area pages, college summaries, API. Without --out: the
+    /// demo snapshot under data/out.
+    Serve {
+        #[arg(long, default_value = DEMO_OUT)]
+        out: PathBuf,
+        /// Address to listen on (default from the config: 127.0.0.1:8080).
+        #[arg(long)]
+        addr: Option<String>,
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Accounts file (default from the config: data/gebruikers.toml).
+        #[arg(long)]
+        users: Option<PathBuf>,
+        /// Dashboards directory (default from the config: dashboards).
+        #[arg(long)]
+        dashboards: Option<PathBuf>,
+    },
+    /// The college summary of one gemeente as one self-contained HTML file that opens offline.
+    Export {
+        #[arg(long)]
+        gemeente: String,
+        #[arg(long)]
+        out_file: Option<PathBuf>,
+        /// The snapshot directory (default data/out). Note: --out is the HTML file, as in
+        /// `risicobeeld export --gemeente GM0518 --out samenvatting.html`.
+        #[arg(long, default_value = DEMO_OUT)]
+        data: PathBuf,
+        #[arg(long = "out")]
+        file: Option<PathBuf>,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Manage the server's accounts (Argon2 hashes in the users file).
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+        /// Accounts file (default from the config: data/gebruikers.toml).
+        #[arg(long, global = true)]
+        users: Option<PathBuf>,
+        #[arg(long, global = true)]
+        config: Option<PathBuf>,
+    },
     /// Write the demo region's input drop (deterministic) into a directory.
     Demo {
         #[arg(long, default_value = DEMO_INPUT)]
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Add an account. The password is read from stdin (first line), never from the command line.
+    Add {
+        name: String,
+        #[arg(long, value_parser = ["analist", "college"])]
+        role: String,
+    },
+    /// Remove an account.
+    Remove { name: String },
+    /// List accounts and roles.
+    List,
 }
 
 /// An error with the exit code it maps to.
@@ -232,10 +288,105 @@ fn execute(command: Command) -> Result<u8, Failure> {
             }
             Ok(if exposed.is_empty() { 0 } else { 1 })
         }
+        Command::Serve {
+            out,
+            addr,
+            config,
+            users,
+            dashboards,
+        } => {
+            let mut settings = load_config(config.as_deref())?.server;
+            if let Some(a) = addr {
+                settings.addr = a;
+            }
+            if let Some(u) = users {
+                settings.users_file = u;
+            }
+            if let Some(d) = dashboards {
+                settings.dashboards_dir = d;
+            }
+            let runtime = tokio::runtime::Runtime::new().context("starting the server runtime")?;
+            runtime
+                .block_on(risicobeeld::serve::serve(&out, settings))
+                .map_err(|e| match e {
+                    risicobeeld::serve::ServeError::OpenWithoutAccounts(_)
+                    | risicobeeld::serve::ServeError::Snapshot(_) => usage(e.into()),
+                    other => other.into(),
+                })?;
+            Ok(0)
+        }
+        Command::Export {
+            gemeente,
+            out_file,
+            data,
+            file,
+            config,
+        } => {
+            let settings = load_config(config.as_deref())?.server;
+            let target = file.or(out_file).ok_or_else(|| {
+                usage(anyhow::anyhow!("name the HTML file to write with --out FILE"))
+            })?;
+            let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
+            let html = runtime
+                .block_on(async {
+                    let state = risicobeeld::serve::AppState::new(&data, settings)?;
+                    risicobeeld::serve::pages::export_college(&state, &gemeente)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("gemeente {gemeente}: {e}"))
+                })
+                .map_err(usage)?;
+            std::fs::write(&target, html)
+                .with_context(|| format!("writing {}", target.display()))?;
+            println!("college summary of {gemeente} written to {}", target.display());
+            Ok(0)
+        }
+        Command::User {
+            action,
+            users,
+            config,
+        } => {
+            let path = users.unwrap_or(load_config(config.as_deref())?.server.users_file);
+            manage_users(&path, action)
+        }
         Command::Demo { out } => {
             risicobeeld::demo::generate(&out).context("writing the demo region")?;
             println!("demo drop written to {}", out.display());
             Ok(0)
         }
     }
+}
+
+/// `risicobeeld user add|remove|list`.
+fn manage_users(path: &Path, action: UserAction) -> Result<u8, Failure> {
+    use risicobeeld::serve::auth::UsersFile;
+    use risicobeeld::serve::snapshot::Role;
+    let mut users = UsersFile::load(path).map_err(|e| usage(e.into()))?;
+    match action {
+        UserAction::List => {
+            if users.users.is_empty() {
+                println!("no accounts in {} (the server shows only openbaar/ data)", path.display());
+            }
+            for u in &users.users {
+                println!("{}\t{}", u.naam, u.rol.name());
+            }
+            return Ok(0);
+        }
+        UserAction::Add { name, role } => {
+            let role = if role == "analist" { Role::Analist } else { Role::College };
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("reading the password from stdin")?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            users.add(&name, role, password).map_err(|e| usage(e.into()))?;
+            users.save(path).map_err(|e| Failure::from(anyhow::Error::from(e)))?;
+            println!("added {name} ({}) to {}", role.name(), path.display());
+        }
+        UserAction::Remove { name } => {
+            users.remove(&name).map_err(|e| usage(e.into()))?;
+            users.save(path).map_err(|e| Failure::from(anyhow::Error::from(e)))?;
+            println!("removed {name} from {}", path.display());
+        }
+    }
+    Ok(0)
 }

@@ -420,7 +420,7 @@ pub async fn openbaar(
 }
 
 /// Reads every Parquet file under `dir` into one batch (hive partition columns are not needed).
-fn read_dir_table(dir: &Path) -> Result<RecordBatch, DisclosureError> {
+pub fn read_dir_table(dir: &Path) -> Result<RecordBatch, DisclosureError> {
     use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     let err = |p: &Path, e: &dyn std::fmt::Display| DisclosureError::Read {
         path: p.display().to_string(),

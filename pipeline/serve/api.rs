@@ -1,0 +1,431 @@
+//! Machine routes: table rows as JSON, CSV or Parquet with validated filters; panel downloads;
+//! the analysts' read-only SQL endpoint (one SELECT, row and time limits); `/status` for the
+//! nightly job's watcher; the OpenAPI description.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::datatypes::Schema;
+use datafusion::execution::context::SQLOptions;
+use datafusion::scalar::ScalarValue;
+
+use super::dashboards::{self, Bound, ParamKind};
+use super::frame;
+use super::pages::parse_query;
+use super::snapshot::{Role, Snapshot};
+use super::{AppState, Viewer};
+use crate::run::{RunStatus, TABLES};
+
+type Shared = State<Arc<AppState>>;
+
+pub const OPENAPI: &str = include_str!("assets/openapi.json");
+
+fn json_error(status: StatusCode, message: &str) -> Response {
+    (status, axum::Json(serde_json::json!({ "fout": message }))).into_response()
+}
+
+fn with_run(mut response: Response, snapshot: &Snapshot) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&snapshot.run_id) {
+        response.headers_mut().insert("x-risicobeeld-run", v);
+    }
+    response
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Format {
+    Json,
+    Csv,
+    Parquet,
+}
+
+fn format_of(pairs: &[(String, String)]) -> Result<Format, String> {
+    match pairs.iter().find(|(k, _)| k == "format").map(|(_, v)| v.as_str()) {
+        None | Some("json") => Ok(Format::Json),
+        Some("csv") => Ok(Format::Csv),
+        Some("parquet") => Ok(Format::Parquet),
+        Some(other) => Err(format!("format {other:?}: use json, csv or parquet")),
+    }
+}
+
+/// Encodes batches in the asked format, as a download named `name`.
+fn encode(name: &str, schema: Arc<Schema>, batches: &[RecordBatch], format: Format) -> Response {
+    let (content_type, body, ext): (&str, Vec<u8>, &str) = match format {
+        Format::Json => (
+            "application/json",
+            serde_json::to_vec(&frame::to_json(batches)).unwrap_or_default(),
+            "json",
+        ),
+        Format::Csv => ("text/csv; charset=utf-8", frame::to_csv(&schema, batches), "csv"),
+        Format::Parquet => match frame::to_parquet(schema, batches) {
+            Ok(bytes) => ("application/vnd.apache.parquet", bytes, "parquet"),
+            Err(e) => return json_error(StatusCode::INTERNAL_SERVER_ERROR, &e),
+        },
+    };
+    let mut r = body.into_response();
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    if format != Format::Json
+        && let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}.{ext}\""))
+    {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
+/// The viewer and snapshot of an API request, or the JSON error.
+fn api_context(state: &AppState, headers: &HeaderMap) -> Result<(Viewer, Arc<Snapshot>), Response> {
+    let viewer = state
+        .viewer(headers)
+        .ok_or_else(|| json_error(StatusCode::UNAUTHORIZED, "aanmelden vereist (POST /login)"))?;
+    let snapshot = state.snapshot().ok_or_else(|| {
+        json_error(StatusCode::SERVICE_UNAVAILABLE, "nog geen gepubliceerde snapshot")
+    })?;
+    Ok((viewer, snapshot))
+}
+
+const FILTERS: [(&str, ParamKind); 4] = [
+    ("niveau", ParamKind::Niveau),
+    ("gebiedscode", ParamKind::Gebiedscode),
+    ("periode", ParamKind::Periode),
+    ("indicator", ParamKind::Indicator),
+];
+
+/// `GET /api/{table}?niveau=&gebiedscode=&periode=&indicator=&format=`
+pub async fn table(
+    State(state): Shared,
+    Path(table): Path<String>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let (viewer, snapshot) = match api_context(&state, &headers) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let Some(table) = TABLES.iter().find(|t| **t == table) else {
+        return json_error(
+            StatusCode::NOT_FOUND,
+            &format!("geen tabel {table:?}; tabellen: {}", TABLES.join(", ")),
+        );
+    };
+    let pairs = parse_query(q.as_deref());
+    let format = match format_of(&pairs) {
+        Ok(f) => f,
+        Err(e) => return json_error(StatusCode::BAD_REQUEST, &e),
+    };
+    if let Some((k, _)) = pairs
+        .iter()
+        .find(|(k, _)| k != "format" && !FILTERS.iter().any(|(f, _)| f == k))
+    {
+        return json_error(
+            StatusCode::BAD_REQUEST,
+            &format!("onbekende parameter {k:?}; filters: niveau, gebiedscode, periode, indicator, format"),
+        );
+    }
+    let ctx = snapshot.context(viewer.role);
+    let schema = match ctx.table_provider(*table).await {
+        Ok(p) => p.schema(),
+        Err(e) => return json_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    };
+    let mut conditions = Vec::new();
+    let mut bound = Bound::default();
+    for (name, value) in &pairs {
+        let Some((_, kind)) = FILTERS.iter().find(|(f, _)| f == name) else {
+            continue;
+        };
+        if schema.field_with_name(name).is_err() {
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                &format!("tabel {table} heeft geen kolom {name}"),
+            );
+        }
+        if let Err(e) = dashboards::check_param(name, *kind, value, &snapshot) {
+            let status = match e {
+                dashboards::ParamError::Unknown { .. } => StatusCode::NOT_FOUND,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            return json_error(status, &e.to_string());
+        }
+        conditions.push(format!("{name} = ${name}"));
+        bound
+            .scalars
+            .insert(name.clone(), ScalarValue::Utf8(Some(value.clone())));
+    }
+    let mut sql = format!("SELECT * FROM {table}");
+    if !conditions.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&conditions.join(" AND "));
+    }
+    match super::page::run_panel(&snapshot, viewer.role, &sql, &bound).await {
+        Ok(batches) => with_run(encode(table, schema, &batches, format), &snapshot),
+        Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, &e),
+    }
+}
+
+/// `GET /dashboards/{name}/paneel/{index}?…&format=csv|parquet|json`: what a panel shows.
+pub async fn panel_download(
+    State(state): Shared,
+    Path((name, index)): Path<(String, String)>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let (viewer, snapshot) = match api_context(&state, &headers) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let all = state.dashboards.all(&snapshot).await;
+    let Some(Ok(d)) = all.iter().find(|d| d.name == name).map(|d| d.result.clone()) else {
+        return json_error(StatusCode::NOT_FOUND, &format!("geen bruikbaar dashboard {name:?}"));
+    };
+    if !d.allows(viewer.role) {
+        return json_error(StatusCode::FORBIDDEN, "dit dashboard is niet voor uw rol");
+    }
+    let Some(panel) = index
+        .parse::<usize>()
+        .ok()
+        .and_then(|i| i.checked_sub(1))
+        .and_then(|i| d.panels.get(i))
+    else {
+        return json_error(StatusCode::NOT_FOUND, &format!("dashboard {name} heeft geen paneel {index:?}"));
+    };
+    let pairs = parse_query(q.as_deref());
+    let format = match format_of(&pairs) {
+        Ok(f) => f,
+        Err(e) => return json_error(StatusCode::BAD_REQUEST, &e),
+    };
+    let bound = match dashboards::bind(&d, &pairs, &snapshot) {
+        Ok(b) => b,
+        Err(e) => {
+            let status = match e {
+                dashboards::ParamError::Unknown { .. } => StatusCode::NOT_FOUND,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            return json_error(status, &e.to_string());
+        }
+    };
+    match super::page::run_panel(&snapshot, viewer.role, &panel.sql, &bound).await {
+        Ok(batches) => {
+            let schema = batches
+                .first()
+                .map(|b| b.schema())
+                .unwrap_or_else(|| Arc::new(Schema::empty()));
+            let file = format!("{name}-paneel-{index}-{}", snapshot.run_id);
+            with_run(encode(&file, schema, &batches, format), &snapshot)
+        }
+        Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, &e),
+    }
+}
+
+/// Why a text is not one read-only query, if it is not.
+pub fn not_a_single_select(sql: &str) -> Option<String> {
+    use datafusion::sql::parser::{DFParser, Statement};
+    use datafusion::sql::sqlparser::ast::Statement as Ast;
+    let statements = match DFParser::parse_sql(sql) {
+        Ok(s) => s,
+        Err(e) => return Some(format!("SQL is niet te lezen: {e}")),
+    };
+    if statements.len() != 1 {
+        return Some(format!(
+            "precies één SELECT-opdracht toegestaan, gevonden: {}",
+            statements.len()
+        ));
+    }
+    match statements.front() {
+        Some(Statement::Statement(s)) if matches!(**s, Ast::Query(_)) => None,
+        _ => Some("alleen een SELECT-opdracht (of WITH … SELECT) is toegestaan".to_string()),
+    }
+}
+
+async fn run_sql(state: &AppState, headers: &HeaderMap, pairs: &[(String, String)]) -> Response {
+    let (viewer, snapshot) = match api_context(state, headers) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if viewer.role != Role::Analist {
+        return json_error(StatusCode::FORBIDDEN, "de SQL-ingang is alleen voor analisten");
+    }
+    let format = match format_of(pairs) {
+        Ok(f) => f,
+        Err(e) => return json_error(StatusCode::BAD_REQUEST, &e),
+    };
+    let Some(sql) = pairs.iter().find(|(k, _)| k == "q").map(|(_, v)| v.as_str()) else {
+        return json_error(StatusCode::BAD_REQUEST, "parameter q (de SELECT-opdracht) ontbreekt");
+    };
+    if sql.len() > 20_000 {
+        return json_error(StatusCode::BAD_REQUEST, "de opdracht is langer dan 20.000 tekens");
+    }
+    if let Some(reason) = not_a_single_select(sql) {
+        return json_error(StatusCode::BAD_REQUEST, &reason);
+    }
+    let max_rows = state.settings.sql_max_rows;
+    let limit = Duration::from_secs(state.settings.sql_timeout_secs);
+    let ctx = snapshot.context(viewer.role);
+    let read_only = SQLOptions::new()
+        .with_allow_ddl(false)
+        .with_allow_dml(false)
+        .with_allow_statements(false);
+    let work = async {
+        let df = ctx
+            .sql_with_options(sql, read_only)
+            .await
+            .map_err(|e| e.to_string())?;
+        let df = df.limit(0, Some(max_rows + 1)).map_err(|e| e.to_string())?;
+        let schema = Arc::new(df.schema().as_arrow().clone());
+        let batches = df.collect().await.map_err(|e| e.to_string())?;
+        Ok::<_, String>((schema, batches))
+    };
+    let (schema, batches) = match tokio::time::timeout(limit, work).await {
+        Err(_) => {
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                &format!("de opdracht duurde langer dan {} s en is afgebroken", limit.as_secs()),
+            );
+        }
+        Ok(Err(e)) => return json_error(StatusCode::BAD_REQUEST, &e),
+        Ok(Ok(r)) => r,
+    };
+    let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+    let truncated = rows > max_rows;
+    let batches = truncate(batches, max_rows);
+    let response = match format {
+        Format::Json => axum::Json(serde_json::json!({
+            "run_id": snapshot.run_id,
+            "rijen": frame::to_json(&batches),
+            "afgekapt": truncated,
+            "max_rijen": max_rows,
+        }))
+        .into_response(),
+        other => encode("sql", schema, &batches, other),
+    };
+    let mut response = with_run(response, &snapshot);
+    if truncated {
+        response
+            .headers_mut()
+            .insert("x-risicobeeld-afgekapt", HeaderValue::from_static("true"));
+    }
+    response
+}
+
+fn truncate(batches: Vec<RecordBatch>, max_rows: usize) -> Vec<RecordBatch> {
+    let mut left = max_rows;
+    let mut out = Vec::new();
+    for b in batches {
+        if left == 0 {
+            break;
+        }
+        let take = b.num_rows().min(left);
+        out.push(b.slice(0, take));
+        left -= take;
+    }
+    out
+}
+
+/// `GET /api/sql?q=SELECT …`
+pub async fn sql_get(State(state): Shared, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    run_sql(&state, &headers, &parse_query(q.as_deref())).await
+}
+
+/// `POST /api/sql` with a form body `q=…` (or the SQL itself as `text/plain`).
+pub async fn sql_post(State(state): Shared, headers: HeaderMap, body: String) -> Response {
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let pairs = if is_form {
+        parse_query(Some(&body))
+    } else {
+        vec![("q".to_string(), body)]
+    };
+    run_sql(&state, &headers, &pairs).await
+}
+
+/// `GET /status`: freshness and the last run, for monitoring.
+pub async fn status(State(state): Shared) -> Response {
+    let last = RunStatus::read(state.snapshots.out());
+    let load_error = state.snapshots.last_error.read().ok().and_then(|e| e.clone());
+    let Some(snapshot) = state.snapshot() else {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({
+                "run_id": null,
+                "laatste_run": last,
+                "snapshot_fout": load_error,
+            })),
+        )
+            .into_response();
+    };
+    let m = &snapshot.manifest;
+    let age_hours = chrono::DateTime::parse_from_rfc3339(&m.finished)
+        .ok()
+        .map(|f| (chrono::Utc::now() - f.with_timezone(&chrono::Utc)).num_minutes() as f64 / 60.0);
+    let stale = age_hours.is_some_and(|h| h > state.settings.stale_after_hours as f64);
+    let failed = last
+        .as_ref()
+        .is_some_and(|s| s.failed() && s.tijd.as_str() > m.finished.as_str());
+    let mut bronnen: std::collections::BTreeMap<&str, Vec<&super::snapshot::Freshness>> =
+        Default::default();
+    for f in &snapshot.freshness {
+        bronnen.entry(f.bron.as_str()).or_default().push(f);
+    }
+    let bronnen: Vec<serde_json::Value> = bronnen
+        .into_iter()
+        .map(|(bron, list)| {
+            serde_json::json!({
+                "bron": bron,
+                "laatste_peildatum": list.iter().map(|f| f.laatste_peildatum.as_str()).max(),
+                "vroegste_laatste_peildatum": list.iter().map(|f| f.laatste_peildatum.as_str()).min(),
+                "gemeenten": list,
+            })
+        })
+        .collect();
+    let body = serde_json::json!({
+        "run_id": snapshot.run_id,
+        "gestart": m.started,
+        "gepubliceerd": m.finished,
+        "leeftijd_uren": age_hours,
+        "verouderd": stale,
+        "verouderd_na_uren": state.settings.stale_after_hours,
+        "laatste_run": last,
+        "laatste_run_mislukt": failed,
+        "snapshot_fout": load_error,
+        "bronnen": bronnen,
+    });
+    with_run(axum::Json(body).into_response(), &snapshot)
+}
+
+pub async fn openapi() -> Response {
+    let mut r = OPENAPI.into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_one_select_passes() {
+        assert_eq!(not_a_single_select("SELECT 1"), None);
+        assert_eq!(not_a_single_select("WITH a AS (SELECT 1) SELECT * FROM a"), None);
+        assert!(not_a_single_select("SELECT 1; SELECT 2").is_some());
+        assert!(not_a_single_select("DROP TABLE trends").is_some());
+        assert!(not_a_single_select("CREATE TABLE x AS SELECT 1").is_some());
+        assert!(not_a_single_select("COPY trends TO '/tmp/x.csv'").is_some());
+        assert!(not_a_single_select("EXPLAIN SELECT 1").is_some());
+        assert!(not_a_single_select("SELEKT").is_some());
+    }
+
+    #[test]
+    fn the_openapi_description_names_every_api_route() {
+        let doc: serde_json::Value = serde_json::from_str(OPENAPI).expect("valid JSON");
+        for route in ["/api/{table}", "/api/sql", "/status"] {
+            assert!(doc["paths"].get(route).is_some(), "{route} missing");
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! Accounts and sessions: the users file (TOML, Argon2id hashes) managed by `risicobeeld user`,
+//! in-memory sessions behind an HttpOnly SameSite=Strict cookie, and a rate limit on failed
+//! logins per account name.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use argon2::Argon2;
+use password_hash::rand_core::{OsRng, RngCore};
+use password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use serde::{Deserialize, Serialize};
+
+use super::snapshot::Role;
+
+pub const COOKIE: &str = "risicobeeld_sessie";
+const SESSION_LIFETIME: Duration = Duration::from_secs(8 * 3600);
+/// Failed logins per account name within the window before logins are refused.
+pub const MAX_FAILURES: usize = 5;
+const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("cannot read the users file {path}: {message}")]
+    Read { path: String, message: String },
+    #[error("cannot write the users file {path}: {message}")]
+    Write { path: String, message: String },
+    #[error("user {0:?} already exists (remove it first to change the password)")]
+    Exists(String),
+    #[error("no user {0:?}")]
+    NoSuchUser(String),
+    #[error("a user name is 1–64 characters a-z, 0-9, '.', '-' or '_'")]
+    BadName,
+    #[error("a password needs at least 12 characters")]
+    WeakPassword,
+    #[error("role {0:?} is not analist or college")]
+    BadRole(String),
+    #[error("hashing failed: {0}")]
+    Hash(String),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct User {
+    pub naam: String,
+    pub rol: Role,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct UsersFile {
+    #[serde(default, rename = "gebruiker")]
+    pub users: Vec<User>,
+}
+
+impl UsersFile {
+    /// Reads the users file; a missing file is no accounts.
+    pub fn load(path: &Path) -> Result<UsersFile, AuthError> {
+        let read_err = |message: String| AuthError::Read {
+            path: path.display().to_string(),
+            message,
+        };
+        match std::fs::read_to_string(path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| read_err(e.message().to_string())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(UsersFile::default()),
+            Err(e) => Err(read_err(e.to_string())),
+        }
+    }
+
+    /// Writes the file atomically (temporary file, then rename), readable by the owner only.
+    pub fn save(&self, path: &Path) -> Result<(), AuthError> {
+        let write_err = |message: String| AuthError::Write {
+            path: path.display().to_string(),
+            message,
+        };
+        let text = toml::to_string(self).map_err(|e| write_err(e.to_string()))?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| write_err(e.to_string()))?;
+        }
+        let tmp = path.with_extension("toml.tmp");
+        std::fs::write(&tmp, text).map_err(|e| write_err(e.to_string()))?;
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| write_err(e.to_string()))?;
+        std::fs::rename(&tmp, path).map_err(|e| write_err(e.to_string()))
+    }
+
+    pub fn add(&mut self, name: &str, role: Role, password: &str) -> Result<(), AuthError> {
+        if !valid_user_name(name) {
+            return Err(AuthError::BadName);
+        }
+        if role == Role::Anoniem {
+            return Err(AuthError::BadRole(role.name().into()));
+        }
+        if password.chars().count() < 12 {
+            return Err(AuthError::WeakPassword);
+        }
+        if self.users.iter().any(|u| u.naam == name) {
+            return Err(AuthError::Exists(name.into()));
+        }
+        let salt = SaltString::generate(&mut OsRng);
+        let hash = Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map_err(|e| AuthError::Hash(e.to_string()))?
+            .to_string();
+        self.users.push(User {
+            naam: name.to_string(),
+            rol: role,
+            hash,
+        });
+        Ok(())
+    }
+
+    pub fn remove(&mut self, name: &str) -> Result<(), AuthError> {
+        let before = self.users.len();
+        self.users.retain(|u| u.naam != name);
+        if self.users.len() == before {
+            return Err(AuthError::NoSuchUser(name.into()));
+        }
+        Ok(())
+    }
+
+    /// The user's role when the password is right. Verifies against a dummy hash when the user
+    /// does not exist, so timing does not tell which names exist.
+    pub fn verify(&self, name: &str, password: &str) -> Option<Role> {
+        let user = self.users.iter().find(|u| u.naam == name);
+        let stored = user.map(|u| u.hash.as_str()).unwrap_or(DUMMY_HASH);
+        let parsed = PasswordHash::new(stored).ok()?;
+        let ok = Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
+        match (ok, user) {
+            (true, Some(u)) => Some(u.rol),
+            _ => None,
+        }
+    }
+}
+
+/// Argon2id hash of a random password nobody knows.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1ZfBVqIWWvrj2Ls6YXn9Y6E3T9kEJ0c3J0kxGJ3bHx8";
+
+pub fn valid_user_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c))
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: String,
+    pub role: Role,
+    expires: Instant,
+}
+
+/// Sessions and failed-login counts, in memory (a restart logs everyone out).
+#[derive(Default)]
+pub struct Sessions {
+    sessions: Mutex<HashMap<String, Session>>,
+    failures: Mutex<HashMap<String, Vec<Instant>>>,
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Sessions {
+    pub fn create(&self, user: &str, role: Role) -> String {
+        let token = new_token();
+        if let Ok(mut s) = self.sessions.lock() {
+            let now = Instant::now();
+            s.retain(|_, v| v.expires > now);
+            s.insert(
+                token.clone(),
+                Session {
+                    user: user.to_string(),
+                    role,
+                    expires: now + SESSION_LIFETIME,
+                },
+            );
+        }
+        token
+    }
+
+    pub fn get(&self, token: &str) -> Option<Session> {
+        let s = self.sessions.lock().ok()?;
+        s.get(token).filter(|v| v.expires > Instant::now()).cloned()
+    }
+
+    pub fn end(&self, token: &str) {
+        if let Ok(mut s) = self.sessions.lock() {
+            s.remove(token);
+        }
+    }
+
+    /// Whether this account name may try to log in now.
+    pub fn login_allowed(&self, name: &str) -> bool {
+        let Ok(mut f) = self.failures.lock() else {
+            return false;
+        };
+        let now = Instant::now();
+        let list = f.entry(name.to_string()).or_default();
+        list.retain(|t| now.duration_since(*t) < FAILURE_WINDOW);
+        list.len() < MAX_FAILURES
+    }
+
+    pub fn record_failure(&self, name: &str) {
+        if let Ok(mut f) = self.failures.lock() {
+            f.entry(name.to_string()).or_default().push(Instant::now());
+        }
+    }
+
+    pub fn clear_failures(&self, name: &str) {
+        if let Ok(mut f) = self.failures.lock() {
+            f.remove(name);
+        }
+    }
+}
+
+/// The session token in a `Cookie` header.
+pub fn token_from_cookie(header: &str) -> Option<&str> {
+    header
+        .split(';')
+        .filter_map(|p| p.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v)
+}
+
+pub fn session_cookie(token: &str) -> String {
+    format!(
+        "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
+        SESSION_LIFETIME.as_secs()
+    )
+}
+
+pub fn expired_cookie() -> String {
+    format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn users_round_trip_and_verify() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("gebruikers.toml");
+        let mut users = UsersFile::load(&path).expect("missing is empty");
+        assert!(users.users.is_empty());
+        users.add("anna", Role::Analist, "correct horse battery").expect("add");
+        assert!(matches!(
+            users.add("anna", Role::College, "another long password"),
+            Err(AuthError::Exists(_))
+        ));
+        assert!(matches!(users.add("bob", Role::College, "short"), Err(AuthError::WeakPassword)));
+        assert!(matches!(users.add("Bob!", Role::College, "long enough pass"), Err(AuthError::BadName)));
+        users.save(&path).expect("save");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains("$argon2id$"), "{text}");
+        assert!(!text.contains("correct horse"), "the password itself is never stored");
+        let users = UsersFile::load(&path).expect("load");
+        assert_eq!(users.verify("anna", "correct horse battery"), Some(Role::Analist));
+        assert_eq!(users.verify("anna", "wrong password!!"), None);
+        assert_eq!(users.verify("nobody", "correct horse battery"), None);
+    }
+
+    #[test]
+    fn failed_logins_are_limited_per_name() {
+        let s = Sessions::default();
+        for _ in 0..MAX_FAILURES {
+            assert!(s.login_allowed("anna"));
+            s.record_failure("anna");
+        }
+        assert!(!s.login_allowed("anna"));
+        assert!(s.login_allowed("bob"));
+    }
+
+    #[test]
+    fn cookies_carry_the_session_and_its_flags() {
+        let s = Sessions::default();
+        let token = s.create("anna", Role::College);
+        let cookie = session_cookie(&token);
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+        let header = format!("other=1; {COOKIE}={token}");
+        assert_eq!(token_from_cookie(&header), Some(token.as_str()));
+        assert_eq!(s.get(&token).map(|x| x.role), Some(Role::College));
+        s.end(&token);
+        assert!(s.get(&token).is_none());
+    }
+}

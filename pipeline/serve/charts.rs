@@ -1,0 +1,323 @@
+//! SVG charts drawn on the server: line, bar, stacked bar, funnel and KPI tiles. Every mark has
+//! a `<title>` tooltip with its exact value; colours are Okabe–Ito (colour-blind safe); only
+//! presentation attributes are used, so the strict CSP (no inline styles) holds.
+
+use std::fmt::Write;
+
+use super::frame::Cell;
+use super::html::esc;
+
+/// Okabe–Ito qualitative palette.
+pub const SERIES: [&str; 8] = [
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442",
+];
+const DASHES: [&str; 4] = ["", "6 3", "2 3", "8 3 2 3"];
+
+const W: f64 = 640.0;
+const H: f64 = 260.0;
+const LEFT: f64 = 60.0;
+const RIGHT: f64 = 12.0;
+const TOP: f64 = 12.0;
+const BOTTOM: f64 = 40.0;
+
+/// One named series of values along the categories.
+pub struct Series {
+    pub name: String,
+    pub values: Vec<Cell>,
+}
+
+fn value_range(series: &[Series]) -> (f64, f64) {
+    let values = series.iter().flat_map(|s| s.values.iter().filter_map(Cell::number));
+    let (lo, hi) = values.fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    if hi - lo < 1e-12 { (lo, lo + 1.0) } else { (lo, hi) }
+}
+
+fn svg_open(label: &str, height: f64) -> String {
+    format!(
+        "<svg class=\"grafiek\" viewBox=\"0 0 {W} {height}\" role=\"img\" aria-label=\"{}\">",
+        esc(label)
+    )
+}
+
+fn y_axis(svg: &mut String, lo: f64, hi: f64, format: &dyn Fn(&Cell) -> String) {
+    let scale = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - (v - lo) / (hi - lo));
+    for k in 0..=4 {
+        let v = lo + (hi - lo) * f64::from(k) / 4.0;
+        let y = scale(v);
+        let _ = write!(
+            svg,
+            "<line x1=\"{LEFT}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#d0d0d0\"/>\
+<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"11\" fill=\"#222222\">{}</text>",
+            W - RIGHT,
+            LEFT - 4.0,
+            y + 4.0,
+            esc(&format(&Cell::Num(v)))
+        );
+    }
+}
+
+fn x_labels(svg: &mut String, categories: &[String], x: &dyn Fn(usize) -> f64) {
+    let step = categories.len().div_ceil(8).max(1);
+    for (i, c) in categories.iter().enumerate() {
+        if i % step == 0 || i + 1 == categories.len() {
+            let _ = write!(
+                svg,
+                "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#222222\">{}</text>",
+                x(i),
+                H - BOTTOM + 16.0,
+                esc(c)
+            );
+        }
+    }
+}
+
+/// Series legend as HTML (text, so it zooms and reads well).
+pub fn legend(series: &[Series], dashed: bool) -> String {
+    let mut html = String::from("<ul class=\"legenda\">");
+    for (i, s) in series.iter().enumerate() {
+        let colour = SERIES[i % SERIES.len()];
+        let dash = if dashed { DASHES[i % DASHES.len()] } else { "" };
+        let _ = write!(
+            html,
+            "<li><svg class=\"swatch\" viewBox=\"0 0 24 16\" aria-hidden=\"true\"><line x1=\"0\" x2=\"24\" y1=\"8\" y2=\"8\" stroke=\"{colour}\" stroke-width=\"4\" stroke-dasharray=\"{dash}\"/></svg>{}</li>",
+            esc(&s.name)
+        );
+    }
+    html.push_str("</ul>");
+    html
+}
+
+/// A line chart over ordered categories; gaps where a value is missing or suppressed.
+pub fn line(label: &str, categories: &[String], series: &[Series], format: &dyn Fn(&Cell) -> String) -> String {
+    let (lo, hi) = value_range(series);
+    let n = categories.len().max(1);
+    let x = |i: usize| {
+        if n == 1 {
+            (LEFT + W - RIGHT) / 2.0
+        } else {
+            LEFT + (W - LEFT - RIGHT) * i as f64 / (n - 1) as f64
+        }
+    };
+    let y = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - (v - lo) / (hi - lo));
+    let mut svg = svg_open(label, H);
+    y_axis(&mut svg, lo, hi, format);
+    x_labels(&mut svg, categories, &x);
+    for (k, s) in series.iter().enumerate() {
+        let colour = SERIES[k % SERIES.len()];
+        let dash = DASHES[k % DASHES.len()];
+        let mut path = String::new();
+        let mut pen_down = false;
+        for (i, v) in s.values.iter().enumerate() {
+            match v.number() {
+                Some(v) => {
+                    let _ = write!(path, "{}{:.1},{:.1}", if pen_down { "L" } else { "M" }, x(i), y(v));
+                    pen_down = true;
+                }
+                None => pen_down = false,
+            }
+        }
+        let _ = write!(
+            svg,
+            "<path d=\"{path}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" stroke-dasharray=\"{dash}\"/>"
+        );
+        for (i, v) in s.values.iter().enumerate() {
+            if let Some(num) = v.number() {
+                let tip = format!("{} – {}: {}", s.name, categories.get(i).map(String::as_str).unwrap_or(""), format(v));
+                let _ = write!(
+                    svg,
+                    "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"{colour}\"><title>{}</title></circle>",
+                    x(i),
+                    y(num),
+                    esc(&tip)
+                );
+            }
+        }
+    }
+    svg.push_str("</svg>");
+    svg + &legend(series, true)
+}
+
+/// Horizontal bars, one group per category, one bar per series.
+pub fn bar(label: &str, categories: &[String], series: &[Series], format: &dyn Fn(&Cell) -> String) -> String {
+    let (lo, hi) = value_range(series);
+    let band = 22.0 * series.len().max(1) as f64 + 8.0;
+    let height = TOP + band * categories.len().max(1) as f64 + 8.0;
+    let left = 170.0;
+    let x = |v: f64| left + (W - left - 70.0) * (v - lo) / (hi - lo);
+    let mut svg = svg_open(label, height);
+    for (i, c) in categories.iter().enumerate() {
+        let top = TOP + band * i as f64;
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"12\" fill=\"#222222\">{}</text>",
+            left - 6.0,
+            top + band / 2.0,
+            esc(c)
+        );
+        for (k, s) in series.iter().enumerate() {
+            let cell = s.values.get(i).cloned().unwrap_or(Cell::Null);
+            let y = top + 22.0 * k as f64;
+            let tip = format!("{c} – {}: {}", s.name, format(&cell));
+            let v = cell.number().unwrap_or(0.0);
+            let (x0, x1) = if v >= 0.0 { (x(0.0f64.max(lo)), x(v)) } else { (x(v), x(0.0)) };
+            let _ = write!(
+                svg,
+                "<rect x=\"{x0:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"18\" fill=\"{}\"><title>{}</title></rect>\
+<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#222222\">{}</text>",
+                (x1 - x0).max(0.5),
+                SERIES[k % SERIES.len()],
+                esc(&tip),
+                x1.max(x0) + 4.0,
+                y + 13.0,
+                esc(&format(&cell))
+            );
+        }
+    }
+    svg.push_str("</svg>");
+    if series.len() > 1 { svg + &legend(series, false) } else { svg }
+}
+
+/// Horizontal stacked bars: one bar per category, one segment per series.
+pub fn stacked_bar(label: &str, categories: &[String], series: &[Series], format: &dyn Fn(&Cell) -> String) -> String {
+    let totals: Vec<f64> = (0..categories.len())
+        .map(|i| series.iter().filter_map(|s| s.values.get(i).and_then(Cell::number)).sum())
+        .collect();
+    let hi = totals.iter().copied().fold(0.0, f64::max).max(1e-12);
+    let left = 170.0;
+    let height = TOP + 26.0 * categories.len().max(1) as f64 + 8.0;
+    let scale = |v: f64| (W - left - 70.0) * v / hi;
+    let mut svg = svg_open(label, height);
+    for (i, c) in categories.iter().enumerate() {
+        let y = TOP + 26.0 * i as f64;
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"12\" fill=\"#222222\">{}</text>",
+            left - 6.0,
+            y + 14.0,
+            esc(c)
+        );
+        let mut x = left;
+        for (k, s) in series.iter().enumerate() {
+            let cell = s.values.get(i).cloned().unwrap_or(Cell::Null);
+            let w = cell.number().map(scale).unwrap_or(0.0);
+            let tip = format!("{c} – {}: {}", s.name, format(&cell));
+            let _ = write!(
+                svg,
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"20\" fill=\"{}\" stroke=\"#ffffff\"><title>{}</title></rect>",
+                SERIES[k % SERIES.len()],
+                esc(&tip)
+            );
+            x += w;
+        }
+        let _ = write!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#222222\">{}</text>",
+            x + 4.0,
+            y + 14.0,
+            esc(&format(&Cell::Num(totals[i])))
+        );
+    }
+    svg.push_str("</svg>");
+    svg + &legend(series, false)
+}
+
+/// The funnel of the five-phase signal process: each stage's bar centred, with its share of the
+/// first stage.
+pub fn funnel(label: &str, stages: &[String], values: &[Cell], format: &dyn Fn(&Cell) -> String) -> String {
+    let first = values.first().and_then(Cell::number).filter(|v| *v > 0.0);
+    let hi = values.iter().filter_map(Cell::number).fold(0.0, f64::max).max(1e-12);
+    let height = TOP + 34.0 * stages.len().max(1) as f64;
+    let left = 170.0;
+    let span = W - left - 20.0;
+    let mut svg = svg_open(label, height);
+    for (i, stage) in stages.iter().enumerate() {
+        let cell = values.get(i).cloned().unwrap_or(Cell::Null);
+        let w = cell.number().map(|v| span * v / hi).unwrap_or(0.0).max(1.0);
+        let y = TOP + 34.0 * i as f64;
+        let share = match (cell.number(), first) {
+            (Some(v), Some(f)) => format!(" ({:.0} %)", 100.0 * v / f),
+            _ => String::new(),
+        };
+        let text = format!("{}{share}", format(&cell));
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"12\" fill=\"#222222\">{}</text>\
+<rect x=\"{:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"26\" fill=\"{}\"><title>{}</title></rect>\
+<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#000000\">{}</text>",
+            left - 6.0,
+            y + 17.0,
+            esc(stage),
+            left + (span - w) / 2.0,
+            SERIES[4],
+            esc(&format!("{stage}: {text}")),
+            left + span / 2.0,
+            y + 17.0,
+            esc(&text)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// KPI tiles: label, value and (optionally) the change in percent versus last year.
+pub fn kpi(tiles: &[(String, Cell, Option<Cell>)], format: &dyn Fn(&Cell) -> String) -> String {
+    let mut html = String::from("<ul class=\"kpi\">");
+    for (label, value, change) in tiles {
+        let change = match change.as_ref().and_then(Cell::number) {
+            Some(c) => {
+                let arrow = if c > 0.0 { "▲" } else if c < 0.0 { "▼" } else { "=" };
+                format!(
+                    "<span class=\"verschil\"><span aria-hidden=\"true\">{arrow}</span> {}{} % t.o.v. vorig jaar</span>",
+                    if c > 0.0 { "+" } else { "" },
+                    esc(&super::frame::format_number((c * 10.0).round() / 10.0))
+                )
+            }
+            None => "<span class=\"verschil\">geen vergelijking met vorig jaar</span>".to_string(),
+        };
+        let _ = write!(
+            html,
+            "<li><span class=\"kpi-label\">{}</span><span class=\"kpi-waarde\">{}</span>{change}</li>",
+            esc(label),
+            esc(&format(value))
+        );
+    }
+    html.push_str("</ul>");
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fmt(c: &Cell) -> String {
+        super::super::html::show(c, 5)
+    }
+
+    #[test]
+    fn line_breaks_at_missing_values_and_every_point_has_a_tooltip() {
+        let cats: Vec<String> = ["2024-Q1", "2024-Q2", "2024-Q3"].map(String::from).to_vec();
+        let s = Series {
+            name: "GM0001".into(),
+            values: vec![Cell::Num(1.0), Cell::Null, Cell::Num(3.0)],
+        };
+        let svg = line("t", &cats, &[s], &fmt);
+        assert_eq!(svg.matches("<circle").count(), 2);
+        assert_eq!(svg.matches("M").count() - svg.matches("<path d=\"\"").count() >= 2, true);
+        assert!(svg.contains("<title>GM0001 – 2024-Q3: 3</title>"), "{svg}");
+    }
+
+    #[test]
+    fn funnel_shows_share_of_the_first_stage_and_suppression() {
+        let stages: Vec<String> = ["1", "2"].map(String::from).to_vec();
+        let svg = funnel("f", &stages, &[Cell::Num(40.0), Cell::Num(10.0)], &fmt);
+        assert!(svg.contains("10 (25 %)"), "{svg}");
+        let svg = funnel("f", &stages, &[Cell::Num(40.0), Cell::Suppressed], &fmt);
+        assert!(svg.contains("&lt;5"), "{svg}");
+    }
+
+    #[test]
+    fn kpi_tiles_say_the_change_in_words() {
+        let html = kpi(&[("Signalen".into(), Cell::Num(12.0), Some(Cell::Num(-20.0)))], &fmt);
+        assert!(html.contains("-20 % t.o.v. vorig jaar"), "{html}");
+    }
+}

@@ -1,0 +1,600 @@
+//! Dashboards as data: the TOML files in `dashboards/` (title, audience, parameters, panels of
+//! SQL + chart kind + field bindings), loaded and checked against the served snapshot. A broken
+//! file is reported and left out; the others keep serving. The bundled files are compiled in,
+//! and a file of the same name in the dashboards directory replaces its bundled one.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use datafusion::common::ParamValues;
+use datafusion::scalar::ScalarValue;
+use serde::Deserialize;
+
+use super::snapshot::{Role, Snapshot};
+
+/// The bundled dashboards (also in the repository's `dashboards/`).
+pub const BUNDLED: [(&str, &str); 5] = [
+    ("verkenner", include_str!("../../dashboards/verkenner.toml")),
+    ("gebied", include_str!("../../dashboards/gebied.toml")),
+    ("college", include_str!("../../dashboards/college.toml")),
+    ("vergelijking", include_str!("../../dashboards/vergelijking.toml")),
+    ("kwaliteit", include_str!("../../dashboards/kwaliteit.toml")),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChartKind {
+    Kpi,
+    Line,
+    Bar,
+    StackedBar,
+    Map,
+    Table,
+    Funnel,
+}
+
+/// What a parameter may hold; every kind is checked against the snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamKind {
+    Niveau,
+    Periode,
+    Indicator,
+    Gebiedscode,
+    Gemeentecode,
+    /// Two to eight area codes (`?gebied=…&gebied=…`), bound as `$gebied_1` … `$gebied_8`.
+    Gebieden,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParamSpec {
+    pub name: String,
+    pub kind: ParamKind,
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Default value; for `periode`, the latest period when absent.
+    #[serde(default)]
+    pub default: Option<String>,
+    /// Shown as a picker in the page's form.
+    #[serde(default)]
+    pub picker: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fields {
+    pub x: Option<String>,
+    #[serde(default)]
+    pub y: Vec<String>,
+    pub series: Option<String>,
+    pub facet: Option<String>,
+    pub code: Option<String>,
+    pub label: Option<String>,
+    pub value: Option<String>,
+    pub change: Option<String>,
+    /// Table: the column whose values link to their area page.
+    pub link: Option<String>,
+    /// Table: a column of area codes to tick for a comparison.
+    pub select: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PanelSpec {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub kind: ChartKind,
+    pub sql: String,
+    #[serde(default)]
+    pub fields: Fields,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dashboard {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub audience: Vec<Role>,
+    /// Show the standard caution that a high score is a pattern, not evidence.
+    #[serde(default)]
+    pub disclaimer: bool,
+    #[serde(default)]
+    pub params: Vec<ParamSpec>,
+    #[serde(default)]
+    pub panels: Vec<PanelSpec>,
+}
+
+impl Dashboard {
+    pub fn allows(&self, role: Role) -> bool {
+        self.audience.contains(&role) || role == Role::Analist
+    }
+}
+
+/// One dashboard file as loaded: usable, or broken with the reasons.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub name: String,
+    pub source: String,
+    pub result: Result<Arc<Dashboard>, Vec<String>>,
+}
+
+/// Parses and checks one dashboard file against a snapshot.
+pub async fn load_one(name: &str, source: &str, text: &str, snapshot: &Snapshot) -> Loaded {
+    let result = match toml::from_str::<Dashboard>(text) {
+        Err(e) => Err(vec![format!("{source}: {}", e.message())]),
+        Ok(d) => {
+            let problems = check(&d, snapshot).await;
+            if problems.is_empty() {
+                Ok(Arc::new(d))
+            } else {
+                Err(problems
+                    .into_iter()
+                    .map(|p| format!("{source}: {p}"))
+                    .collect())
+            }
+        }
+    };
+    Loaded {
+        name: name.to_string(),
+        source: source.to_string(),
+        result,
+    }
+}
+
+fn required_fields(kind: ChartKind) -> &'static [&'static str] {
+    match kind {
+        ChartKind::Kpi => &["label", "value"],
+        ChartKind::Line | ChartKind::Bar => &["x", "y"],
+        ChartKind::StackedBar => &["x", "series", "y"],
+        ChartKind::Map => &["code", "value"],
+        ChartKind::Table => &[],
+        ChartKind::Funnel => &["x", "y"],
+    }
+}
+
+fn field_columns(f: &Fields) -> Vec<(&'static str, &String)> {
+    let mut out = Vec::new();
+    let single = [
+        ("x", &f.x),
+        ("series", &f.series),
+        ("facet", &f.facet),
+        ("code", &f.code),
+        ("label", &f.label),
+        ("value", &f.value),
+        ("change", &f.change),
+        ("link", &f.link),
+        ("select", &f.select),
+    ];
+    for (k, v) in single {
+        if let Some(v) = v {
+            out.push((k, v));
+        }
+    }
+    out.extend(f.y.iter().map(|y| ("y", y)));
+    out
+}
+
+/// Every problem of a dashboard: names, parameters, and each panel's SQL planned against the
+/// snapshot with its bound columns present.
+async fn check(d: &Dashboard, snapshot: &Snapshot) -> Vec<String> {
+    let mut problems = Vec::new();
+    if d.audience.is_empty() {
+        problems.push("audience is empty: name at least one of analist, college, anoniem".into());
+    }
+    let ctx = snapshot.context(Role::Analist);
+    for (i, p) in d.panels.iter().enumerate() {
+        let at = format!("panel {} ({:?})", i + 1, p.title);
+        for needed in required_fields(p.kind) {
+            let present = field_columns(&p.fields).iter().any(|(k, _)| k == needed);
+            if !present {
+                problems.push(format!("{at}: kind {:?} needs fields.{needed}", p.kind));
+            }
+        }
+        match ctx.state().create_logical_plan(&p.sql).await {
+            Err(e) => problems.push(format!("{at}: SQL does not plan: {}", first_line(&e.to_string()))),
+            Ok(plan) => {
+                let schema = plan.schema();
+                for (k, col) in field_columns(&p.fields) {
+                    if !schema.fields().iter().any(|f| f.name() == col) {
+                        problems.push(format!("{at}: fields.{k} = {col:?} is not a column of the query"));
+                    }
+                }
+                let read_only = datafusion::execution::context::SQLOptions::new()
+                    .with_allow_ddl(false)
+                    .with_allow_dml(false)
+                    .with_allow_statements(false);
+                if let Err(e) = read_only.verify_plan(&plan) {
+                    problems.push(format!("{at}: the SQL must be one SELECT query ({})", first_line(&e.to_string())));
+                }
+            }
+        }
+    }
+    problems
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or_default().to_string()
+}
+
+/// The tables a query reads, for lineage.
+pub fn tables_in(sql: &str) -> Vec<&'static str> {
+    let words: Vec<&str> = sql
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .collect();
+    crate::run::TABLES
+        .iter()
+        .copied()
+        .filter(|t| words.contains(t))
+        .collect()
+}
+
+/// Loads dashboards again when a file or the snapshot changed.
+pub struct DashboardStore {
+    dir: PathBuf,
+    cache: Mutex<Option<(Vec<(String, SystemTime, u64)>, String, Arc<Vec<Loaded>>)>>,
+}
+
+impl DashboardStore {
+    pub fn new(dir: &Path) -> DashboardStore {
+        DashboardStore {
+            dir: dir.to_path_buf(),
+            cache: Mutex::new(None),
+        }
+    }
+
+    fn fingerprint(&self) -> Vec<(String, SystemTime, u64)> {
+        let mut files: Vec<(String, SystemTime, u64)> = std::fs::read_dir(&self.dir)
+            .map(|rd| {
+                rd.flatten()
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "toml"))
+                    .filter_map(|e| {
+                        let m = e.metadata().ok()?;
+                        Some((
+                            e.file_name().to_string_lossy().to_string(),
+                            m.modified().ok()?,
+                            m.len(),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files
+    }
+
+    /// All dashboards for this snapshot, in name order.
+    pub async fn all(&self, snapshot: &Snapshot) -> Arc<Vec<Loaded>> {
+        let print = self.fingerprint();
+        if let Ok(cache) = self.cache.lock()
+            && let Some((p, run, loaded)) = cache.as_ref()
+            && *p == print
+            && *run == snapshot.run_id
+        {
+            return loaded.clone();
+        }
+        let mut sources: BTreeMap<String, (String, String)> = BUNDLED
+            .iter()
+            .map(|(n, t)| (n.to_string(), (format!("(bundled) {n}.toml"), t.to_string())))
+            .collect();
+        for (file, _, _) in &print {
+            let path = self.dir.join(file);
+            let name = file.trim_end_matches(".toml").to_string();
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    sources.insert(name, (path.display().to_string(), text));
+                }
+                Err(e) => {
+                    sources.insert(name, (path.display().to_string(), format!("\u{0}{e}")));
+                }
+            }
+        }
+        let mut loaded = Vec::new();
+        for (name, (source, text)) in sources {
+            let one = if let Some(err) = text.strip_prefix('\u{0}') {
+                Loaded {
+                    name: name.clone(),
+                    source: source.clone(),
+                    result: Err(vec![format!("{source}: cannot read: {err}")]),
+                }
+            } else if !valid_name(&name) {
+                Loaded {
+                    name: name.clone(),
+                    source: source.clone(),
+                    result: Err(vec![format!(
+                        "{source}: a dashboard file name may hold only a-z, 0-9, - and _"
+                    )]),
+                }
+            } else {
+                load_one(&name, &source, &text, snapshot).await
+            };
+            if let Err(problems) = &one.result {
+                for p in problems {
+                    tracing::error!("dashboard {name} left out: {p}");
+                }
+            }
+            loaded.push(one);
+        }
+        let loaded = Arc::new(loaded);
+        if let Ok(mut cache) = self.cache.lock() {
+            *cache = Some((print, snapshot.run_id.clone(), loaded.clone()));
+        }
+        loaded
+    }
+}
+
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// A parameter value that does not fit the snapshot.
+#[derive(Debug, thiserror::Error)]
+pub enum ParamError {
+    #[error("parameter {name}: {value:?} is not a valid {what}")]
+    Malformed { name: String, value: String, what: &'static str },
+    #[error("parameter {name}: {value:?} is not in this snapshot")]
+    Unknown { name: String, value: String },
+    #[error("parameter {0} is required")]
+    Missing(String),
+}
+
+/// The shape of an area code (CBS) or of a district/regio code from `districten.csv`.
+pub fn well_formed_code(code: &str) -> bool {
+    !code.is_empty()
+        && code.len() <= 32
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn gemeentecode_shape(code: &str) -> bool {
+    code.len() == 6 && code.starts_with("GM") && code[2..].chars().all(|c| c.is_ascii_digit())
+}
+
+/// Parameters checked against the snapshot and ready to bind.
+#[derive(Debug, Clone, Default)]
+pub struct Bound {
+    /// The values as the page's URL carries them.
+    pub values: Vec<(String, String)>,
+    /// Everything a query may use (`$name`).
+    pub scalars: HashMap<String, ScalarValue>,
+}
+
+impl Bound {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.values.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+    pub fn param_values(&self) -> ParamValues {
+        ParamValues::from(self.scalars.clone())
+    }
+}
+
+/// The same period one year earlier (`2024-Q3` → `2023-Q3`).
+pub fn year_before(period: &str) -> Option<String> {
+    let year: i32 = period.get(0..4)?.parse().ok()?;
+    Some(format!("{}{}", year - 1, &period[4..]))
+}
+
+/// Checks `query` against the dashboard's parameters and the snapshot.
+pub fn bind(
+    d: &Dashboard,
+    query: &[(String, String)],
+    snapshot: &Snapshot,
+) -> Result<Bound, ParamError> {
+    let mut bound = Bound::default();
+    let text = |v: &str| ScalarValue::Utf8(Some(v.to_string()));
+    if let Some(p) = snapshot.latest_period() {
+        bound.scalars.insert("laatste_periode".into(), text(p));
+    }
+    for spec in &d.params {
+        let given: Vec<&str> = query
+            .iter()
+            .filter(|(k, _)| *k == spec.name)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+            .collect();
+        if spec.kind == ParamKind::Gebieden {
+            bind_areas(spec, &given, snapshot, &mut bound)?;
+            continue;
+        }
+        let value = match (given.first(), &spec.default) {
+            (Some(v), _) => v.to_string(),
+            (None, Some(d)) => d.clone(),
+            (None, None) if spec.kind == ParamKind::Periode => snapshot
+                .latest_period()
+                .map(str::to_string)
+                .ok_or_else(|| ParamError::Missing(spec.name.clone()))?,
+            (None, None) => return Err(ParamError::Missing(spec.name.clone())),
+        };
+        check_value(spec, &value, snapshot)?;
+        bound.scalars.insert(spec.name.clone(), text(&value));
+        match spec.kind {
+            ParamKind::Periode => {
+                if let Some(y) = year_before(&value) {
+                    bound.scalars.insert("vorig_jaar".into(), text(&y));
+                }
+            }
+            ParamKind::Gebiedscode | ParamKind::Gemeentecode => {
+                if let Some(area) = snapshot.areas.get(&value) {
+                    let parent = |v: &Option<String>| text(v.as_deref().unwrap_or(""));
+                    bound.scalars.insert("district_code".into(), parent(&area.district_code));
+                    bound.scalars.insert("regio_code".into(), parent(&area.regio_code));
+                    bound.scalars.insert("gebiedsnaam".into(), text(&area.naam));
+                    bound.scalars.insert("gebied_niveau".into(), text(&area.niveau));
+                    let gemeente = if area.niveau == "gemeente" {
+                        Some(value.clone())
+                    } else {
+                        area.gemeentecode.clone()
+                    };
+                    bound.scalars.insert("gemeente_van_gebied".into(), parent(&gemeente));
+                }
+            }
+            _ => {}
+        }
+        bound.values.push((spec.name.clone(), value));
+    }
+    Ok(bound)
+}
+
+fn bind_areas(
+    spec: &ParamSpec,
+    given: &[&str],
+    snapshot: &Snapshot,
+    bound: &mut Bound,
+) -> Result<(), ParamError> {
+    if given.len() < 2 || given.len() > 8 {
+        return Err(ParamError::Malformed {
+            name: spec.name.clone(),
+            value: given.join(","),
+            what: "choice of two to eight areas",
+        });
+    }
+    for (i, code) in given.iter().enumerate() {
+        if !well_formed_code(code) {
+            return Err(ParamError::Malformed {
+                name: spec.name.clone(),
+                value: code.to_string(),
+                what: "area code",
+            });
+        }
+        if !snapshot.areas.contains_key(*code) {
+            return Err(ParamError::Unknown {
+                name: spec.name.clone(),
+                value: code.to_string(),
+            });
+        }
+        bound.values.push((spec.name.clone(), code.to_string()));
+        bound
+            .scalars
+            .insert(format!("{}_{}", spec.name, i + 1), ScalarValue::Utf8(Some(code.to_string())));
+    }
+    for i in given.len()..8 {
+        bound
+            .scalars
+            .insert(format!("{}_{}", spec.name, i + 1), ScalarValue::Utf8(Some(String::new())));
+    }
+    Ok(())
+}
+
+fn check_value(spec: &ParamSpec, value: &str, snapshot: &Snapshot) -> Result<(), ParamError> {
+    check_param(&spec.name, spec.kind, value, snapshot)
+}
+
+/// Checks one parameter value for shape, then for presence in the snapshot.
+pub fn check_param(
+    name: &str,
+    kind: ParamKind,
+    value: &str,
+    snapshot: &Snapshot,
+) -> Result<(), ParamError> {
+    let unknown = || ParamError::Unknown {
+        name: name.to_string(),
+        value: value.to_string(),
+    };
+    let malformed = |what| ParamError::Malformed {
+        name: name.to_string(),
+        value: value.to_string(),
+        what,
+    };
+    match kind {
+        ParamKind::Niveau => {
+            if !super::snapshot::NIVEAUS.contains(&value) {
+                return Err(malformed("niveau (buurt, wijk, gemeente, district, regio)"));
+            }
+            if !snapshot.niveaus.iter().any(|n| n == value) {
+                return Err(unknown());
+            }
+        }
+        ParamKind::Periode => {
+            if value.len() > 10 || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                return Err(malformed("period (2024-Q1, 2024-03, 2024)"));
+            }
+            if !snapshot.periods.iter().any(|p| p == value) {
+                return Err(unknown());
+            }
+        }
+        ParamKind::Indicator => {
+            if !value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+                return Err(malformed("indicator name"));
+            }
+            if !snapshot.indicators.iter().any(|p| p == value) {
+                return Err(unknown());
+            }
+        }
+        ParamKind::Gebiedscode => {
+            if !well_formed_code(value) {
+                return Err(malformed("area code"));
+            }
+            if !snapshot.areas.contains_key(value) {
+                return Err(unknown());
+            }
+        }
+        ParamKind::Gemeentecode => {
+            if !gemeentecode_shape(value) {
+                return Err(malformed("gemeentecode (GM and four digits)"));
+            }
+            if !snapshot.areas.get(value).is_some_and(|a| a.niveau == "gemeente") {
+                return Err(unknown());
+            }
+        }
+        ParamKind::Gebieden => {}
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_dashboards_parse() {
+        for (name, text) in BUNDLED {
+            let d: Dashboard = toml::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(!d.panels.is_empty(), "{name}");
+            for p in &d.panels {
+                for needed in required_fields(p.kind) {
+                    assert!(
+                        field_columns(&p.fields).iter().any(|(k, _)| k == needed),
+                        "{name}: {} needs {needed}",
+                        p.title
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lineage_names_the_tables_a_query_reads() {
+        assert_eq!(
+            tables_in("SELECT * FROM trends t JOIN gebied_indicatoren g ON t.x = g.x"),
+            vec!["gebied_indicatoren", "trends"]
+        );
+    }
+
+    #[test]
+    fn codes_and_periods_are_checked_for_shape() {
+        assert!(well_formed_code("BU05180101"));
+        assert!(well_formed_code("RIEC-DH"));
+        assert!(!well_formed_code("../etc/passwd"));
+        assert!(!well_formed_code("GM0518' OR 1=1"));
+        assert!(gemeentecode_shape("GM0518"));
+        assert!(!gemeentecode_shape("GM05181"));
+        assert_eq!(year_before("2024-Q3").as_deref(), Some("2023-Q3"));
+        assert_eq!(year_before("2024").as_deref(), Some("2023"));
+    }
+
+    #[test]
+    fn file_names_are_restricted() {
+        assert!(valid_name("mijn-dashboard_2"));
+        assert!(!valid_name("Mijn dashboard"));
+        assert!(!valid_name(""));
+    }
+}

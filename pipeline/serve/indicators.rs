@@ -1,0 +1,75 @@
+//! What each indicator means where it is shown: a Dutch label, its definition as in outputs.md,
+//! the source it comes from, and that source's latest peildatum in the snapshot.
+
+use super::html::esc;
+use super::snapshot::Snapshot;
+
+/// (indicator, label, definition, source)
+const INDICATORS: [(&str, &str, &str, &str); 16] = [
+    ("risicoscore", "Risicoscore", "Gewogen gemiddelde van de z-scores van de score-indicatoren binnen niveau en periode (outputs.md §3).", "alle bronnen"),
+    ("inwoners", "Inwoners", "Bevolking van het gebied in het jaar van de periode (anders het laatste eerdere jaar).", "bevolking"),
+    ("vbo_in_gebruik", "Verblijfsobjecten in gebruik", "Verblijfsobjecten met status in gebruik op de gekozen peildatum.", "leegstand"),
+    ("leeg_aantal", "Administratief leeg (aantal)", "Objecten in gebruik zonder inschrijving in BRP, Handelsregister of WOZ-gebruik.", "leegstand"),
+    ("leeg_pct", "Administratieve leegstand (%)", "100 × administratief leeg / objecten in gebruik.", "leegstand"),
+    ("rni_ingeschrevenen", "RNI-ingeschrevenen", "Personen in de RNI met een tijdelijk adres in het gebied (een telling van personen).", "rni"),
+    ("rni_adressen", "Adressen met RNI-inschrijving", "Verschillende adressen met minstens één RNI-inschrijving.", "rni"),
+    ("rni_per_1000_inwoners", "RNI per 1.000 inwoners", "1.000 × RNI-ingeschrevenen / inwoners.", "rni"),
+    ("verborgen_bewoning", "Verborgen bewoning", "Objecten die administratief leeg zijn én minstens één RNI-inschrijving hebben op dezelfde peildatum.", "leegstand + rni"),
+    ("kvk_risico_actief", "KvK risicosectoren actief", "Actieve vestigingen in risicosectoren aan het eind van de periode.", "kvk"),
+    ("kvk_uitzendbureaus", "Uitzendbureaus actief", "Actieve vestigingen van uitzendbureaus aan het eind van de periode.", "kvk"),
+    ("kvk_risico_nieuw", "KvK risicosectoren nieuw", "Vestigingen in risicosectoren ingeschreven in de periode.", "kvk"),
+    ("kvk_risico_opgeheven", "KvK risicosectoren opgeheven", "Vestigingen in risicosectoren uitgeschreven in de periode.", "kvk"),
+    ("kvk_kortlevend", "KvK kortlevend", "Uitgeschreven in de periode, minder dan 365 dagen na inschrijving.", "kvk"),
+    ("kvk_adresconcentratie", "KvK adresconcentratie", "Objecten met minstens de drempel (standaard 5) actieve vestigingen in risicosectoren.", "kvk"),
+    ("signalen_totaal", "Signalen", "Signalen van mensenhandel in de periode (alle vormen).", "signalen"),
+];
+
+pub fn label(indicator: &str) -> &str {
+    INDICATORS
+        .iter()
+        .find(|i| i.0 == indicator)
+        .map(|i| i.1)
+        .unwrap_or(indicator)
+}
+
+/// The five phases of the signal process (phase numbers as text).
+pub fn phase_label(phase: &str) -> String {
+    let name = match phase {
+        "1" => "binnengekomen",
+        "2" => "beoordeeld",
+        "3" => "onderzocht",
+        "4" => "interventie",
+        "5" => "afgerond",
+        _ => return format!("fase {phase}"),
+    };
+    format!("{phase}. {name}")
+}
+
+/// Latest peildatum of a source across gemeenten (from `kwaliteit`).
+fn latest_peildatum(snapshot: &Snapshot, bron: &str) -> Option<String> {
+    let parts: Vec<&str> = bron.split(" + ").collect();
+    snapshot
+        .freshness
+        .iter()
+        .filter(|f| parts.contains(&f.bron.as_str()))
+        .map(|f| f.laatste_peildatum.clone())
+        .max()
+}
+
+/// The metadata box of an indicator.
+pub fn describe(indicator: &str, snapshot: &Snapshot) -> String {
+    let Some((_, label, definition, bron)) = INDICATORS.iter().find(|i| i.0 == indicator) else {
+        return String::new();
+    };
+    let peil = latest_peildatum(snapshot, bron)
+        .map(|p| format!(" · laatste peildatum {p}"))
+        .unwrap_or_default();
+    format!(
+        "<aside class=\"indicator\" aria-label=\"Over deze indicator\"><p><strong>{}</strong>: {}</p>\
+<p>Bron: {}{} · levering per gebied: zie de kolommen bron_* en de pagina Status en bronnen.</p></aside>",
+        esc(label),
+        esc(definition),
+        esc(bron),
+        esc(&peil)
+    )
+}

@@ -1,0 +1,200 @@
+//! Choropleth maps without tiles: the snapshot's GeoJSON boundaries (WGS84) projected once into
+//! SVG paths, and a map drawn from them with quantile classes on a colour-blind-safe scale.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::frame::Cell;
+use super::html::esc;
+use super::snapshot::{MapShapes, Shape};
+
+pub const MAP_WIDTH: f64 = 1000.0;
+
+/// Sequential, colour-blind safe (viridis, light to dark: higher values are darker).
+pub const SEQUENTIAL: [&str; 5] = ["#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"];
+const MISSING_FILL: &str = "#ffffff";
+const SUPPRESSED_FILL: &str = "#bdbdbd";
+
+type Ring = Vec<[f64; 2]>;
+
+/// Projects every feature into one shared frame (equirectangular, corrected for latitude).
+pub fn project_shapes(geojson: &[u8]) -> Result<MapShapes, String> {
+    let doc: serde_json::Value = serde_json::from_slice(geojson).map_err(|e| e.to_string())?;
+    let features = doc["features"].as_array().cloned().unwrap_or_default();
+    let mut parsed: Vec<(String, String, String, Vec<Vec<Ring>>)> = Vec::new();
+    for f in &features {
+        let props = &f["properties"];
+        let text = |k: &str| props[k].as_str().unwrap_or_default().to_string();
+        let polygons: Vec<Vec<Ring>> =
+            serde_json::from_value(f["geometry"]["coordinates"].clone()).map_err(|e| e.to_string())?;
+        parsed.push((text("niveau"), text("gebiedscode"), text("gebiedsnaam"), polygons));
+    }
+    let points = parsed.iter().flat_map(|p| p.3.iter().flatten().flatten());
+    let (mut min_x, mut min_y, mut max_x, mut max_y) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for [x, y] in points {
+        min_x = min_x.min(*x);
+        max_x = max_x.max(*x);
+        min_y = min_y.min(*y);
+        max_y = max_y.max(*y);
+    }
+    if parsed.is_empty() || max_x <= min_x || max_y <= min_y {
+        return Ok(MapShapes::default());
+    }
+    let cos = ((min_y + max_y) / 2.0).to_radians().cos();
+    let scale = MAP_WIDTH / ((max_x - min_x) * cos);
+    let project = |[x, y]: [f64; 2]| ((x - min_x) * cos * scale, (max_y - y) * scale);
+    let mut shapes = MapShapes {
+        by_niveau: BTreeMap::new(),
+        height: ((max_y - min_y) * scale).ceil(),
+    };
+    for (niveau, code, name, polygons) in parsed {
+        let mut path = String::new();
+        for ring in polygons.iter().flatten() {
+            let mut last: Option<(f64, f64)> = None;
+            for (i, c) in ring.iter().enumerate() {
+                let (x, y) = project(*c);
+                if let Some((lx, ly)) = last
+                    && (x - lx).abs() < 0.4
+                    && (y - ly).abs() < 0.4
+                {
+                    continue;
+                }
+                let _ = write!(path, "{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" });
+                last = Some((x, y));
+            }
+            path.push('Z');
+        }
+        shapes.by_niveau.entry(niveau).or_default().push(Shape {
+            gebiedscode: code,
+            gebiedsnaam: name,
+            path,
+        });
+    }
+    Ok(shapes)
+}
+
+/// Class breaks: up to five quantile classes over the known values.
+pub fn quantile_breaks(values: &[f64]) -> Vec<f64> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    v.sort_by(f64::total_cmp);
+    v.dedup();
+    if v.is_empty() {
+        return Vec::new();
+    }
+    let classes = v.len().min(SEQUENTIAL.len());
+    // Upper bound of each class.
+    (1..=classes)
+        .map(|k| v[(k * v.len()).div_ceil(classes) - 1])
+        .collect()
+}
+
+fn class_of(breaks: &[f64], value: f64) -> usize {
+    breaks.iter().position(|b| value <= *b).unwrap_or(breaks.len().saturating_sub(1))
+}
+
+/// One map panel: shapes of a level coloured by value, each a link to its area page with a
+/// tooltip, and a legend. `format` renders a value for the tooltip and legend.
+pub fn choropleth(
+    shapes: &MapShapes,
+    niveau: &str,
+    values: &BTreeMap<String, Cell>,
+    title: &str,
+    links: bool,
+    format: &dyn Fn(&Cell) -> String,
+) -> String {
+    let Some(level) = shapes.by_niveau.get(niveau) else {
+        return format!("<p class=\"leeg\">Geen grenzen voor niveau {}.</p>", esc(niveau));
+    };
+    let numbers: Vec<f64> = values.values().filter_map(Cell::number).collect();
+    let breaks = quantile_breaks(&numbers);
+    let mut svg = format!(
+        "<svg class=\"kaart\" viewBox=\"0 0 {MAP_WIDTH} {}\" role=\"group\" aria-label=\"Kaart: {}\">",
+        shapes.height,
+        esc(title)
+    );
+    for shape in level {
+        let cell = values.get(&shape.gebiedscode).cloned().unwrap_or(Cell::Null);
+        let fill = match &cell {
+            Cell::Suppressed => SUPPRESSED_FILL,
+            c => c
+                .number()
+                .map(|v| SEQUENTIAL[class_of(&breaks, v)])
+                .unwrap_or(MISSING_FILL),
+        };
+        let tip = format!("{} ({}): {}", shape.gebiedsnaam, shape.gebiedscode, format(&cell));
+        let path = format!(
+            "<path d=\"{}\" fill=\"{fill}\" stroke=\"#333333\" stroke-width=\"0.6\"><title>{}</title></path>",
+            shape.path,
+            esc(&tip)
+        );
+        if links {
+            let _ = write!(
+                svg,
+                "<a href=\"/gebied/{}\" aria-label=\"{}\">{path}</a>",
+                esc(&shape.gebiedscode),
+                esc(&tip)
+            );
+        } else {
+            svg.push_str(&path);
+        }
+    }
+    svg.push_str("</svg>");
+    svg.push_str(&legend(&breaks, &numbers, format));
+    svg
+}
+
+fn swatch(fill: &str) -> String {
+    format!(
+        "<svg class=\"swatch\" viewBox=\"0 0 16 16\" aria-hidden=\"true\"><rect width=\"16\" height=\"16\" fill=\"{fill}\" stroke=\"#333333\"/></svg>"
+    )
+}
+
+fn legend(breaks: &[f64], numbers: &[f64], format: &dyn Fn(&Cell) -> String) -> String {
+    let mut html = String::from("<ul class=\"legenda\" aria-label=\"Legenda\">");
+    let mut lower = numbers.iter().copied().fold(f64::INFINITY, f64::min);
+    for (i, upper) in breaks.iter().enumerate() {
+        let _ = write!(
+            html,
+            "<li>{}{} – {}</li>",
+            swatch(SEQUENTIAL[i]),
+            esc(&format(&Cell::Num(lower))),
+            esc(&format(&Cell::Num(*upper)))
+        );
+        lower = *upper;
+    }
+    let _ = write!(
+        html,
+        "<li>{}onderdrukt (klein aantal)</li><li>{}geen gegevens</li></ul>",
+        swatch(SUPPRESSED_FILL),
+        swatch(MISSING_FILL)
+    );
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn breaks_split_values_into_at_most_five_classes() {
+        let values: Vec<f64> = (1..=10).map(f64::from).collect();
+        assert_eq!(quantile_breaks(&values), vec![2.0, 4.0, 6.0, 8.0, 10.0]);
+        assert_eq!(quantile_breaks(&[3.0, 3.0, 7.0]), vec![3.0, 7.0]);
+        assert!(quantile_breaks(&[]).is_empty());
+        assert_eq!(class_of(&[2.0, 4.0], 3.0), 1);
+        assert_eq!(class_of(&[2.0, 4.0], 9.0), 1);
+    }
+
+    #[test]
+    fn shapes_are_projected_into_the_view_box() {
+        let geojson = br#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"niveau":"gemeente","gebiedscode":"GM0001","gebiedsnaam":"A"},
+           "geometry":{"type":"MultiPolygon","coordinates":[[[[4.0,52.0],[4.1,52.0],[4.1,52.1],[4.0,52.0]]]]}}]}"#;
+        let shapes = project_shapes(geojson).expect("parses");
+        let level = &shapes.by_niveau["gemeente"];
+        assert_eq!(level.len(), 1);
+        assert!(level[0].path.starts_with("M0.0,"), "{}", level[0].path);
+        assert!(level[0].path.contains("L1000.0,"), "{}", level[0].path);
+        assert!(shapes.height > 0.0);
+    }
+}

@@ -1,0 +1,430 @@
+//! A dashboard rendered for one request: run each panel's SQL with the bound parameters in the
+//! role's context, and turn the result into its chart kind, a data-table alternative and a
+//! lineage line (tables, query, run id) with downloads.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::time::Duration;
+
+use datafusion::arrow::array::RecordBatch;
+
+use super::charts::{self, Series};
+use super::dashboards::{Bound, ChartKind, Dashboard, PanelSpec, ParamKind, tables_in};
+use super::frame::{Cell, Frame};
+use super::html::{Mode, TableOptions, esc, query_string, show, table};
+use super::indicators;
+use super::map;
+use super::snapshot::{Role, Snapshot};
+
+pub const PANEL_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Runs one panel's query for a role.
+pub async fn run_panel(
+    snapshot: &Snapshot,
+    role: Role,
+    sql: &str,
+    bound: &Bound,
+) -> Result<Vec<RecordBatch>, String> {
+    let ctx = snapshot.context(role);
+    let work = async {
+        let df = ctx.sql(sql).await.map_err(|e| e.to_string())?;
+        let df = df
+            .with_param_values(bound.param_values())
+            .map_err(|e| e.to_string())?;
+        df.collect().await.map_err(|e| e.to_string())
+    };
+    tokio::time::timeout(PANEL_TIMEOUT, work)
+        .await
+        .map_err(|_| format!("query took longer than {} s", PANEL_TIMEOUT.as_secs()))?
+}
+
+/// What the renderer needs besides the dashboard.
+pub struct RenderContext<'a> {
+    pub name: &'a str,
+    pub snapshot: &'a Snapshot,
+    pub role: Role,
+    pub bound: &'a Bound,
+    pub mode: Mode,
+    /// Sort of table panels: column and descending.
+    pub sort: Option<(String, bool)>,
+    /// The path the form submits to (the page's own route).
+    pub path: String,
+}
+
+/// The body of a dashboard page.
+pub async fn render(d: &Dashboard, rc: &RenderContext<'_>) -> String {
+    let mut body = String::new();
+    if let Some(desc) = &d.description {
+        let _ = write!(body, "<p class=\"intro\">{}</p>", esc(desc));
+    }
+    if d.disclaimer {
+        body.push_str(
+            "<p class=\"let-op\"><strong>Let op:</strong> een hoge score is een patroon om nader te bekijken, \
+geen bewijs over een adres, persoon of bedrijf.</p>",
+        );
+    }
+    if !rc.role.sees_full_tables() {
+        let _ = write!(
+            body,
+            "<p class=\"openbaar\">U ziet de openbare gegevens: aantallen personen onder de {} zijn onderdrukt en staan als &lt;{}.</p>",
+            rc.snapshot.min_count, rc.snapshot.min_count
+        );
+    }
+    if rc.mode == Mode::Live {
+        body.push_str(&pickers(d, rc));
+    }
+    if let Some(ind) = rc.bound.get("indicator") {
+        body.push_str(&indicators::describe(ind, rc.snapshot));
+    }
+    for (i, panel) in d.panels.iter().enumerate() {
+        body.push_str(&render_panel(i, panel, rc).await);
+    }
+    body
+}
+
+fn pickers(d: &Dashboard, rc: &RenderContext<'_>) -> String {
+    let pickers: Vec<_> = d.params.iter().filter(|p| p.picker).collect();
+    if pickers.is_empty() {
+        return String::new();
+    }
+    let mut html = format!(
+        "<form class=\"kiezers\" method=\"get\" action=\"{}\" aria-label=\"Keuzes\">",
+        esc(&rc.path)
+    );
+    // Parameters without a picker travel along so the state stays in the URL.
+    for (k, v) in &rc.bound.values {
+        if !pickers.iter().any(|p| &p.name == k) && !rc.path.contains(v.as_str()) {
+            let _ = write!(html, "<input type=\"hidden\" name=\"{}\" value=\"{}\">", esc(k), esc(v));
+        }
+    }
+    for p in pickers {
+        let options: Vec<(String, String)> = match p.kind {
+            ParamKind::Niveau => rc.snapshot.niveaus.iter().map(|n| (n.clone(), n.clone())).collect(),
+            ParamKind::Periode => rc.snapshot.periods.iter().rev().map(|n| (n.clone(), n.clone())).collect(),
+            ParamKind::Indicator => rc
+                .snapshot
+                .indicators
+                .iter()
+                .map(|n| (n.clone(), indicators::label(n).to_string()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let current = rc.bound.get(&p.name).unwrap_or_default();
+        let id = format!("kies-{}", p.name);
+        let _ = write!(
+            html,
+            "<label for=\"{id}\">{}</label><select id=\"{id}\" name=\"{}\">",
+            esc(p.label.as_deref().unwrap_or(&p.name)),
+            esc(&p.name)
+        );
+        for (value, label) in options {
+            let selected = if value == current { " selected" } else { "" };
+            let _ = write!(html, "<option value=\"{}\"{selected}>{}</option>", esc(&value), esc(&label));
+        }
+        html.push_str("</select>");
+    }
+    html.push_str("<button type=\"submit\">Toon</button></form>");
+    html
+}
+
+fn fmt_for(min_count: i64) -> impl Fn(&Cell) -> String {
+    move |c: &Cell| show(c, min_count)
+}
+
+/// Distinct values of a column in order of first appearance.
+fn distinct_in_order(frame: &Frame, column: usize) -> Vec<String> {
+    let mut seen = Vec::new();
+    for row in &frame.rows {
+        let v = row[column].text();
+        if !seen.contains(&v) {
+            seen.push(v);
+        }
+    }
+    seen
+}
+
+/// Categories along `x` and one series per `y` column, or per value of `series`.
+fn series_of(frame: &Frame, panel: &PanelSpec) -> (Vec<String>, Vec<Series>) {
+    let f = &panel.fields;
+    let Some(x) = f.x.as_deref().and_then(|x| frame.column(x)) else {
+        return (Vec::new(), Vec::new());
+    };
+    let categories = distinct_in_order(frame, x);
+    let position = |row: &Vec<Cell>| categories.iter().position(|c| *c == row[x].text());
+    if let Some(s) = f.series.as_deref().and_then(|s| frame.column(s)) {
+        let y = f.y.first().and_then(|y| frame.column(y));
+        let names = distinct_in_order(frame, s);
+        let series = names
+            .into_iter()
+            .map(|name| {
+                let mut values = vec![Cell::Null; categories.len()];
+                for row in frame.rows.iter().filter(|r| r[s].text() == name) {
+                    if let (Some(i), Some(y)) = (position(row), y) {
+                        values[i] = row[y].clone();
+                    }
+                }
+                Series { name, values }
+            })
+            .collect();
+        return (categories, series);
+    }
+    let series = f
+        .y
+        .iter()
+        .filter_map(|y| frame.column(y).map(|i| (y, i)))
+        .map(|(name, yi)| {
+            let mut values = vec![Cell::Null; categories.len()];
+            for row in &frame.rows {
+                if let Some(i) = position(row) {
+                    values[i] = row[yi].clone();
+                }
+            }
+            Series {
+                name: name.replace('_', " "),
+                values,
+            }
+        })
+        .collect();
+    (categories, series)
+}
+
+fn chart(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> String {
+    let format = fmt_for(rc.snapshot.min_count);
+    let f = &panel.fields;
+    match panel.kind {
+        ChartKind::Line => {
+            let (categories, series) = series_of(frame, panel);
+            charts::line(&panel.title, &categories, &series, &format)
+        }
+        ChartKind::Bar => {
+            let (categories, series) = series_of(frame, panel);
+            charts::bar(&panel.title, &categories, &series, &format)
+        }
+        ChartKind::StackedBar => {
+            let (categories, series) = series_of(frame, panel);
+            charts::stacked_bar(&panel.title, &categories, &series, &format)
+        }
+        ChartKind::Funnel => {
+            let (categories, series) = series_of(frame, panel);
+            let values = series.into_iter().next().map(|s| s.values).unwrap_or_default();
+            let stages: Vec<String> = categories.iter().map(|c| indicators::phase_label(c)).collect();
+            charts::funnel(&panel.title, &stages, &values, &format)
+        }
+        ChartKind::Kpi => {
+            let col = |n: &Option<String>| n.as_deref().and_then(|n| frame.column(n));
+            let (label, value, change) = (col(&f.label), col(&f.value), col(&f.change));
+            let tiles: Vec<(String, Cell, Option<Cell>)> = frame
+                .rows
+                .iter()
+                .map(|r| {
+                    (
+                        label.map(|i| r[i].text()).unwrap_or_default(),
+                        value.map(|i| r[i].clone()).unwrap_or(Cell::Null),
+                        change.map(|i| r[i].clone()),
+                    )
+                })
+                .collect();
+            charts::kpi(&tiles, &format)
+        }
+        ChartKind::Map => {
+            let col = |n: &Option<String>| n.as_deref().and_then(|n| frame.column(n));
+            let (Some(code), Some(value)) = (col(&f.code), col(&f.value)) else {
+                return String::new();
+            };
+            let values: BTreeMap<String, Cell> = frame
+                .rows
+                .iter()
+                .map(|r| (r[code].text(), r[value].clone()))
+                .collect();
+            let niveau = values
+                .keys()
+                .find_map(|c| rc.snapshot.areas.get(c))
+                .map(|a| a.niveau.clone())
+                .or_else(|| rc.bound.get("niveau").map(str::to_string))
+                .unwrap_or_default();
+            map::choropleth(
+                &rc.snapshot.shapes,
+                &niveau,
+                &values,
+                &panel.title,
+                rc.mode == Mode::Live,
+                &format,
+            )
+        }
+        ChartKind::Table => table(
+            frame,
+            &TableOptions {
+                caption: &panel.title,
+                link_column: f.link.as_deref(),
+                min_count: rc.snapshot.min_count,
+                sort: Some((
+                    query_string(&rc.bound.values_without_path(&rc.path)),
+                    rc.sort.as_ref().map(|s| s.0.clone()),
+                    rc.sort.as_ref().is_some_and(|s| s.1),
+                )),
+                select_column: if rc.mode == Mode::Live { f.select.as_deref() } else { None },
+                links: rc.mode == Mode::Live,
+            },
+        ),
+    }
+}
+
+async fn render_panel(index: usize, panel: &PanelSpec, rc: &RenderContext<'_>) -> String {
+    let mut html = format!(
+        "<section class=\"paneel paneel-{}\" aria-labelledby=\"paneel-{index}\"><h2 id=\"paneel-{index}\">{}</h2>",
+        kind_class(panel.kind),
+        esc(&panel.title)
+    );
+    if let Some(d) = &panel.description {
+        let _ = write!(html, "<p class=\"toelichting\">{}</p>", esc(d));
+    }
+    match run_panel(rc.snapshot, rc.role, &panel.sql, rc.bound).await {
+        Err(e) => {
+            tracing::warn!(dashboard = rc.name, panel = index, "{e}");
+            html.push_str("<p class=\"fout\">Dit paneel kon niet worden berekend; de beheerder vindt de oorzaak in het logboek.</p>");
+        }
+        Ok(batches) => {
+            let mut frame = Frame::from_batches(&batches);
+            if frame.rows.is_empty() {
+                html.push_str("<p class=\"leeg\">Geen gegevens voor deze keuze.</p>");
+            } else {
+                if panel.kind == ChartKind::Table
+                    && let Some((col, desc)) = &rc.sort
+                    && let Some(i) = frame.column(col)
+                {
+                    frame.sort_by(i, *desc);
+                }
+                html.push_str(&panel_body(panel, &frame, rc));
+            }
+        }
+    }
+    html.push_str(&lineage(index, panel, rc));
+    html.push_str("</section>");
+    html
+}
+
+fn panel_body(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> String {
+    let mut html = String::new();
+    let alternative = |html: &mut String, frame: &Frame, caption: &str| {
+        let _ = write!(
+            html,
+            "<details class=\"als-tabel\"><summary>Gegevens als tabel</summary>{}</details>",
+            table(
+                frame,
+                &TableOptions {
+                    caption,
+                    link_column: None,
+                    min_count: rc.snapshot.min_count,
+                    sort: None,
+                    select_column: None,
+                    links: false,
+                }
+            )
+        );
+    };
+    match (&panel.fields.facet, panel.kind) {
+        (Some(facet), ChartKind::Line | ChartKind::Bar | ChartKind::StackedBar) => {
+            let Some(fi) = frame.column(facet) else {
+                return html;
+            };
+            html.push_str("<div class=\"facetten\">");
+            for value in distinct_in_order(frame, fi) {
+                let sub = Frame {
+                    columns: frame.columns.clone(),
+                    rows: frame.rows.iter().filter(|r| r[fi].text() == value).cloned().collect(),
+                };
+                let title = indicators::label(&value);
+                let _ = write!(html, "<div class=\"facet\"><h3>{}</h3>", esc(title));
+                let mut one = panel.clone();
+                one.title = format!("{} – {title}", panel.title);
+                html.push_str(&chart(&one, &sub, rc));
+                alternative(&mut html, &sub, &one.title);
+                html.push_str("</div>");
+            }
+            html.push_str("</div>");
+        }
+        (_, ChartKind::Table) => html.push_str(&selectable(panel, frame, rc)),
+        _ => {
+            html.push_str(&chart(panel, frame, rc));
+            alternative(&mut html, frame, &panel.title);
+        }
+    }
+    html
+}
+
+/// A table with area tick boxes is a form that opens the comparison.
+fn selectable(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> String {
+    let inner = chart(panel, frame, rc);
+    if panel.fields.select.is_some() && rc.mode == Mode::Live {
+        let periode = rc
+            .bound
+            .get("periode")
+            .map(|p| format!("<input type=\"hidden\" name=\"periode\" value=\"{}\">", esc(p)))
+            .unwrap_or_default();
+        format!(
+            "<form method=\"get\" action=\"/vergelijk\">{periode}{inner}<button type=\"submit\">Vergelijk aangevinkte gebieden (2 tot 8)</button></form>"
+        )
+    } else {
+        inner
+    }
+}
+
+fn kind_class(kind: ChartKind) -> &'static str {
+    match kind {
+        ChartKind::Kpi => "kpi",
+        ChartKind::Line => "lijn",
+        ChartKind::Bar => "staaf",
+        ChartKind::StackedBar => "gestapeld",
+        ChartKind::Map => "kaart",
+        ChartKind::Table => "tabel",
+        ChartKind::Funnel => "trechter",
+    }
+}
+
+fn lineage(index: usize, panel: &PanelSpec, rc: &RenderContext<'_>) -> String {
+    let tables = tables_in(&panel.sql);
+    let prefix = if rc.role.sees_full_tables() { "" } else { "openbaar/" };
+    let names: Vec<String> = tables.iter().map(|t| format!("{prefix}{t}")).collect();
+    let mut html = format!(
+        "<div class=\"herkomst\"><p>Bron: {} · snapshot <span class=\"run-id\">{}</span> · dashboard {}.toml</p>",
+        esc(&names.join(", ")),
+        esc(&rc.snapshot.run_id),
+        esc(rc.name)
+    );
+    if rc.mode == Mode::Live {
+        let q = query_string(&rc.bound.values);
+        let sep = if q.is_empty() { "" } else { "&" };
+        let base = format!("/dashboards/{}/paneel/{}", rc.name, index + 1);
+        let _ = write!(
+            html,
+            "<p>Download: <a href=\"{b}?{q}{sep}format=csv\">CSV</a> · <a href=\"{b}?{q}{sep}format=parquet\">Parquet</a></p>",
+            b = esc(&base),
+            q = esc(&q),
+        );
+    }
+    let _ = write!(
+        html,
+        "<details><summary>Query</summary><pre>{}</pre></details></div>",
+        esc(panel.sql.trim())
+    );
+    html
+}
+
+impl Bound {
+    /// The values that are not already part of the path (for links back to the same page).
+    pub fn values_without_path(&self, path: &str) -> Vec<(String, String)> {
+        self.values
+            .iter()
+            .filter(|(_, v)| !path.ends_with(&format!("/{v}")))
+            .cloned()
+            .collect()
+    }
+}
+
+/// The one dashboard parameter that comes from the route path, if any.
+pub fn path_param(d: &Dashboard) -> Option<&str> {
+    d.params
+        .iter()
+        .find(|p| matches!(p.kind, ParamKind::Gebiedscode | ParamKind::Gemeentecode))
+        .map(|p| p.name.as_str())
+}

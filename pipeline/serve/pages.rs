@@ -1,0 +1,656 @@
+//! HTML routes: the explorer, area, college and comparison pages (each a dashboard from
+//! `dashboards/`), any other dashboard, the status page, login and logout, assets, and the error
+//! pages (400/403/404 for anything a visitor can type, never a 500).
+
+use std::sync::Arc;
+
+use axum::extract::{Form, Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::dashboards::{self, Dashboard, ParamError};
+use super::html::{Mode, Page, esc, url_value};
+use super::page::{self, RenderContext};
+use super::snapshot::{Role, Snapshot};
+use super::{AppState, Viewer};
+use crate::run::RunStatus;
+
+type Shared = State<Arc<AppState>>;
+
+pub fn html_response(status: StatusCode, body: String, run_id: Option<&str>) -> Response {
+    let mut response = (status, body).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    if let Some(id) = run_id.and_then(|r| HeaderValue::from_str(r).ok()) {
+        h.insert("x-risicobeeld-run", id);
+    }
+    response
+}
+
+/// A plain page for errors and forms.
+fn simple_page(status: StatusCode, title: &str, body: String, viewer: Option<&Viewer>) -> Response {
+    let page = Page {
+        title,
+        body,
+        banner: None,
+        user: viewer.and_then(|v| v.user.as_deref().map(|u| (u, v.role.name()))),
+        run_id: "",
+        footer: String::new(),
+        mode: Mode::Live,
+    };
+    html_response(status, page.render(), None)
+}
+
+pub fn error_page(status: StatusCode, message: &str, viewer: Option<&Viewer>) -> Response {
+    let title = match status {
+        StatusCode::BAD_REQUEST => "Ongeldige vraag",
+        StatusCode::FORBIDDEN => "Geen toegang",
+        StatusCode::NOT_FOUND => "Niet gevonden",
+        StatusCode::TOO_MANY_REQUESTS => "Te veel pogingen",
+        _ => "Niet beschikbaar",
+    };
+    simple_page(
+        status,
+        title,
+        format!("<p>{}</p><p><a href=\"/\">Naar de verkenner</a></p>", esc(message)),
+        viewer,
+    )
+}
+
+fn login_redirect(path: &str) -> Response {
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("/login?terug={}", url_value(path))) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+fn no_snapshot(state: &AppState) -> Response {
+    error_page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        &format!(
+            "Er is nog geen gepubliceerde snapshot in {}. Draai eerst `risicobeeld run`.",
+            state.snapshots.out().display()
+        ),
+        None,
+    )
+}
+
+/// Query-string pairs, in order (repeated keys kept).
+pub fn parse_query(raw: Option<&str>) -> Vec<(String, String)> {
+    raw.map(|q| {
+        form_urlencoded::parse(q.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn param_error_response(e: &ParamError, viewer: &Viewer) -> Response {
+    let status = match e {
+        ParamError::Unknown { .. } => StatusCode::NOT_FOUND,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    error_page(status, &e.to_string(), Some(viewer))
+}
+
+fn parse_sort(pairs: &[(String, String)]) -> Result<Option<(String, bool)>, String> {
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let Some(column) = get("sorteer") else {
+        return Ok(None);
+    };
+    let ok = !column.is_empty()
+        && column.len() <= 64
+        && column
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !ok {
+        return Err(format!("sorteer: {column:?} is geen kolomnaam"));
+    }
+    let descending = match get("richting").unwrap_or("op") {
+        "op" => false,
+        "af" => true,
+        other => return Err(format!("richting: {other:?} is niet op of af")),
+    };
+    Ok(Some((column.to_string(), descending)))
+}
+
+/// The usable dashboard of this name, or the response that says why not.
+async fn find_dashboard(
+    state: &AppState,
+    snapshot: &Snapshot,
+    name: &str,
+    viewer: &Viewer,
+) -> Result<Arc<Dashboard>, Response> {
+    let all = state.dashboards.all(snapshot).await;
+    let Some(loaded) = all.iter().find(|d| d.name == name) else {
+        return Err(error_page(
+            StatusCode::NOT_FOUND,
+            &format!("Er is geen dashboard {name:?}."),
+            Some(viewer),
+        ));
+    };
+    match &loaded.result {
+        Ok(d) if d.allows(viewer.role) => Ok(d.clone()),
+        Ok(_) => Err(error_page(
+            StatusCode::FORBIDDEN,
+            "Dit dashboard is niet voor uw rol bedoeld.",
+            Some(viewer),
+        )),
+        Err(problems) => {
+            let detail = if viewer.role.sees_full_tables() {
+                problems.join("; ")
+            } else {
+                "de definitie bevat een fout".to_string()
+            };
+            Err(error_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &format!("Dashboard {name} is niet beschikbaar: {detail}"),
+                Some(viewer),
+            ))
+        }
+    }
+}
+
+/// Freshness banner: stale snapshot, failed last run, or a snapshot that would not load.
+pub fn banner(state: &AppState, snapshot: &Snapshot) -> Option<String> {
+    let mut parts = Vec::new();
+    let finished = chrono::DateTime::parse_from_rfc3339(&snapshot.manifest.finished).ok();
+    if let Some(f) = finished {
+        let hours = (chrono::Utc::now() - f.with_timezone(&chrono::Utc)).num_hours();
+        if hours > state.settings.stale_after_hours as i64 {
+            parts.push(format!(
+                "De gegevens zijn verouderd: de getoonde snapshot is {hours} uur oud (gepubliceerd {}).",
+                snapshot.manifest.finished
+            ));
+        }
+    }
+    if let Some(status) = RunStatus::read(state.snapshots.out())
+        && status.failed()
+        && status.tijd.as_str() > snapshot.manifest.finished.as_str()
+    {
+        parts.push(format!(
+            "De laatste run ({}) is niet gepubliceerd: {}. U ziet de vorige snapshot.",
+            status.tijd,
+            status.melding.unwrap_or_default()
+        ));
+    }
+    if let Ok(e) = state.snapshots.last_error.read()
+        && let Some(e) = e.as_ref()
+    {
+        parts.push(format!("Een nieuwe snapshot kon niet worden geladen ({e}); u ziet de vorige."));
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+fn footer(snapshot: &Snapshot) -> String {
+    let mut per_source: std::collections::BTreeMap<&str, &str> = Default::default();
+    for f in &snapshot.freshness {
+        let e = per_source.entry(f.bron.as_str()).or_insert(f.laatste_peildatum.as_str());
+        if f.laatste_peildatum.as_str() > *e {
+            *e = f.laatste_peildatum.as_str();
+        }
+    }
+    let sources: Vec<String> = per_source.iter().map(|(b, d)| format!("{b} {d}")).collect();
+    format!(
+        "<p>Gepubliceerd {} · laatste peildatum per bron: {} · <a href=\"/over\">status en bronnen</a></p>",
+        esc(&snapshot.manifest.finished),
+        esc(&sources.join(", "))
+    )
+}
+
+/// What the page says above its dashboard for an area: its place in the hierarchy.
+fn area_header(snapshot: &Snapshot, code: &str, mode: Mode) -> String {
+    let Some(area) = snapshot.areas.get(code) else {
+        return String::new();
+    };
+    let link = |c: &str| {
+        let name = snapshot.areas.get(c).map(|a| a.naam.as_str()).unwrap_or(c);
+        if mode == Mode::Live {
+            format!("<a href=\"/gebied/{}\">{}</a>", esc(c), esc(name))
+        } else {
+            esc(name)
+        }
+    };
+    let mut parts = vec![format!("niveau {}", esc(&area.niveau))];
+    for parent in [&area.gemeentecode, &area.district_code, &area.regio_code]
+        .into_iter()
+        .flatten()
+        .filter(|p| p.as_str() != code)
+    {
+        parts.push(link(parent));
+    }
+    if area.niveau == "gemeente" && mode == Mode::Live {
+        parts.push(format!(
+            "<a href=\"/college/{}\">samenvatting voor het college</a>",
+            esc(code)
+        ));
+    }
+    format!("<p class=\"plaats\">{}</p>", parts.join(" · "))
+}
+
+/// Renders dashboard `name` for a request, after working out who asks.
+async fn show(
+    state: &AppState,
+    headers: &HeaderMap,
+    name: &str,
+    path_value: Option<String>,
+    raw_query: Option<String>,
+    path: String,
+    mode: Mode,
+) -> Response {
+    match state.viewer(headers) {
+        Some(viewer) => show_to(state, &viewer, name, path_value, raw_query, path, mode).await,
+        None => login_redirect(&path),
+    }
+}
+
+/// Renders dashboard `name` for a viewer. `path_value` is the route's area code.
+#[allow(clippy::too_many_arguments)]
+async fn show_to(
+    state: &AppState,
+    viewer: &Viewer,
+    name: &str,
+    path_value: Option<String>,
+    raw_query: Option<String>,
+    path: String,
+    mode: Mode,
+) -> Response {
+    let viewer = viewer.clone();
+    let Some(snapshot) = state.snapshot() else {
+        return no_snapshot(state);
+    };
+    let d = match find_dashboard(state, &snapshot, name, &viewer).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let mut pairs = parse_query(raw_query.as_deref());
+    if let (Some(value), Some(param)) = (&path_value, page::path_param(&d)) {
+        pairs.retain(|(k, _)| k != param);
+        pairs.push((param.to_string(), value.clone()));
+    }
+    let sort = match parse_sort(&pairs) {
+        Ok(s) => s,
+        Err(e) => return error_page(StatusCode::BAD_REQUEST, &e, Some(&viewer)),
+    };
+    let bound = match dashboards::bind(&d, &pairs, &snapshot) {
+        Ok(b) => b,
+        Err(e) => return param_error_response(&e, &viewer),
+    };
+    let rc = RenderContext {
+        name,
+        snapshot: &snapshot,
+        role: viewer.role,
+        bound: &bound,
+        mode,
+        sort,
+        path,
+    };
+    let mut body = path_value
+        .as_deref()
+        .map(|c| area_header(&snapshot, c, mode))
+        .unwrap_or_default();
+    if name == "college" && mode == Mode::Live {
+        body.push_str(&format!(
+            "<p class=\"acties\"><a class=\"knop\" href=\"/college/{c}/export\" download>Exporteer als HTML-bestand</a> \
+<button type=\"button\" class=\"knop\" id=\"afdrukken\">Afdrukken</button></p>",
+            c = esc(path_value.as_deref().unwrap_or_default())
+        ));
+    }
+    body.push_str(&page::render(&d, &rc).await);
+    let title = match path_value.as_deref().and_then(|c| snapshot.areas.get(c).map(|a| (c, a))) {
+        Some((code, area)) => format!("{}: {} ({code})", d.title, area.naam),
+        None => d.title.clone(),
+    };
+    let page = Page {
+        title: &title,
+        body,
+        banner: banner(state, &snapshot),
+        user: viewer.user.as_deref().map(|u| (u, viewer.role.name())),
+        run_id: &snapshot.run_id,
+        footer: footer(&snapshot),
+        mode,
+    };
+    html_response(StatusCode::OK, page.render(), Some(&snapshot.run_id))
+}
+
+fn checked_code(code: &str, viewer: Option<&Viewer>) -> Result<(), Response> {
+    if dashboards::well_formed_code(code) {
+        Ok(())
+    } else {
+        Err(error_page(
+            StatusCode::BAD_REQUEST,
+            &format!("{code:?} is geen gebiedscode (zoals GM0518, WK051801 of BU05180101)."),
+            viewer,
+        ))
+    }
+}
+
+pub async fn explorer(State(state): Shared, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    show(&state, &headers, "verkenner", None, q, "/".into(), Mode::Live).await
+}
+
+pub async fn area(
+    State(state): Shared,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    if let Err(r) = checked_code(&code, None) {
+        return r;
+    }
+    let path = format!("/gebied/{code}");
+    show(&state, &headers, "gebied", Some(code), q, path, Mode::Live).await
+}
+
+pub async fn college(
+    State(state): Shared,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    if let Err(r) = checked_code(&code, None) {
+        return r;
+    }
+    let path = format!("/college/{code}");
+    show(&state, &headers, "college", Some(code), q, path, Mode::Live).await
+}
+
+pub async fn college_export(
+    State(state): Shared,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = checked_code(&code, None) {
+        return r;
+    }
+    let path = format!("/college/{code}");
+    let mut response = show(&state, &headers, "college", Some(code.clone()), None, path, Mode::Export).await;
+    if response.status() == StatusCode::OK {
+        let run = response
+            .headers()
+            .get("x-risicobeeld-run")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("snapshot")
+            .to_string();
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "attachment; filename=\"college-{code}-{run}.html\""
+        )) {
+            response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+        }
+    }
+    response
+}
+
+pub async fn compare(State(state): Shared, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    show(&state, &headers, "vergelijking", None, q, "/vergelijk".into(), Mode::Live).await
+}
+
+pub async fn dashboard(
+    State(state): Shared,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    if !dashboards::valid_name(&name) {
+        return error_page(StatusCode::NOT_FOUND, "Er is geen dashboard met die naam.", None);
+    }
+    let path = format!("/dashboards/{name}");
+    show(&state, &headers, &name, None, q, path, Mode::Live).await
+}
+
+pub async fn dashboard_list(State(state): Shared, headers: HeaderMap) -> Response {
+    let Some(viewer) = state.viewer(&headers) else {
+        return login_redirect("/dashboards");
+    };
+    let Some(snapshot) = state.snapshot() else {
+        return no_snapshot(&state);
+    };
+    let all = state.dashboards.all(&snapshot).await;
+    let mut body = String::from(
+        "<p>Elk dashboard is een bestand in de map <code>dashboards/</code>: SQL over de gepubliceerde tabellen en een soort grafiek per paneel.</p><ul class=\"lijst\">",
+    );
+    for d in all.iter() {
+        match &d.result {
+            Ok(dash) if dash.allows(viewer.role) => {
+                let needs_area = page::path_param(dash).is_some()
+                    || dash.params.iter().any(|p| p.kind == dashboards::ParamKind::Gebieden);
+                let link = if needs_area {
+                    format!("{} <span class=\"klein\">(via een gebied of vergelijking)</span>", esc(&dash.title))
+                } else {
+                    format!("<a href=\"/dashboards/{}\">{}</a>", esc(&d.name), esc(&dash.title))
+                };
+                body.push_str(&format!("<li>{link} – {}.toml</li>", esc(&d.name)));
+            }
+            Ok(_) => {}
+            Err(problems) => {
+                let detail = if viewer.role.sees_full_tables() {
+                    format!("<ul>{}</ul>", problems.iter().map(|p| format!("<li>{}</li>", esc(p))).collect::<String>())
+                } else {
+                    String::new()
+                };
+                body.push_str(&format!(
+                    "<li class=\"fout\">{}.toml is niet beschikbaar (fout in de definitie){detail}</li>",
+                    esc(&d.name)
+                ));
+            }
+        }
+    }
+    body.push_str("</ul>");
+    let page = Page {
+        title: "Dashboards",
+        body,
+        banner: banner(&state, &snapshot),
+        user: viewer.user.as_deref().map(|u| (u, viewer.role.name())),
+        run_id: &snapshot.run_id,
+        footer: footer(&snapshot),
+        mode: Mode::Live,
+    };
+    html_response(StatusCode::OK, page.render(), Some(&snapshot.run_id))
+}
+
+/// Status and sources, for people (the cron's view is `/status`).
+pub async fn about(State(state): Shared, headers: HeaderMap) -> Response {
+    let Some(viewer) = state.viewer(&headers) else {
+        return login_redirect("/over");
+    };
+    let Some(snapshot) = state.snapshot() else {
+        return no_snapshot(&state);
+    };
+    let m = &snapshot.manifest;
+    let mut body = format!(
+        "<h2>Laatste publicatie</h2><dl><dt>Snapshot</dt><dd>{}</dd><dt>Gestart</dt><dd>{}</dd><dt>Gepubliceerd</dt><dd>{}</dd><dt>Versie</dt><dd>{}</dd><dt>Periode-indeling</dt><dd>{}</dd></dl>",
+        esc(&m.run_id),
+        esc(&m.started),
+        esc(&m.finished),
+        esc(&m.tool_version),
+        esc(&m.grain)
+    );
+    if let Some(status) = RunStatus::read(state.snapshots.out()) {
+        body.push_str(&format!(
+            "<h2>Laatste run</h2><p>{}: {}{}</p>",
+            esc(&status.tijd),
+            esc(&status.status),
+            status.melding.map(|m| format!(" – {}", esc(&m))).unwrap_or_default()
+        ));
+    }
+    body.push_str("<h2>Bronnen</h2><div class=\"tabel\"><table><caption>Ingelezen bestanden</caption><thead><tr><th scope=\"col\">bron</th><th scope=\"col\">bestand</th><th scope=\"col\">rijen</th><th scope=\"col\">in quarantaine</th></tr></thead><tbody>");
+    for i in &m.inputs {
+        body.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td class=\"getal\">{}</td><td class=\"getal\">{}</td></tr>",
+            esc(&i.bron),
+            esc(&i.bestand),
+            i.rows_read,
+            i.rows_quarantined
+        ));
+    }
+    body.push_str("</tbody></table></div><p><a href=\"/dashboards/kwaliteit\">Kwaliteit van de levering per gemeente</a> · <a href=\"/status\">status als JSON</a></p>");
+    let page = Page {
+        title: "Status en bronnen",
+        body,
+        banner: banner(&state, &snapshot),
+        user: viewer.user.as_deref().map(|u| (u, viewer.role.name())),
+        run_id: &snapshot.run_id,
+        footer: footer(&snapshot),
+        mode: Mode::Live,
+    };
+    html_response(StatusCode::OK, page.render(), Some(&snapshot.run_id))
+}
+
+fn safe_return(path: Option<&str>) -> String {
+    match path {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+fn login_body(message: Option<&str>, terug: &str) -> String {
+    let message = message
+        .map(|m| format!("<p class=\"fout\" role=\"alert\">{}</p>", esc(m)))
+        .unwrap_or_default();
+    format!(
+        "{message}<form method=\"post\" action=\"/login\" class=\"login\">\
+<input type=\"hidden\" name=\"terug\" value=\"{}\">\
+<label for=\"naam\">Naam</label><input id=\"naam\" name=\"naam\" autocomplete=\"username\" required>\
+<label for=\"wachtwoord\">Wachtwoord</label><input id=\"wachtwoord\" name=\"wachtwoord\" type=\"password\" autocomplete=\"current-password\" required>\
+<button type=\"submit\">Aanmelden</button></form>",
+        esc(terug)
+    )
+}
+
+pub async fn login_form(State(state): Shared, RawQuery(q): RawQuery) -> Response {
+    let pairs = parse_query(q.as_deref());
+    let terug = safe_return(pairs.iter().find(|(k, _)| k == "terug").map(|(_, v)| v.as_str()));
+    let note = state
+        .users()
+        .users
+        .is_empty()
+        .then_some("Er zijn geen accounts ingesteld: iedereen ziet de openbare gegevens.");
+    simple_page(StatusCode::OK, "Aanmelden", login_body(note, &terug), None)
+}
+
+#[derive(serde::Deserialize)]
+pub struct LoginForm {
+    naam: String,
+    wachtwoord: String,
+    terug: Option<String>,
+}
+
+pub async fn login(State(state): Shared, Form(form): Form<LoginForm>) -> Response {
+    let terug = safe_return(form.terug.as_deref());
+    let name = form.naam.trim().to_lowercase();
+    if !state.sessions.login_allowed(&name) {
+        let mut r = simple_page(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Aanmelden",
+            login_body(Some("Te veel mislukte pogingen; probeer het over een kwartier opnieuw."), &terug),
+            None,
+        );
+        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("900"));
+        return r;
+    }
+    let users = state.users();
+    let check_name = name.clone();
+    let role = tokio::task::spawn_blocking(move || users.verify(&check_name, &form.wachtwoord))
+        .await
+        .ok()
+        .flatten();
+    match role {
+        Some(role) => {
+            state.sessions.clear_failures(&name);
+            let token = state.sessions.create(&name, role);
+            let mut r = StatusCode::SEE_OTHER.into_response();
+            let h = r.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(&super::auth::session_cookie(&token)) {
+                h.insert(header::SET_COOKIE, v);
+            }
+            if let Ok(v) = HeaderValue::from_str(&terug) {
+                h.insert(header::LOCATION, v);
+            }
+            r
+        }
+        None => {
+            state.sessions.record_failure(&name);
+            simple_page(
+                StatusCode::UNAUTHORIZED,
+                "Aanmelden",
+                login_body(Some("Onjuiste naam of wachtwoord."), &terug),
+                None,
+            )
+        }
+    }
+}
+
+pub async fn logout(State(state): Shared, headers: HeaderMap) -> Response {
+    for c in headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()) {
+        if let Some(t) = super::auth::token_from_cookie(c) {
+            state.sessions.end(t);
+        }
+    }
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&super::auth::expired_cookie()) {
+        h.insert(header::SET_COOKIE, v);
+    }
+    h.insert(header::LOCATION, HeaderValue::from_static("/"));
+    r
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    let mut r = body.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    r
+}
+
+pub async fn style() -> Response {
+    asset("text/css; charset=utf-8", super::html::STYLE)
+}
+
+pub async fn script() -> Response {
+    asset("text/javascript; charset=utf-8", include_str!("assets/app.js"))
+}
+
+pub async fn not_found(State(state): Shared, headers: HeaderMap) -> Response {
+    let viewer = state.viewer(&headers);
+    error_page(StatusCode::NOT_FOUND, "Deze pagina bestaat niet.", viewer.as_ref())
+}
+
+/// `risicobeeld export`: the college page of one gemeente as one self-contained HTML file.
+pub async fn export_college(state: &AppState, gemeentecode: &str) -> Result<String, String> {
+    // The export is for the college: always the openbaar/ tables.
+    let viewer = Viewer {
+        role: Role::College,
+        user: None,
+    };
+    let response = show_to(
+        state,
+        &viewer,
+        "college",
+        Some(gemeentecode.to_string()),
+        None,
+        format!("/college/{gemeentecode}"),
+        Mode::Export,
+    )
+    .await;
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&bytes).to_string();
+    if status == StatusCode::OK {
+        Ok(text)
+    } else {
+        let reason = text
+            .split("<p>")
+            .nth(1)
+            .and_then(|p| p.split("</p>").next())
+            .unwrap_or("unknown error")
+            .to_string();
+        Err(format!("{}: {}", status.as_u16(), reason.replace("&quot;", "\"")))
+    }
+}

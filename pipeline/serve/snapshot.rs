@@ -1,0 +1,333 @@
+//! The snapshot the server answers from: a published run loaded into memory once (tables for
+//! analysts, `openbaar/` tables for everyone else, areas, periods, map shapes), and the store that
+//! swaps in a newly published run without a restart while requests keep their own `Arc`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use datafusion::arrow::array::{Array, ArrayRef, BooleanArray, RecordBatch, StringArray};
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use datafusion::datasource::MemTable;
+use datafusion::prelude::SessionContext;
+
+use crate::publish::{self, Manifest};
+use crate::run::TABLES;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error(
+        "no published snapshot under {0}: run `risicobeeld run` first (or pass --out to the directory a run published to)"
+    )]
+    NoSnapshot(String),
+    #[error("snapshot {run_id}: cannot read {what}: {message}")]
+    Read {
+        run_id: String,
+        what: String,
+        message: String,
+    },
+}
+
+/// Who is asking, for the choice of tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Analist,
+    College,
+    Anoniem,
+}
+
+impl Role {
+    pub fn sees_full_tables(self) -> bool {
+        self == Role::Analist
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Analist => "analist",
+            Role::College => "college",
+            Role::Anoniem => "anoniem",
+        }
+    }
+}
+
+/// One area as the snapshot knows it.
+#[derive(Debug, Clone)]
+pub struct Area {
+    pub niveau: String,
+    pub naam: String,
+    pub gemeentecode: Option<String>,
+    pub district_code: Option<String>,
+    pub regio_code: Option<String>,
+}
+
+/// One boundary, projected for drawing: an SVG path in a 1000-wide view box.
+#[derive(Debug, Clone)]
+pub struct Shape {
+    pub gebiedscode: String,
+    pub gebiedsnaam: String,
+    pub path: String,
+}
+
+/// Per level, the shapes and the view box height (the width is 1000).
+#[derive(Debug, Clone, Default)]
+pub struct MapShapes {
+    pub by_niveau: BTreeMap<String, Vec<Shape>>,
+    pub height: f64,
+}
+
+/// One source's latest delivered peildatum for one gemeente (from `kwaliteit`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Freshness {
+    pub bron: String,
+    pub gemeentecode: String,
+    pub laatste_peildatum: String,
+}
+
+/// A published run, loaded. Immutable: a request holds an `Arc<Snapshot>` from start to end.
+pub struct Snapshot {
+    pub run_id: String,
+    pub manifest: Manifest,
+    analyst: SessionContext,
+    public: SessionContext,
+    pub areas: BTreeMap<String, Area>,
+    /// Periods in order (labels sort chronologically within one grain).
+    pub periods: Vec<String>,
+    pub niveaus: Vec<String>,
+    /// Indicators of the `trends` table.
+    pub indicators: Vec<String>,
+    pub shapes: MapShapes,
+    pub min_count: i64,
+    pub freshness: Vec<Freshness>,
+}
+
+pub const NIVEAUS: [&str; 5] = ["buurt", "wijk", "gemeente", "district", "regio"];
+
+impl Snapshot {
+    /// The SQL context of a role: analysts get the full tables, everyone else `openbaar/`.
+    pub fn context(&self, role: Role) -> &SessionContext {
+        if role.sees_full_tables() {
+            &self.analyst
+        } else {
+            &self.public
+        }
+    }
+
+    /// Loads `<out>/runs/<run_id>` into memory.
+    pub fn load(out: &Path, run_id: &str) -> Result<Snapshot, SnapshotError> {
+        let dir = out.join("runs").join(run_id);
+        let read_err = |what: &str, message: String| SnapshotError::Read {
+            run_id: run_id.to_string(),
+            what: what.to_string(),
+            message,
+        };
+        let manifest_text = std::fs::read_to_string(dir.join("manifest.json"))
+            .map_err(|e| read_err("manifest.json", e.to_string()))?;
+        let manifest: Manifest =
+            serde_json::from_str(&manifest_text).map_err(|e| read_err("manifest.json", e.to_string()))?;
+
+        let analyst = SessionContext::new();
+        let public = SessionContext::new();
+        let mut gebied = None;
+        let mut trends = None;
+        let mut kwaliteit = None;
+        for table in TABLES {
+            let full = crate::disclosure::read_dir_table(&dir.join(table))
+                .map_err(|e| read_err(table, e.to_string()))?;
+            let open_dir = dir.join("openbaar").join(table);
+            let open = if open_dir.is_dir() {
+                crate::disclosure::read_dir_table(&open_dir)
+                    .map_err(|e| read_err(&format!("openbaar/{table}"), e.to_string()))?
+            } else {
+                full.clone()
+            };
+            let full = with_flags_of(&full, &open).map_err(|e| read_err(table, e))?;
+            register(&analyst, table, &full).map_err(|e| read_err(table, e))?;
+            register(&public, table, &open).map_err(|e| read_err(table, e))?;
+            if table == "gebied_indicatoren" {
+                gebied = Some(full);
+            } else if table == "trends" {
+                trends = Some(full);
+            } else if table == "kwaliteit" {
+                kwaliteit = Some(full);
+            }
+        }
+        let gebied = gebied.ok_or_else(|| read_err("gebied_indicatoren", "missing".into()))?;
+        let areas = areas_of(&gebied);
+        let periods = distinct(&gebied, "periode");
+        let present: Vec<String> = distinct(&gebied, "niveau");
+        let niveaus = NIVEAUS
+            .iter()
+            .filter(|n| present.iter().any(|p| p == *n))
+            .map(|n| n.to_string())
+            .collect();
+        let indicators = trends.map(|t| distinct(&t, "indicator")).unwrap_or_default();
+        let geojson = std::fs::read(dir.join("gebieden.geojson"))
+            .map_err(|e| read_err("gebieden.geojson", e.to_string()))?;
+        let shapes = crate::serve::map::project_shapes(&geojson)
+            .map_err(|e| read_err("gebieden.geojson", e))?;
+        let min_count = manifest.disclosure.as_ref().map(|d| d.min_count).unwrap_or(5);
+        Ok(Snapshot {
+            run_id: run_id.to_string(),
+            manifest,
+            analyst,
+            public,
+            areas,
+            periods,
+            niveaus,
+            indicators,
+            shapes,
+            min_count,
+            freshness: kwaliteit.map(|k| freshness_of(&k)).unwrap_or_default(),
+        })
+    }
+
+    pub fn latest_period(&self) -> Option<&str> {
+        self.periods.last().map(String::as_str)
+    }
+}
+
+/// The full table with every `<col>_onderdrukt` column of its `openbaar/` twin added as
+/// `false`, so one dashboard query runs unchanged for every role.
+fn with_flags_of(full: &RecordBatch, open: &RecordBatch) -> Result<RecordBatch, String> {
+    let mut fields: Vec<Field> = full.schema().fields().iter().map(|f| f.as_ref().clone()).collect();
+    let mut columns: Vec<ArrayRef> = full.columns().to_vec();
+    for f in open.schema().fields() {
+        if f.name().ends_with("_onderdrukt") && full.column_by_name(f.name()).is_none() {
+            fields.push(Field::new(f.name(), DataType::Boolean, true));
+            columns.push(Arc::new(BooleanArray::from(vec![false; full.num_rows()])));
+        }
+    }
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).map_err(|e| e.to_string())
+}
+
+fn register(ctx: &SessionContext, name: &str, batch: &RecordBatch) -> Result<(), String> {
+    let table = MemTable::try_new(batch.schema(), vec![vec![batch.clone()]]).map_err(|e| e.to_string())?;
+    ctx.register_table(name, Arc::new(table)).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+fn strings<'a>(batch: &'a RecordBatch, name: &str) -> Option<&'a StringArray> {
+    batch.column_by_name(name)?.as_any().downcast_ref::<StringArray>()
+}
+
+fn distinct(batch: &RecordBatch, column: &str) -> Vec<String> {
+    let mut values: Vec<String> = strings(batch, column)
+        .map(|a| a.iter().flatten().map(str::to_string).collect())
+        .unwrap_or_default();
+    values.sort();
+    values.dedup();
+    values
+}
+
+fn freshness_of(kwaliteit: &RecordBatch) -> Vec<Freshness> {
+    use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
+    let (Some(bron), Some(regel), Some(gemeente), Some(peil)) = (
+        strings(kwaliteit, "bron"),
+        strings(kwaliteit, "regel"),
+        strings(kwaliteit, "gemeentecode"),
+        kwaliteit.column_by_name("laatste_peildatum"),
+    ) else {
+        return Vec::new();
+    };
+    let options = FormatOptions::default();
+    let Ok(format) = ArrayFormatter::try_new(peil.as_ref(), &options) else {
+        return Vec::new();
+    };
+    (0..kwaliteit.num_rows())
+        .filter(|i| regel.value(*i) == "laatste_peildatum" && !gemeente.is_null(*i) && !peil.is_null(*i))
+        .map(|i| Freshness {
+            bron: bron.value(i).to_string(),
+            gemeentecode: gemeente.value(i).to_string(),
+            laatste_peildatum: format.value(i).to_string(),
+        })
+        .collect()
+}
+
+fn areas_of(gebied: &RecordBatch) -> BTreeMap<String, Area> {
+    let mut areas = BTreeMap::new();
+    let col = |n: &str| strings(gebied, n);
+    let (Some(niveau), Some(code), Some(naam)) = (col("niveau"), col("gebiedscode"), col("gebiedsnaam"))
+    else {
+        return areas;
+    };
+    let opt = |a: Option<&StringArray>, i: usize| {
+        a.and_then(|a| (!a.is_null(i)).then(|| a.value(i).to_string()))
+    };
+    for i in 0..gebied.num_rows() {
+        if code.is_null(i) || areas.contains_key(code.value(i)) {
+            continue;
+        }
+        areas.insert(
+            code.value(i).to_string(),
+            Area {
+                niveau: niveau.value(i).to_string(),
+                naam: naam.value(i).to_string(),
+                gemeentecode: opt(col("gemeentecode"), i),
+                district_code: opt(col("district_code"), i),
+                regio_code: opt(col("regio_code"), i),
+            },
+        );
+    }
+    areas
+}
+
+/// The current snapshot, swapped when `<out>/current` points somewhere new.
+pub struct SnapshotStore {
+    out: PathBuf,
+    current: RwLock<Option<Arc<Snapshot>>>,
+    /// The last load failure (a broken snapshot keeps the previous one serving).
+    pub last_error: RwLock<Option<String>>,
+}
+
+impl SnapshotStore {
+    pub fn new(out: &Path) -> SnapshotStore {
+        SnapshotStore {
+            out: out.to_path_buf(),
+            current: RwLock::new(None),
+            last_error: RwLock::new(None),
+        }
+    }
+
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    /// The snapshot to answer one request from.
+    pub fn get(&self) -> Option<Arc<Snapshot>> {
+        self.current.read().ok().and_then(|c| c.clone())
+    }
+
+    /// Loads the run `current` points at if it is not the one being served. Returns whether
+    /// the served snapshot changed.
+    pub fn refresh(&self) -> Result<bool, SnapshotError> {
+        let Some(run_id) = publish::current_run(&self.out) else {
+            return if self.get().is_some() {
+                Ok(false)
+            } else {
+                Err(SnapshotError::NoSnapshot(self.out.display().to_string()))
+            };
+        };
+        if self.get().is_some_and(|s| s.run_id == run_id) {
+            return Ok(false);
+        }
+        match Snapshot::load(&self.out, &run_id) {
+            Ok(snapshot) => {
+                tracing::info!(run_id, "serving snapshot");
+                if let Ok(mut c) = self.current.write() {
+                    *c = Some(Arc::new(snapshot));
+                }
+                if let Ok(mut e) = self.last_error.write() {
+                    *e = None;
+                }
+                Ok(true)
+            }
+            Err(e) => {
+                tracing::warn!("{e}; still serving the previous snapshot");
+                if let Ok(mut last) = self.last_error.write() {
+                    *last = Some(e.to_string());
+                }
+                Err(e)
+            }
+        }
+    }
+}
