@@ -8,3 +8,4 @@ mod golden;
 mod interop;
 mod properties;
 mod publishing;
+mod server;

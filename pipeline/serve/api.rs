@@ -366,7 +366,7 @@ pub async fn status(State(state): Shared) -> Response {
     let stale = age_hours.is_some_and(|h| h > state.settings.stale_after_hours as f64);
     let failed = last
         .as_ref()
-        .is_some_and(|s| s.failed() && s.tijd.as_str() > m.finished.as_str());
+        .is_some_and(|s| s.failed() && s.tijd.as_str() >= m.finished.as_str());
     let mut bronnen: std::collections::BTreeMap<&str, Vec<&super::snapshot::Freshness>> =
         Default::default();
     for f in &snapshot.freshness {

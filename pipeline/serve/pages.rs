@@ -170,7 +170,7 @@ pub fn banner(state: &AppState, snapshot: &Snapshot) -> Option<String> {
     }
     if let Some(status) = RunStatus::read(state.snapshots.out())
         && status.failed()
-        && status.tijd.as_str() > snapshot.manifest.finished.as_str()
+        && status.tijd.as_str() >= snapshot.manifest.finished.as_str()
     {
         parts.push(format!(
             "De laatste run ({}) is niet gepubliceerd: {}. U ziet de vorige snapshot.",
@@ -186,7 +186,7 @@ pub fn banner(state: &AppState, snapshot: &Snapshot) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 
-fn footer(snapshot: &Snapshot) -> String {
+fn footer(snapshot: &Snapshot, mode: Mode) -> String {
     let mut per_source: std::collections::BTreeMap<&str, &str> = Default::default();
     for f in &snapshot.freshness {
         let e = per_source.entry(f.bron.as_str()).or_insert(f.laatste_peildatum.as_str());
@@ -195,8 +195,12 @@ fn footer(snapshot: &Snapshot) -> String {
         }
     }
     let sources: Vec<String> = per_source.iter().map(|(b, d)| format!("{b} {d}")).collect();
+    let link = match mode {
+        Mode::Live => " · <a href=\"/over\">status en bronnen</a>",
+        Mode::Export => "",
+    };
     format!(
-        "<p>Gepubliceerd {} · laatste peildatum per bron: {} · <a href=\"/over\">status en bronnen</a></p>",
+        "<p>Gepubliceerd {} · laatste peildatum per bron: {}{link}</p>",
         esc(&snapshot.manifest.finished),
         esc(&sources.join(", "))
     )
@@ -311,7 +315,7 @@ async fn show_to(
         banner: banner(state, &snapshot),
         user: viewer.user.as_deref().map(|u| (u, viewer.role.name())),
         run_id: &snapshot.run_id,
-        footer: footer(&snapshot),
+        footer: footer(&snapshot, mode),
         mode,
     };
     html_response(StatusCode::OK, page.render(), Some(&snapshot.run_id))
@@ -446,7 +450,7 @@ pub async fn dashboard_list(State(state): Shared, headers: HeaderMap) -> Respons
         banner: banner(&state, &snapshot),
         user: viewer.user.as_deref().map(|u| (u, viewer.role.name())),
         run_id: &snapshot.run_id,
-        footer: footer(&snapshot),
+        footer: footer(&snapshot, Mode::Live),
         mode: Mode::Live,
     };
     html_response(StatusCode::OK, page.render(), Some(&snapshot.run_id))
@@ -494,7 +498,7 @@ pub async fn about(State(state): Shared, headers: HeaderMap) -> Response {
         banner: banner(&state, &snapshot),
         user: viewer.user.as_deref().map(|u| (u, viewer.role.name())),
         run_id: &snapshot.run_id,
-        footer: footer(&snapshot),
+        footer: footer(&snapshot, Mode::Live),
         mode: Mode::Live,
     };
     html_response(StatusCode::OK, page.render(), Some(&snapshot.run_id))
@@ -509,7 +513,7 @@ fn safe_return(path: Option<&str>) -> String {
 
 fn login_body(message: Option<&str>, terug: &str) -> String {
     let message = message
-        .map(|m| format!("<p class=\"fout\" role=\"alert\">{}</p>", esc(m)))
+        .map(|m| format!("<p class=\"melding\" role=\"alert\">{}</p>", esc(m)))
         .unwrap_or_default();
     format!(
         "{message}<form method=\"post\" action=\"/login\" class=\"login\">\
