@@ -3,6 +3,7 @@
 mod util;
 
 mod bad_input;
+mod browser;
 mod disclosure;
 mod golden;
 mod interop;

@@ -68,7 +68,7 @@ pub const STYLE: &str = include_str!("assets/style.css");
 impl Page<'_> {
     pub fn render(&self) -> String {
         let head_style = match self.mode {
-            Mode::Live => "<link rel=\"stylesheet\" href=\"/assets/style.css\">".to_string(),
+            Mode::Live => "<link rel=\"stylesheet\" href=\"/assets/style.css\"><link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\">".to_string(),
             Mode::Export => format!("<style>{STYLE}</style>"),
         };
         let script = match self.mode {

@@ -35,11 +35,11 @@ pub fn label(indicator: &str) -> &str {
 /// The five phases of the signal process (phase numbers as text).
 pub fn phase_label(phase: &str) -> String {
     let name = match phase {
-        "1" => "binnengekomen",
-        "2" => "beoordeeld",
-        "3" => "onderzocht",
-        "4" => "interventie",
-        "5" => "afgerond",
+        "1" => "ontvangst",
+        "2" => "weging",
+        "3" => "bronnenonderzoek",
+        "4" => "plan van aanpak",
+        "5" => "actie",
         _ => return format!("fase {phase}"),
     };
     format!("{phase}. {name}")

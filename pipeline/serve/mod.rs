@@ -179,6 +179,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/logout", post(pages::logout))
         .route("/assets/style.css", get(pages::style))
         .route("/assets/app.js", get(pages::script))
+        .route("/assets/favicon.svg", get(pages::favicon))
+        .route("/favicon.ico", get(pages::favicon))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)

@@ -149,7 +149,7 @@ fn series_of(frame: &Frame, panel: &PanelSpec) -> (Vec<String>, Vec<Series>) {
     let Some(x) = f.x.as_deref().and_then(|x| frame.column(x)) else {
         return (Vec::new(), Vec::new());
     };
-    let categories = distinct_in_order(frame, x);
+    let categories: Vec<String> = distinct_in_order(frame, x);
     let position = |row: &Vec<Cell>| categories.iter().position(|c| *c == row[x].text());
     if let Some(s) = f.series.as_deref().and_then(|s| frame.column(s)) {
         let y = f.y.first().and_then(|y| frame.column(y));
@@ -198,6 +198,8 @@ fn chart(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> String {
         }
         ChartKind::Bar => {
             let (categories, series) = series_of(frame, panel);
+            let categories: Vec<String> =
+                categories.iter().map(|c| indicators::label(c).to_string()).collect();
             charts::bar(&panel.title, &categories, &series, &format)
         }
         ChartKind::StackedBar => {

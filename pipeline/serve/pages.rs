@@ -619,6 +619,10 @@ pub async fn script() -> Response {
     asset("text/javascript; charset=utf-8", include_str!("assets/app.js"))
 }
 
+pub async fn favicon() -> Response {
+    asset("image/svg+xml", include_str!("assets/favicon.svg"))
+}
+
 pub async fn not_found(State(state): Shared, headers: HeaderMap) -> Response {
     let viewer = state.viewer(&headers);
     error_page(StatusCode::NOT_FOUND, "Deze pagina bestaat niet.", viewer.as_ref())

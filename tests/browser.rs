@@ -1,0 +1,136 @@
+//! Real-browser test: the server over the demo snapshot, the explorer, an area page, the college
+//! page and a comparison opened in Debian's headless Chromium by `tests/browser/check.mjs`
+//! (playwright-core; axe-core for WCAG 2.1 AA). The set-up installs Chromium (apt) and the two npm
+//! packages when they are missing. Screenshots are kept under `<target>/tmp/browser/`.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::{bin, repo, risicobeeld_cmd};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn ensure_chromium() {
+    if Path::new(CHROMIUM).exists() {
+        return;
+    }
+    let status = Command::new("apt-get")
+        .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .status();
+    assert!(
+        status.is_ok_and(|s| s.success()) && Path::new(CHROMIUM).exists(),
+        "the browser test needs Debian's chromium: apt-get install chromium chromium-driver"
+    );
+}
+
+fn ensure_node_modules(dir: &Path) {
+    if dir.join("node_modules/playwright-core").is_dir() && dir.join("node_modules/axe-core").is_dir() {
+        return;
+    }
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(dir)
+        .status();
+    assert!(
+        status.is_ok_and(|s| s.success()),
+        "npm ci in tests/browser failed (needs the npm registry once)"
+    );
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A plain HTTP GET, enough to wait for the server.
+fn http_status(port: u16, path: &str) -> Option<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").ok()?;
+    let mut text = String::new();
+    stream.read_to_string(&mut text).ok()?;
+    text.lines().next().map(str::to_string)
+}
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn pages_render_in_chromium_without_errors_foreign_requests_or_wcag_violations() {
+    let browser_dir = repo().join("tests/browser");
+    ensure_chromium();
+    ensure_node_modules(&browser_dir);
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("input");
+    let out = dir.path().join("out");
+    let demo = risicobeeld_cmd(&["demo", "--out", input.to_str().expect("utf8")]);
+    assert_eq!(demo.code, 0, "{}", demo.stderr);
+    let run = risicobeeld_cmd(&[
+        "run",
+        "--input",
+        input.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let port = free_port();
+    let server = Command::new(bin())
+        .args(["serve", "--out", out.to_str().expect("utf8"), "--addr"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("--users")
+        .arg(dir.path().join("geen-gebruikers.toml"))
+        .env("RISICOBEELD_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start the server");
+    let _server = Killed(server);
+    let started = Instant::now();
+    while http_status(port, "/status").is_none_or(|s| !s.contains("200")) {
+        assert!(started.elapsed() < Duration::from_secs(60), "server did not start");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser");
+    std::fs::create_dir_all(&shots).expect("screenshot dir");
+    let check = Command::new("node")
+        .arg(browser_dir.join("check.mjs"))
+        .arg(format!("http://127.0.0.1:{port}"))
+        .arg(&shots)
+        .args([
+            "verkenner=/?niveau=buurt",
+            "gebied=/gebied/GM0518",
+            "college=/college/GM0518",
+            "vergelijking=/vergelijk?gebied=GM0518&gebied=GM0603&gebied=GM1916",
+        ])
+        .env("CHROMIUM", CHROMIUM)
+        .output()
+        .expect("run node");
+    let report = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        check.status.success(),
+        "browser checks failed:\n{report}\n{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let parsed: serde_json::Value = serde_json::from_str(&report).expect("JSON report");
+    assert_eq!(parsed.as_array().map(Vec::len), Some(4), "{report}");
+    for page in ["verkenner", "gebied", "college", "vergelijking"] {
+        let shot = shots.join(format!("{page}.png"));
+        let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
+        assert!(size > 10_000, "screenshot {} missing or empty", shot.display());
+    }
+    eprintln!("screenshots: {}", shots.display());
+}

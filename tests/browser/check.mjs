@@ -1,0 +1,74 @@
+// Opens each page in headless Chromium (Debian's /usr/bin/chromium) and checks what a person
+// sees: the map and charts are drawn, no console error, no request leaves the server, and
+// axe-core finds no WCAG 2.1 AA violation. Saves a full-page screenshot of each page.
+//
+// usage: node check.mjs BASE_URL SCREENSHOT_DIR name=/path [name=/path …]
+// Prints one JSON report; exits 1 when any check fails.
+
+import { chromium } from "playwright-core";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+const [base, shots, ...pages] = process.argv.slice(2);
+const origin = new URL(base).origin;
+
+// What each page must show: CSS selector → minimum count.
+const expectations = {
+  verkenner: { "svg.kaart path": 3, "table tbody tr": 2, "ul.legenda li": 3 },
+  gebied: { "svg.grafiek": 3, "ul.kpi li": 3 },
+  college: { "svg.grafiek": 3, "ul.kpi li": 3 },
+  vergelijking: { "svg.grafiek": 1, "table tbody tr": 2 },
+};
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
+});
+const report = [];
+let failed = false;
+try {
+  for (const spec of pages) {
+    const [name, route] = spec.split(/=(.*)/s);
+    // bypassCSP only so that axe can be injected; the page itself runs under the server's CSP.
+    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const consoleErrors = [];
+    const foreign = [];
+    page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+    page.on("pageerror", (e) => consoleErrors.push(String(e)));
+    page.on("request", (r) => {
+      const u = r.url();
+      if (!u.startsWith(origin) && !u.startsWith("data:")) foreign.push(u);
+    });
+    const response = await page.goto(base + route, { waitUntil: "load" });
+    const counts = {};
+    for (const [selector, min] of Object.entries(expectations[name] || {})) {
+      counts[selector] = { found: await page.locator(selector).count(), min };
+    }
+    await page.addScriptTag({ content: axeSource });
+    const axe = await page.evaluate(async () =>
+      // eslint-disable-next-line no-undef
+      await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
+    const violations = axe.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+    }));
+    const shot = path.join(shots, `${name}.png`);
+    await page.screenshot({ path: shot, fullPage: true });
+    const missing = Object.entries(counts).filter(([, c]) => c.found < c.min);
+    const ok = response.status() === 200 && consoleErrors.length === 0 && foreign.length === 0
+      && violations.length === 0 && missing.length === 0;
+    failed ||= !ok;
+    report.push({ name, route, status: response.status(), ok, consoleErrors, foreign, violations, counts, screenshot: shot });
+    await context.close();
+  }
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(report, null, 2));
+process.exit(failed ? 1 : 0);
