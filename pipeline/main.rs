@@ -324,7 +324,9 @@ fn execute(command: Command) -> Result<u8, Failure> {
         } => {
             let settings = load_config(config.as_deref())?.server;
             let target = file.or(out_file).ok_or_else(|| {
-                usage(anyhow::anyhow!("name the HTML file to write with --out FILE"))
+                usage(anyhow::anyhow!(
+                    "name the HTML file to write with --out FILE"
+                ))
             })?;
             let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
             let html = runtime
@@ -337,7 +339,10 @@ fn execute(command: Command) -> Result<u8, Failure> {
                 .map_err(usage)?;
             std::fs::write(&target, html)
                 .with_context(|| format!("writing {}", target.display()))?;
-            println!("college summary of {gemeente} written to {}", target.display());
+            println!(
+                "college summary of {gemeente} written to {}",
+                target.display()
+            );
             Ok(0)
         }
         Command::User {
@@ -364,7 +369,10 @@ fn manage_users(path: &Path, action: UserAction) -> Result<u8, Failure> {
     match action {
         UserAction::List => {
             if users.users.is_empty() {
-                println!("no accounts in {} (the server shows only openbaar/ data)", path.display());
+                println!(
+                    "no accounts in {} (the server shows only openbaar/ data)",
+                    path.display()
+                );
             }
             for u in &users.users {
                 println!("{}\t{}", u.naam, u.rol.name());
@@ -372,19 +380,29 @@ fn manage_users(path: &Path, action: UserAction) -> Result<u8, Failure> {
             return Ok(0);
         }
         UserAction::Add { name, role } => {
-            let role = if role == "analist" { Role::Analist } else { Role::College };
+            let role = if role == "analist" {
+                Role::Analist
+            } else {
+                Role::College
+            };
             let mut password = String::new();
             std::io::stdin()
                 .read_line(&mut password)
                 .context("reading the password from stdin")?;
             let password = password.trim_end_matches(['\n', '\r']);
-            users.add(&name, role, password).map_err(|e| usage(e.into()))?;
-            users.save(path).map_err(|e| Failure::from(anyhow::Error::from(e)))?;
+            users
+                .add(&name, role, password)
+                .map_err(|e| usage(e.into()))?;
+            users
+                .save(path)
+                .map_err(|e| Failure::from(anyhow::Error::from(e)))?;
             println!("added {name} ({}) to {}", role.name(), path.display());
         }
         UserAction::Remove { name } => {
             users.remove(&name).map_err(|e| usage(e.into()))?;
-            users.save(path).map_err(|e| Failure::from(anyhow::Error::from(e)))?;
+            users
+                .save(path)
+                .map_err(|e| Failure::from(anyhow::Error::from(e)))?;
             println!("removed {name} from {}", path.display());
         }
     }

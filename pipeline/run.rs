@@ -162,7 +162,12 @@ pub fn run(input: &Path, out: &Path, config: &Config, force: bool) -> Result<Run
     result
 }
 
-fn run_locked(input: &Path, out: &Path, config: &Config, force: bool) -> Result<RunOutcome, RunError> {
+fn run_locked(
+    input: &Path,
+    out: &Path,
+    config: &Config,
+    force: bool,
+) -> Result<RunOutcome, RunError> {
     let started = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let lock = OutputLock::acquire(out)?;
     lock.clean_partial(out)?;

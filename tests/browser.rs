@@ -18,7 +18,13 @@ fn ensure_chromium() {
         return;
     }
     let status = Command::new("apt-get")
-        .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])
+        .args([
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "chromium",
+            "chromium-driver",
+        ])
         .env("DEBIAN_FRONTEND", "noninteractive")
         .status();
     assert!(
@@ -28,7 +34,9 @@ fn ensure_chromium() {
 }
 
 fn ensure_node_modules(dir: &Path) {
-    if dir.join("node_modules/playwright-core").is_dir() && dir.join("node_modules/axe-core").is_dir() {
+    if dir.join("node_modules/playwright-core").is_dir()
+        && dir.join("node_modules/axe-core").is_dir()
+    {
         return;
     }
     let status = Command::new("npm")
@@ -51,8 +59,14 @@ fn free_port() -> u16 {
 /// A plain HTTP GET, enough to wait for the server.
 fn http_status(port: u16, path: &str) -> Option<String> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut text = String::new();
     stream.read_to_string(&mut text).ok()?;
     text.lines().next().map(str::to_string)
@@ -100,7 +114,10 @@ fn pages_render_in_chromium_without_errors_foreign_requests_or_wcag_violations()
     let _server = Killed(server);
     let started = Instant::now();
     while http_status(port, "/status").is_none_or(|s| !s.contains("200")) {
-        assert!(started.elapsed() < Duration::from_secs(60), "server did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "server did not start"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
 
@@ -130,7 +147,11 @@ fn pages_render_in_chromium_without_errors_foreign_requests_or_wcag_violations()
     for page in ["verkenner", "gebied", "college", "vergelijking"] {
         let shot = shots.join(format!("{page}.png"));
         let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
-        assert!(size > 10_000, "screenshot {} missing or empty", shot.display());
+        assert!(
+            size > 10_000,
+            "screenshot {} missing or empty",
+            shot.display()
+        );
     }
     eprintln!("screenshots: {}", shots.display());
 }

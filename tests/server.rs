@@ -56,7 +56,9 @@ fn server(accounts: bool, anonymous: bool) -> Server {
         let mut users = UsersFile::default();
         users.add("anna", Role::Analist, ANALIST_PW).expect("add");
         users.add("carl", Role::College, COLLEGE_PW).expect("add");
-        users.save(&drop.dir.path().join("gebruikers.toml")).expect("save");
+        users
+            .save(&drop.dir.path().join("gebruikers.toml"))
+            .expect("save");
     }
     let state = AppState::new(&drop.out(), settings(&drop, anonymous)).expect("server state");
     let app = router(state.clone());
@@ -84,7 +86,8 @@ fn get(s: &Server, path: &str, cookie: Option<&str>) -> Reply {
 }
 
 fn post_form(s: &Server, path: &str, body: &str, cookie: Option<&str>) -> Reply {
-    let mut r = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    let mut r =
+        Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     if let Some(c) = cookie {
         r = r.header(header::COOKIE, c);
     }
@@ -93,11 +96,20 @@ fn post_form(s: &Server, path: &str, body: &str, cookie: Option<&str>) -> Reply 
 
 /// Logs in and returns the `Cookie` header value.
 fn login(s: &Server, name: &str, password: &str) -> String {
-    let body = format!("naam={name}&wachtwoord={}&terug=%2F", password.replace(' ', "+"));
+    let body = format!(
+        "naam={name}&wachtwoord={}&terug=%2F",
+        password.replace(' ', "+")
+    );
     let r = post_form(s, "/login", &body, None);
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let cookie = r.headers[header::SET_COOKIE].to_str().expect("ascii").to_string();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    let cookie = r.headers[header::SET_COOKIE]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
     cookie.split(';').next().expect("pair").to_string()
 }
 
@@ -123,21 +135,42 @@ fn every_page_and_api_route_answers_for_a_visitor_without_accounts() {
         let r = get(&s, path, None);
         assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
         assert!(r.body.contains("<html lang=\"nl\">"), "{path}");
-        assert!(!r.body.contains("class=\"fout\""), "{path} has a failed panel: {}", r.body);
-        let csp = r.headers["content-security-policy"].to_str().expect("ascii");
-        assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert!(
+            !r.body.contains("class=\"fout\""),
+            "{path} has a failed panel: {}",
+            r.body
+        );
+        let csp = r.headers["content-security-policy"]
+            .to_str()
+            .expect("ascii");
+        assert!(
+            csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"),
+            "{csp}"
+        );
         assert_eq!(r.headers["x-frame-options"], "DENY");
     }
     for (path, kind) in [
         ("/api/gebied_indicatoren", "application/json"),
-        ("/api/trends?niveau=gemeente&format=csv", "text/csv; charset=utf-8"),
-        ("/api/kvk_sectoren?format=parquet", "application/vnd.apache.parquet"),
+        (
+            "/api/trends?niveau=gemeente&format=csv",
+            "text/csv; charset=utf-8",
+        ),
+        (
+            "/api/kvk_sectoren?format=parquet",
+            "application/vnd.apache.parquet",
+        ),
         ("/api/openapi.json", "application/json"),
         ("/status", "application/json"),
         ("/assets/style.css", "text/css; charset=utf-8"),
         ("/assets/app.js", "text/javascript; charset=utf-8"),
-        ("/dashboards/verkenner/paneel/2?format=csv", "text/csv; charset=utf-8"),
-        ("/dashboards/gebied/paneel/1?gebiedscode=GM0001&format=parquet", "application/vnd.apache.parquet"),
+        (
+            "/dashboards/verkenner/paneel/2?format=csv",
+            "text/csv; charset=utf-8",
+        ),
+        (
+            "/dashboards/gebied/paneel/1?gebiedscode=GM0001&format=parquet",
+            "application/vnd.apache.parquet",
+        ),
     ] {
         let r = get(&s, path, None);
         assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
@@ -149,27 +182,66 @@ fn every_page_and_api_route_answers_for_a_visitor_without_accounts() {
 fn pages_show_the_map_charts_lineage_and_metadata() {
     let s = server(false, false);
     let run_id = s.drop.current().expect("current").replace("runs/", "");
-    let explorer = get(&s, "/?niveau=gemeente&periode=2024-Q1&indicator=leeg_pct", None);
+    let explorer = get(
+        &s,
+        "/?niveau=gemeente&periode=2024-Q1&indicator=leeg_pct",
+        None,
+    );
     assert!(explorer.body.contains("class=\"kaart\""), "no map");
-    assert_eq!(explorer.body.matches("<a href=\"/gebied/GM000").count() >= 3, true);
-    assert!(explorer.body.contains("Administratieve leegstand (%)</strong>"), "indicator metadata");
-    assert!(explorer.body.contains(&format!("snapshot <span class=\"run-id\">{run_id}</span>")));
-    assert!(explorer.body.contains("Bron: openbaar/gebied_indicatoren, openbaar/trends"));
-    assert!(explorer.body.contains("geen bewijs over een adres"), "the caution on risk pages");
+    assert!(explorer.body.matches("<a href=\"/gebied/GM000").count() >= 3);
+    assert!(
+        explorer
+            .body
+            .contains("Administratieve leegstand (%)</strong>"),
+        "indicator metadata"
+    );
+    assert!(
+        explorer
+            .body
+            .contains(&format!("snapshot <span class=\"run-id\">{run_id}</span>"))
+    );
+    assert!(
+        explorer
+            .body
+            .contains("Bron: openbaar/gebied_indicatoren, openbaar/trends")
+    );
+    assert!(
+        explorer.body.contains("geen bewijs over een adres"),
+        "the caution on risk pages"
+    );
 
     let area = get(&s, "/gebied/GM0001?periode=2024-Q1", None);
-    for marker in ["paneel-kpi", "paneel-staaf", "paneel-lijn", "paneel-gestapeld", "paneel-trechter"] {
+    for marker in [
+        "paneel-kpi",
+        "paneel-staaf",
+        "paneel-lijn",
+        "paneel-gestapeld",
+        "paneel-trechter",
+    ] {
         assert!(area.body.contains(marker), "area page lacks {marker}");
     }
     assert!(area.body.contains("Gegevens als tabel"), "text alternative");
     assert!(area.body.contains("<title>"), "tooltips");
-    assert!(area.body.contains("href=\"/college/GM0001\""), "a gemeente links to its summary");
+    assert!(
+        area.body.contains("href=\"/college/GM0001\""),
+        "a gemeente links to its summary"
+    );
 
     let college = get(&s, "/college/GM0001", None);
-    assert!(college.body.contains("t.o.v. vorig jaar") || college.body.contains("geen vergelijking met vorig jaar"));
+    assert!(
+        college.body.contains("t.o.v. vorig jaar")
+            || college.body.contains("geen vergelijking met vorig jaar")
+    );
     assert!(college.body.contains("/college/GM0001/export"));
-    let sorted = get(&s, "/?niveau=gemeente&periode=2024-Q1&sorteer=gebiedsnaam&richting=af", None);
-    let table = &sorted.body[sorted.body.find("<caption>Alle gebieden</caption>").expect("table")..];
+    let sorted = get(
+        &s,
+        "/?niveau=gemeente&periode=2024-Q1&sorteer=gebiedsnaam&richting=af",
+        None,
+    );
+    let table = &sorted.body[sorted
+        .body
+        .find("<caption>Alle gebieden</caption>")
+        .expect("table")..];
     let t = table.find(">Tweestad<").expect("Tweestad");
     let e = table.find(">Eerstdorp<").expect("Eerstdorp");
     assert!(t < e, "sorted descending by name");
@@ -179,7 +251,11 @@ fn pages_show_the_map_charts_lineage_and_metadata() {
 fn suppressed_counts_show_as_below_the_threshold_and_never_reach_non_analysts() {
     let s = server(true, true);
     // GM0001 had 4 signals in 2023-Q3: hidden in openbaar/.
-    let anon = get(&s, "/api/gebied_indicatoren?gebiedscode=GM0001&periode=2023-Q3", None);
+    let anon = get(
+        &s,
+        "/api/gebied_indicatoren?gebiedscode=GM0001&periode=2023-Q3",
+        None,
+    );
     let row = &json(&anon)[0];
     assert_eq!(row["signalen_totaal"], serde_json::Value::Null);
     assert_eq!(row["signalen_totaal_onderdrukt"], true);
@@ -187,7 +263,11 @@ fn suppressed_counts_show_as_below_the_threshold_and_never_reach_non_analysts() 
     assert!(page.body.contains("&lt;5"), "suppressed shows as <5");
 
     let anna = login(&s, "anna", ANALIST_PW);
-    let full = get(&s, "/api/gebied_indicatoren?gebiedscode=GM0001&periode=2023-Q3", Some(&anna));
+    let full = get(
+        &s,
+        "/api/gebied_indicatoren?gebiedscode=GM0001&periode=2023-Q3",
+        Some(&anna),
+    );
     let row = &json(&full)[0];
     assert_eq!(row["signalen_totaal"], 4);
     assert_eq!(row["signalen_totaal_onderdrukt"], false);
@@ -195,7 +275,10 @@ fn suppressed_counts_show_as_below_the_threshold_and_never_reach_non_analysts() 
     let carl = login(&s, "carl", COLLEGE_PW);
     for who in [None, Some(carl.as_str())] {
         let csv = get(&s, "/api/gebied_indicatoren?format=csv", who).body;
-        assert!(!csv.contains("GM0001,Eerstdorp,GM0001,D1,R1,2023-Q3,2023-07-01,2023-09-30,1000"), "sanity");
+        assert!(
+            !csv.contains("GM0001,Eerstdorp,GM0001,D1,R1,2023-Q3,2023-07-01,2023-09-30,1000"),
+            "sanity"
+        );
         let rows = json(&get(&s, "/api/signalen_fasen", who));
         for r in rows.as_array().expect("rows") {
             for c in ["aantal", "bereikt"] {
@@ -204,14 +287,33 @@ fn suppressed_counts_show_as_below_the_threshold_and_never_reach_non_analysts() 
                 }
             }
         }
-        let download = get(&s, "/dashboards/gebied/paneel/1?gebiedscode=GM0001&periode=2023-Q3&format=csv", who);
-        assert!(download.body.contains("Signalen,,true"), "{}", download.body);
+        let download = get(
+            &s,
+            "/dashboards/gebied/paneel/1?gebiedscode=GM0001&periode=2023-Q3&format=csv",
+            who,
+        );
+        assert!(
+            download.body.contains("Signalen,,true"),
+            "{}",
+            download.body
+        );
         let sql = get(&s, "/api/sql?q=SELECT%201", who);
-        assert_eq!(sql.status, StatusCode::FORBIDDEN, "SQL is for analysts only");
+        assert_eq!(
+            sql.status,
+            StatusCode::FORBIDDEN,
+            "SQL is for analysts only"
+        );
     }
-    let analyst_download =
-        get(&s, "/dashboards/gebied/paneel/1?gebiedscode=GM0001&periode=2023-Q3&format=csv", Some(&anna));
-    assert!(analyst_download.body.contains("Signalen,4.0,false"), "{}", analyst_download.body);
+    let analyst_download = get(
+        &s,
+        "/dashboards/gebied/paneel/1?gebiedscode=GM0001&periode=2023-Q3&format=csv",
+        Some(&anna),
+    );
+    assert!(
+        analyst_download.body.contains("Signalen,4.0,false"),
+        "{}",
+        analyst_download.body
+    );
 }
 
 #[test]
@@ -220,8 +322,14 @@ fn accounts_require_login_and_failed_logins_are_limited() {
     let r = get(&s, "/", None);
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.headers[header::LOCATION], "/login?terug=%2F");
-    assert_eq!(get(&s, "/api/trends", None).status, StatusCode::UNAUTHORIZED);
-    assert_eq!(get(&s, "/gebied/GM0001", None).status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        get(&s, "/api/trends", None).status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        get(&s, "/gebied/GM0001", None).status,
+        StatusCode::SEE_OTHER
+    );
 
     let wrong = post_form(&s, "/login", "naam=anna&wachtwoord=fout", None);
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
@@ -229,8 +337,17 @@ fn accounts_require_login_and_failed_logins_are_limited() {
     for _ in 1..risicobeeld::serve::auth::MAX_FAILURES {
         post_form(&s, "/login", "naam=anna&wachtwoord=fout", None);
     }
-    let limited = post_form(&s, "/login", &format!("naam=anna&wachtwoord={}", ANALIST_PW.replace(' ', "+")), None);
-    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
+    let limited = post_form(
+        &s,
+        "/login",
+        &format!("naam=anna&wachtwoord={}", ANALIST_PW.replace(' ', "+")),
+        None,
+    );
+    assert_eq!(
+        limited.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
     assert!(limited.headers.contains_key(header::RETRY_AFTER));
 
     let carl = login(&s, "carl", COLLEGE_PW);
@@ -239,14 +356,26 @@ fn accounts_require_login_and_failed_logins_are_limited() {
     assert!(page.body.contains("carl (college)"));
     let out = post_form(&s, "/logout", "", Some(&carl));
     assert_eq!(out.status, StatusCode::SEE_OTHER);
-    assert!(out.headers[header::SET_COOKIE].to_str().expect("ascii").contains("Max-Age=0"));
-    assert_eq!(get(&s, "/", Some(&carl)).status, StatusCode::SEE_OTHER, "session ended");
+    assert!(
+        out.headers[header::SET_COOKIE]
+            .to_str()
+            .expect("ascii")
+            .contains("Max-Age=0")
+    );
+    assert_eq!(
+        get(&s, "/", Some(&carl)).status,
+        StatusCode::SEE_OTHER,
+        "session ended"
+    );
     let forged = get(&s, "/", Some("risicobeeld_sessie=00ff"));
     assert_eq!(forged.status, StatusCode::SEE_OTHER);
     let open_redirect = post_form(
         &s,
         "/login",
-        &format!("naam=carl&wachtwoord={}&terug=%2F%2Fevil.example", COLLEGE_PW.replace(' ', "+")),
+        &format!(
+            "naam=carl&wachtwoord={}&terug=%2F%2Fevil.example",
+            COLLEGE_PW.replace(' ', "+")
+        ),
         None,
     );
     assert_eq!(open_redirect.headers[header::LOCATION], "/");
@@ -268,15 +397,27 @@ fn crafted_and_unknown_parameters_are_400_or_404_never_500() {
         ("/?periode=2024-Q1;DROP", StatusCode::BAD_REQUEST),
         ("/?indicator=leeg_pct%27--", StatusCode::BAD_REQUEST),
         ("/?sorteer=..%2Fx", StatusCode::BAD_REQUEST),
-        ("/?richting=zijwaarts&sorteer=gebiedscode", StatusCode::BAD_REQUEST),
+        (
+            "/?richting=zijwaarts&sorteer=gebiedscode",
+            StatusCode::BAD_REQUEST,
+        ),
         ("/vergelijk?gebied=GM0001", StatusCode::BAD_REQUEST),
-        ("/vergelijk?gebied=GM0001&gebied=GM4242", StatusCode::NOT_FOUND),
+        (
+            "/vergelijk?gebied=GM0001&gebied=GM4242",
+            StatusCode::NOT_FOUND,
+        ),
         ("/dashboards/bestaat-niet", StatusCode::NOT_FOUND),
         ("/dashboards/..%2Fetc", StatusCode::NOT_FOUND),
-        ("/dashboards/gebied/paneel/99?gebiedscode=GM0001", StatusCode::NOT_FOUND),
+        (
+            "/dashboards/gebied/paneel/99?gebiedscode=GM0001",
+            StatusCode::NOT_FOUND,
+        ),
         ("/dashboards/gebied/paneel/1", StatusCode::BAD_REQUEST),
         ("/api/geheim", StatusCode::NOT_FOUND),
-        ("/api/trends?niveau=gemeente%27%20OR%20%271%27=%271", StatusCode::BAD_REQUEST),
+        (
+            "/api/trends?niveau=gemeente%27%20OR%20%271%27=%271",
+            StatusCode::BAD_REQUEST,
+        ),
         ("/api/trends?onbekend=1", StatusCode::BAD_REQUEST),
         ("/api/kwaliteit?niveau=gemeente", StatusCode::BAD_REQUEST),
         ("/api/trends?gebiedscode=GM4242", StatusCode::NOT_FOUND),
@@ -286,22 +427,42 @@ fn crafted_and_unknown_parameters_are_400_or_404_never_500() {
         let r = get(&s, path, None);
         assert_eq!(r.status, status, "{path}: {}", r.body);
     }
-    let filtered = json(&get(&s, "/api/trends?niveau=gemeente&gebiedscode=GM0002&indicator=leeg_pct", None));
+    let filtered = json(&get(
+        &s,
+        "/api/trends?niveau=gemeente&gebiedscode=GM0002&indicator=leeg_pct",
+        None,
+    ));
     let rows = filtered.as_array().expect("array");
     assert!(!rows.is_empty());
-    assert!(rows.iter().all(|r| r["gebiedscode"] == "GM0002" && r["indicator"] == "leeg_pct"));
+    assert!(
+        rows.iter()
+            .all(|r| r["gebiedscode"] == "GM0002" && r["indicator"] == "leeg_pct")
+    );
 }
 
 #[test]
 fn the_sql_endpoint_takes_one_select_with_limits() {
     let s = server(true, false);
     let anna = login(&s, "anna", ANALIST_PW);
-    let ok = get(&s, "/api/sql?q=SELECT%20gebiedscode%20FROM%20gebied_indicatoren%20ORDER%20BY%201", Some(&anna));
+    let ok = get(
+        &s,
+        "/api/sql?q=SELECT%20gebiedscode%20FROM%20gebied_indicatoren%20ORDER%20BY%201",
+        Some(&anna),
+    );
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
     let body = json(&ok);
-    assert_eq!(body["rijen"].as_array().map(Vec::len), Some(3), "row limit of the test config");
+    assert_eq!(
+        body["rijen"].as_array().map(Vec::len),
+        Some(3),
+        "row limit of the test config"
+    );
     assert_eq!(body["afgekapt"], true);
-    let posted = post_form(&s, "/api/sql", "q=SELECT+count(*)+AS+n+FROM+trends&format=csv", Some(&anna));
+    let posted = post_form(
+        &s,
+        "/api/sql",
+        "q=SELECT+count(*)+AS+n+FROM+trends&format=csv",
+        Some(&anna),
+    );
     assert_eq!(posted.status, StatusCode::OK, "{}", posted.body);
     assert!(posted.body.starts_with("n\n"), "{}", posted.body);
     for q in [
@@ -315,26 +476,46 @@ fn the_sql_endpoint_takes_one_select_with_limits() {
         "SET datafusion.execution.batch_size = 1",
         "EXPLAIN SELECT 1",
     ] {
-        let r = post_form(&s, "/api/sql", &format!("q={}", risicobeeld::serve::html::url_value(q)), Some(&anna));
+        let r = post_form(
+            &s,
+            "/api/sql",
+            &format!("q={}", risicobeeld::serve::html::url_value(q)),
+            Some(&anna),
+        );
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{q}: {}", r.body);
         assert!(json(&r)["fout"].is_string(), "{q}");
     }
-    assert_eq!(get(&s, "/api/sql", Some(&anna)).status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        get(&s, "/api/sql", Some(&anna)).status,
+        StatusCode::BAD_REQUEST
+    );
 }
 
 #[test]
 fn a_new_snapshot_is_served_without_a_restart() {
     let s = server(false, false);
     let first = get(&s, "/", None);
-    let first_run = first.headers["x-risicobeeld-run"].to_str().expect("ascii").to_string();
+    let first_run = first.headers["x-risicobeeld-run"]
+        .to_str()
+        .expect("ascii")
+        .to_string();
     let again = s.drop.run(&["--force"]);
     assert_eq!(again.code, 0, "{}", again.stderr);
     let second = get(&s, "/", None);
-    let second_run = second.headers["x-risicobeeld-run"].to_str().expect("ascii").to_string();
+    let second_run = second.headers["x-risicobeeld-run"]
+        .to_str()
+        .expect("ascii")
+        .to_string();
     assert_ne!(first_run, second_run);
     let marker = |id: &str| format!("class=\"run-id\">{id}<");
-    assert!(second.body.contains(&marker(&second_run)), "lineage names the new run");
-    assert!(!second.body.contains(&marker(&first_run)), "one snapshot per page");
+    assert!(
+        second.body.contains(&marker(&second_run)),
+        "lineage names the new run"
+    );
+    assert!(
+        !second.body.contains(&marker(&first_run)),
+        "one snapshot per page"
+    );
     let status = json(&get(&s, "/status", None));
     assert_eq!(status["run_id"], second_run.as_str());
     assert_eq!(status["laatste_run"]["status"], "gepubliceerd");
@@ -345,8 +526,14 @@ fn a_new_snapshot_is_served_without_a_restart() {
     let failed = s.drop.run(&[]);
     assert_eq!(failed.code, 1);
     let page = get(&s, "/", None);
-    assert_eq!(page.headers["x-risicobeeld-run"].to_str().expect("ascii"), second_run);
-    assert!(page.body.contains("class=\"banner\""), "banner after a failed run");
+    assert_eq!(
+        page.headers["x-risicobeeld-run"].to_str().expect("ascii"),
+        second_run
+    );
+    assert!(
+        page.body.contains("class=\"banner\""),
+        "banner after a failed run"
+    );
     assert_eq!(json(&get(&s, "/status", None))["laatste_run_mislukt"], true);
     drop(s.state);
 }
@@ -378,14 +565,25 @@ fields = { x = "gebiedsnaam", y = ["rni_ingeschrevenen"] }
     .expect("write");
     std::fs::write(s.dashboards().join("onzin.toml"), "dit is = geen [toml").expect("write");
     let list = get(&s, "/dashboards", None);
-    assert!(list.body.contains("href=\"/dashboards/rni\""), "{}", list.body);
+    assert!(
+        list.body.contains("href=\"/dashboards/rni\""),
+        "{}",
+        list.body
+    );
     assert!(list.body.contains("kapot.toml is niet beschikbaar"));
     assert!(list.body.contains("onzin.toml is niet beschikbaar"));
     let rni = get(&s, "/dashboards/rni?periode=2024-Q1", None);
     assert_eq!(rni.status, StatusCode::OK, "{}", rni.body);
     assert!(rni.body.contains("Tweestad") && rni.body.contains("class=\"grafiek\""));
-    assert_eq!(get(&s, "/dashboards/kapot", None).status, StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(get(&s, "/", None).status, StatusCode::OK, "the rest still serve");
+    assert_eq!(
+        get(&s, "/dashboards/kapot", None).status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    assert_eq!(
+        get(&s, "/", None).status,
+        StatusCode::OK,
+        "the rest still serve"
+    );
 }
 
 #[test]
@@ -404,10 +602,24 @@ fn export_writes_one_self_contained_html_file() {
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let html = std::fs::read_to_string(&file).expect("written");
-    assert!(html.contains("<style>") && html.contains("@media print"), "styles inlined");
-    assert!(!html.contains(" src=") && !html.contains("href=\"/"), "no reference outside the file");
+    assert!(
+        html.contains("<style>") && html.contains("@media print"),
+        "styles inlined"
+    );
+    assert!(
+        !html.contains(" src=") && !html.contains("href=\"/"),
+        "no reference outside the file"
+    );
     assert!(html.contains("Eerstdorp") && html.contains("Kerncijfers"));
-    let bad = risicobeeld_cmd(&["export", "--gemeente", "GM9999", "--out", file.to_str().expect("utf8"), "--data", out.to_str().expect("utf8")]);
+    let bad = risicobeeld_cmd(&[
+        "export",
+        "--gemeente",
+        "GM9999",
+        "--out",
+        file.to_str().expect("utf8"),
+        "--data",
+        out.to_str().expect("utf8"),
+    ]);
     assert_eq!(bad.code, 2, "{}", bad.stderr);
     assert!(bad.stderr.contains("GM9999"), "{}", bad.stderr);
 }
@@ -434,9 +646,18 @@ fn user_command_manages_argon2_accounts() {
     let text = std::fs::read_to_string(&file).expect("file");
     assert!(text.contains("$argon2id$") && !text.contains("een lang wachtwoord"));
     let users = UsersFile::load(&file).expect("load");
-    assert_eq!(users.verify("anna", "een lang wachtwoord"), Some(Role::Analist));
+    assert_eq!(
+        users.verify("anna", "een lang wachtwoord"),
+        Some(Role::Analist)
+    );
     let list = risicobeeld_cmd(&["user", "list", "--users", f]);
     assert_eq!(list.stdout.trim(), "anna\tanalist");
-    assert_eq!(risicobeeld_cmd(&["user", "remove", "anna", "--users", f]).code, 0);
-    assert_eq!(risicobeeld_cmd(&["user", "remove", "anna", "--users", f]).code, 2);
+    assert_eq!(
+        risicobeeld_cmd(&["user", "remove", "anna", "--users", f]).code,
+        0
+    );
+    assert_eq!(
+        risicobeeld_cmd(&["user", "remove", "anna", "--users", f]).code,
+        2
+    );
 }

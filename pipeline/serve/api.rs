@@ -43,7 +43,11 @@ enum Format {
 }
 
 fn format_of(pairs: &[(String, String)]) -> Result<Format, String> {
-    match pairs.iter().find(|(k, _)| k == "format").map(|(_, v)| v.as_str()) {
+    match pairs
+        .iter()
+        .find(|(k, _)| k == "format")
+        .map(|(_, v)| v.as_str())
+    {
         None | Some("json") => Ok(Format::Json),
         Some("csv") => Ok(Format::Csv),
         Some("parquet") => Ok(Format::Parquet),
@@ -59,7 +63,11 @@ fn encode(name: &str, schema: Arc<Schema>, batches: &[RecordBatch], format: Form
             serde_json::to_vec(&frame::to_json(batches)).unwrap_or_default(),
             "json",
         ),
-        Format::Csv => ("text/csv; charset=utf-8", frame::to_csv(&schema, batches), "csv"),
+        Format::Csv => (
+            "text/csv; charset=utf-8",
+            frame::to_csv(&schema, batches),
+            "csv",
+        ),
         Format::Parquet => match frame::to_parquet(schema, batches) {
             Ok(bytes) => ("application/vnd.apache.parquet", bytes, "parquet"),
             Err(e) => return json_error(StatusCode::INTERNAL_SERVER_ERROR, &e),
@@ -79,12 +87,18 @@ fn encode(name: &str, schema: Arc<Schema>, batches: &[RecordBatch], format: Form
 }
 
 /// The viewer and snapshot of an API request, or the JSON error.
-fn api_context(state: &AppState, headers: &HeaderMap) -> Result<(Viewer, Arc<Snapshot>), Response> {
+fn api_context(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(Viewer, Arc<Snapshot>), Box<Response>> {
     let viewer = state
         .viewer(headers)
         .ok_or_else(|| json_error(StatusCode::UNAUTHORIZED, "aanmelden vereist (POST /login)"))?;
     let snapshot = state.snapshot().ok_or_else(|| {
-        json_error(StatusCode::SERVICE_UNAVAILABLE, "nog geen gepubliceerde snapshot")
+        json_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "nog geen gepubliceerde snapshot",
+        )
     })?;
     Ok((viewer, snapshot))
 }
@@ -105,7 +119,7 @@ pub async fn table(
 ) -> Response {
     let (viewer, snapshot) = match api_context(&state, &headers) {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let Some(table) = TABLES.iter().find(|t| **t == table) else {
         return json_error(
@@ -124,7 +138,9 @@ pub async fn table(
     {
         return json_error(
             StatusCode::BAD_REQUEST,
-            &format!("onbekende parameter {k:?}; filters: niveau, gebiedscode, periode, indicator, format"),
+            &format!(
+                "onbekende parameter {k:?}; filters: niveau, gebiedscode, periode, indicator, format"
+            ),
         );
     }
     let ctx = snapshot.context(viewer.role);
@@ -176,11 +192,18 @@ pub async fn panel_download(
 ) -> Response {
     let (viewer, snapshot) = match api_context(&state, &headers) {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let all = state.dashboards.all(&snapshot).await;
-    let Some(Ok(d)) = all.iter().find(|d| d.name == name).map(|d| d.result.clone()) else {
-        return json_error(StatusCode::NOT_FOUND, &format!("geen bruikbaar dashboard {name:?}"));
+    let Some(Ok(d)) = all
+        .iter()
+        .find(|d| d.name == name)
+        .map(|d| d.result.clone())
+    else {
+        return json_error(
+            StatusCode::NOT_FOUND,
+            &format!("geen bruikbaar dashboard {name:?}"),
+        );
     };
     if !d.allows(viewer.role) {
         return json_error(StatusCode::FORBIDDEN, "dit dashboard is niet voor uw rol");
@@ -191,7 +214,10 @@ pub async fn panel_download(
         .and_then(|i| i.checked_sub(1))
         .and_then(|i| d.panels.get(i))
     else {
-        return json_error(StatusCode::NOT_FOUND, &format!("dashboard {name} heeft geen paneel {index:?}"));
+        return json_error(
+            StatusCode::NOT_FOUND,
+            &format!("dashboard {name} heeft geen paneel {index:?}"),
+        );
     };
     let pairs = parse_query(q.as_deref());
     let format = match format_of(&pairs) {
@@ -244,20 +270,33 @@ pub fn not_a_single_select(sql: &str) -> Option<String> {
 async fn run_sql(state: &AppState, headers: &HeaderMap, pairs: &[(String, String)]) -> Response {
     let (viewer, snapshot) = match api_context(state, headers) {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if viewer.role != Role::Analist {
-        return json_error(StatusCode::FORBIDDEN, "de SQL-ingang is alleen voor analisten");
+        return json_error(
+            StatusCode::FORBIDDEN,
+            "de SQL-ingang is alleen voor analisten",
+        );
     }
     let format = match format_of(pairs) {
         Ok(f) => f,
         Err(e) => return json_error(StatusCode::BAD_REQUEST, &e),
     };
-    let Some(sql) = pairs.iter().find(|(k, _)| k == "q").map(|(_, v)| v.as_str()) else {
-        return json_error(StatusCode::BAD_REQUEST, "parameter q (de SELECT-opdracht) ontbreekt");
+    let Some(sql) = pairs
+        .iter()
+        .find(|(k, _)| k == "q")
+        .map(|(_, v)| v.as_str())
+    else {
+        return json_error(
+            StatusCode::BAD_REQUEST,
+            "parameter q (de SELECT-opdracht) ontbreekt",
+        );
     };
     if sql.len() > 20_000 {
-        return json_error(StatusCode::BAD_REQUEST, "de opdracht is langer dan 20.000 tekens");
+        return json_error(
+            StatusCode::BAD_REQUEST,
+            "de opdracht is langer dan 20.000 tekens",
+        );
     }
     if let Some(reason) = not_a_single_select(sql) {
         return json_error(StatusCode::BAD_REQUEST, &reason);
@@ -283,7 +322,10 @@ async fn run_sql(state: &AppState, headers: &HeaderMap, pairs: &[(String, String
         Err(_) => {
             return json_error(
                 StatusCode::BAD_REQUEST,
-                &format!("de opdracht duurde langer dan {} s en is afgebroken", limit.as_secs()),
+                &format!(
+                    "de opdracht duurde langer dan {} s en is afgebroken",
+                    limit.as_secs()
+                ),
             );
         }
         Ok(Err(e)) => return json_error(StatusCode::BAD_REQUEST, &e),
@@ -347,7 +389,12 @@ pub async fn sql_post(State(state): Shared, headers: HeaderMap, body: String) ->
 /// `GET /status`: freshness and the last run, for monitoring.
 pub async fn status(State(state): Shared) -> Response {
     let last = RunStatus::read(state.snapshots.out());
-    let load_error = state.snapshots.last_error.read().ok().and_then(|e| e.clone());
+    let load_error = state
+        .snapshots
+        .last_error
+        .read()
+        .ok()
+        .and_then(|e| e.clone());
     let Some(snapshot) = state.snapshot() else {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -400,8 +447,10 @@ pub async fn status(State(state): Shared) -> Response {
 
 pub async fn openapi() -> Response {
     let mut r = OPENAPI.into_response();
-    r.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     r
 }
 
@@ -412,7 +461,10 @@ mod tests {
     #[test]
     fn only_one_select_passes() {
         assert_eq!(not_a_single_select("SELECT 1"), None);
-        assert_eq!(not_a_single_select("WITH a AS (SELECT 1) SELECT * FROM a"), None);
+        assert_eq!(
+            not_a_single_select("WITH a AS (SELECT 1) SELECT * FROM a"),
+            None
+        );
         assert!(not_a_single_select("SELECT 1; SELECT 2").is_some());
         assert!(not_a_single_select("DROP TABLE trends").is_some());
         assert!(not_a_single_select("CREATE TABLE x AS SELECT 1").is_some());

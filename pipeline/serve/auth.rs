@@ -137,8 +137,7 @@ impl UsersFile {
 }
 
 /// Argon2id hash of a random password nobody knows.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1ZfBVqIWWvrj2Ls6YXn9Y6E3T9kEJ0c3J0kxGJ3bHx8";
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1ZfBVqIWWvrj2Ls6YXn9Y6E3T9kEJ0c3J0kxGJ3bHx8";
 
 pub fn valid_user_name(name: &str) -> bool {
     (1..=64).contains(&name.len())
@@ -250,19 +249,33 @@ mod tests {
         let path = dir.path().join("gebruikers.toml");
         let mut users = UsersFile::load(&path).expect("missing is empty");
         assert!(users.users.is_empty());
-        users.add("anna", Role::Analist, "correct horse battery").expect("add");
+        users
+            .add("anna", Role::Analist, "correct horse battery")
+            .expect("add");
         assert!(matches!(
             users.add("anna", Role::College, "another long password"),
             Err(AuthError::Exists(_))
         ));
-        assert!(matches!(users.add("bob", Role::College, "short"), Err(AuthError::WeakPassword)));
-        assert!(matches!(users.add("Bob!", Role::College, "long enough pass"), Err(AuthError::BadName)));
+        assert!(matches!(
+            users.add("bob", Role::College, "short"),
+            Err(AuthError::WeakPassword)
+        ));
+        assert!(matches!(
+            users.add("Bob!", Role::College, "long enough pass"),
+            Err(AuthError::BadName)
+        ));
         users.save(&path).expect("save");
         let text = std::fs::read_to_string(&path).expect("read");
         assert!(text.contains("$argon2id$"), "{text}");
-        assert!(!text.contains("correct horse"), "the password itself is never stored");
+        assert!(
+            !text.contains("correct horse"),
+            "the password itself is never stored"
+        );
         let users = UsersFile::load(&path).expect("load");
-        assert_eq!(users.verify("anna", "correct horse battery"), Some(Role::Analist));
+        assert_eq!(
+            users.verify("anna", "correct horse battery"),
+            Some(Role::Analist)
+        );
         assert_eq!(users.verify("anna", "wrong password!!"), None);
         assert_eq!(users.verify("nobody", "correct horse battery"), None);
     }

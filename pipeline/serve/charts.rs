@@ -27,9 +27,15 @@ pub struct Series {
 }
 
 fn value_range(series: &[Series]) -> (f64, f64) {
-    let values = series.iter().flat_map(|s| s.values.iter().filter_map(Cell::number));
+    let values = series
+        .iter()
+        .flat_map(|s| s.values.iter().filter_map(Cell::number));
     let (lo, hi) = values.fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    if hi - lo < 1e-12 { (lo, lo + 1.0) } else { (lo, hi) }
+    if hi - lo < 1e-12 {
+        (lo, lo + 1.0)
+    } else {
+        (lo, hi)
+    }
 }
 
 fn svg_open(label: &str, height: f64) -> String {
@@ -88,7 +94,12 @@ pub fn legend(series: &[Series], dashed: bool) -> String {
 }
 
 /// A line chart over ordered categories; gaps where a value is missing or suppressed.
-pub fn line(label: &str, categories: &[String], series: &[Series], format: &dyn Fn(&Cell) -> String) -> String {
+pub fn line(
+    label: &str,
+    categories: &[String],
+    series: &[Series],
+    format: &dyn Fn(&Cell) -> String,
+) -> String {
     let (lo, hi) = value_range(series);
     let n = categories.len().max(1);
     let x = |i: usize| {
@@ -110,7 +121,13 @@ pub fn line(label: &str, categories: &[String], series: &[Series], format: &dyn 
         for (i, v) in s.values.iter().enumerate() {
             match v.number() {
                 Some(v) => {
-                    let _ = write!(path, "{}{:.1},{:.1}", if pen_down { "L" } else { "M" }, x(i), y(v));
+                    let _ = write!(
+                        path,
+                        "{}{:.1},{:.1}",
+                        if pen_down { "L" } else { "M" },
+                        x(i),
+                        y(v)
+                    );
                     pen_down = true;
                 }
                 None => pen_down = false,
@@ -122,7 +139,12 @@ pub fn line(label: &str, categories: &[String], series: &[Series], format: &dyn 
         );
         for (i, v) in s.values.iter().enumerate() {
             if let Some(num) = v.number() {
-                let tip = format!("{} – {}: {}", s.name, categories.get(i).map(String::as_str).unwrap_or(""), format(v));
+                let tip = format!(
+                    "{} – {}: {}",
+                    s.name,
+                    categories.get(i).map(String::as_str).unwrap_or(""),
+                    format(v)
+                );
                 let _ = write!(
                     svg,
                     "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"{colour}\"><title>{}</title></circle>",
@@ -138,7 +160,12 @@ pub fn line(label: &str, categories: &[String], series: &[Series], format: &dyn 
 }
 
 /// Horizontal bars, one group per category, one bar per series.
-pub fn bar(label: &str, categories: &[String], series: &[Series], format: &dyn Fn(&Cell) -> String) -> String {
+pub fn bar(
+    label: &str,
+    categories: &[String],
+    series: &[Series],
+    format: &dyn Fn(&Cell) -> String,
+) -> String {
     let (lo, hi) = value_range(series);
     let band = 22.0 * series.len().max(1) as f64 + 8.0;
     let height = TOP + band * categories.len().max(1) as f64 + 8.0;
@@ -159,7 +186,11 @@ pub fn bar(label: &str, categories: &[String], series: &[Series], format: &dyn F
             let y = top + 22.0 * k as f64;
             let tip = format!("{c} – {}: {}", s.name, format(&cell));
             let v = cell.number().unwrap_or(0.0);
-            let (x0, x1) = if v >= 0.0 { (x(0.0f64.max(lo)), x(v)) } else { (x(v), x(0.0)) };
+            let (x0, x1) = if v >= 0.0 {
+                (x(0.0f64.max(lo)), x(v))
+            } else {
+                (x(v), x(0.0))
+            };
             let _ = write!(
                 svg,
                 "<rect x=\"{x0:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"18\" fill=\"{}\"><title>{}</title></rect>\
@@ -174,13 +205,27 @@ pub fn bar(label: &str, categories: &[String], series: &[Series], format: &dyn F
         }
     }
     svg.push_str("</svg>");
-    if series.len() > 1 { svg + &legend(series, false) } else { svg }
+    if series.len() > 1 {
+        svg + &legend(series, false)
+    } else {
+        svg
+    }
 }
 
 /// Horizontal stacked bars: one bar per category, one segment per series.
-pub fn stacked_bar(label: &str, categories: &[String], series: &[Series], format: &dyn Fn(&Cell) -> String) -> String {
+pub fn stacked_bar(
+    label: &str,
+    categories: &[String],
+    series: &[Series],
+    format: &dyn Fn(&Cell) -> String,
+) -> String {
     let totals: Vec<f64> = (0..categories.len())
-        .map(|i| series.iter().filter_map(|s| s.values.get(i).and_then(Cell::number)).sum())
+        .map(|i| {
+            series
+                .iter()
+                .filter_map(|s| s.values.get(i).and_then(Cell::number))
+                .sum()
+        })
         .collect();
     let hi = totals.iter().copied().fold(0.0, f64::max).max(1e-12);
     let left = 170.0;
@@ -223,9 +268,18 @@ pub fn stacked_bar(label: &str, categories: &[String], series: &[Series], format
 
 /// The funnel of the five-phase signal process: each stage's bar centred, with its share of the
 /// first stage.
-pub fn funnel(label: &str, stages: &[String], values: &[Cell], format: &dyn Fn(&Cell) -> String) -> String {
+pub fn funnel(
+    label: &str,
+    stages: &[String],
+    values: &[Cell],
+    format: &dyn Fn(&Cell) -> String,
+) -> String {
     let first = values.first().and_then(Cell::number).filter(|v| *v > 0.0);
-    let hi = values.iter().filter_map(Cell::number).fold(0.0, f64::max).max(1e-12);
+    let hi = values
+        .iter()
+        .filter_map(Cell::number)
+        .fold(0.0, f64::max)
+        .max(1e-12);
     let height = TOP + 34.0 * stages.len().max(1) as f64;
     let left = 170.0;
     let span = W - left - 20.0;
@@ -265,7 +319,13 @@ pub fn kpi(tiles: &[(String, Cell, Option<Cell>)], format: &dyn Fn(&Cell) -> Str
     for (label, value, change) in tiles {
         let change = match change.as_ref().and_then(Cell::number) {
             Some(c) => {
-                let arrow = if c > 0.0 { "▲" } else if c < 0.0 { "▼" } else { "=" };
+                let arrow = if c > 0.0 {
+                    "▲"
+                } else if c < 0.0 {
+                    "▼"
+                } else {
+                    "="
+                };
                 format!(
                     "<span class=\"verschil\"><span aria-hidden=\"true\">{arrow}</span> {}{} % t.o.v. vorig jaar</span>",
                     if c > 0.0 { "+" } else { "" },
@@ -302,7 +362,7 @@ mod tests {
         };
         let svg = line("t", &cats, &[s], &fmt);
         assert_eq!(svg.matches("<circle").count(), 2);
-        assert_eq!(svg.matches("M").count() - svg.matches("<path d=\"\"").count() >= 2, true);
+        assert!(svg.matches("M").count() >= 2, "{svg}");
         assert!(svg.contains("<title>GM0001 – 2024-Q3: 3</title>"), "{svg}");
     }
 
@@ -317,7 +377,10 @@ mod tests {
 
     #[test]
     fn kpi_tiles_say_the_change_in_words() {
-        let html = kpi(&[("Signalen".into(), Cell::Num(12.0), Some(Cell::Num(-20.0)))], &fmt);
+        let html = kpi(
+            &[("Signalen".into(), Cell::Num(12.0), Some(Cell::Num(-20.0)))],
+            &fmt,
+        );
         assert!(html.contains("-20 % t.o.v. vorig jaar"), "{html}");
     }
 }

@@ -19,7 +19,10 @@ pub const BUNDLED: [(&str, &str); 5] = [
     ("verkenner", include_str!("../../dashboards/verkenner.toml")),
     ("gebied", include_str!("../../dashboards/gebied.toml")),
     ("college", include_str!("../../dashboards/college.toml")),
-    ("vergelijking", include_str!("../../dashboards/vergelijking.toml")),
+    (
+        "vergelijking",
+        include_str!("../../dashboards/vergelijking.toml"),
+    ),
     ("kwaliteit", include_str!("../../dashboards/kwaliteit.toml")),
 ];
 
@@ -196,12 +199,17 @@ async fn check(d: &Dashboard, snapshot: &Snapshot) -> Vec<String> {
             }
         }
         match ctx.state().create_logical_plan(&p.sql).await {
-            Err(e) => problems.push(format!("{at}: SQL does not plan: {}", first_line(&e.to_string()))),
+            Err(e) => problems.push(format!(
+                "{at}: SQL does not plan: {}",
+                first_line(&e.to_string())
+            )),
             Ok(plan) => {
                 let schema = plan.schema();
                 for (k, col) in field_columns(&p.fields) {
                     if !schema.fields().iter().any(|f| f.name() == col) {
-                        problems.push(format!("{at}: fields.{k} = {col:?} is not a column of the query"));
+                        problems.push(format!(
+                            "{at}: fields.{k} = {col:?} is not a column of the query"
+                        ));
                     }
                 }
                 let read_only = datafusion::execution::context::SQLOptions::new()
@@ -209,7 +217,10 @@ async fn check(d: &Dashboard, snapshot: &Snapshot) -> Vec<String> {
                     .with_allow_dml(false)
                     .with_allow_statements(false);
                 if let Err(e) = read_only.verify_plan(&plan) {
-                    problems.push(format!("{at}: the SQL must be one SELECT query ({})", first_line(&e.to_string())));
+                    problems.push(format!(
+                        "{at}: the SQL must be one SELECT query ({})",
+                        first_line(&e.to_string())
+                    ));
                 }
             }
         }
@@ -233,10 +244,16 @@ pub fn tables_in(sql: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// A dashboard file's name, modification time and size.
+type FileStamp = (String, SystemTime, u64);
+
+/// The loaded dashboards, for these files and this snapshot's run id.
+type Cached = (Vec<FileStamp>, String, Arc<Vec<Loaded>>);
+
 /// Loads dashboards again when a file or the snapshot changed.
 pub struct DashboardStore {
     dir: PathBuf,
-    cache: Mutex<Option<(Vec<(String, SystemTime, u64)>, String, Arc<Vec<Loaded>>)>>,
+    cache: Mutex<Option<Cached>>,
 }
 
 impl DashboardStore {
@@ -247,8 +264,8 @@ impl DashboardStore {
         }
     }
 
-    fn fingerprint(&self) -> Vec<(String, SystemTime, u64)> {
-        let mut files: Vec<(String, SystemTime, u64)> = std::fs::read_dir(&self.dir)
+    fn fingerprint(&self) -> Vec<FileStamp> {
+        let mut files: Vec<FileStamp> = std::fs::read_dir(&self.dir)
             .map(|rd| {
                 rd.flatten()
                     .filter(|e| e.path().extension().is_some_and(|x| x == "toml"))
@@ -279,7 +296,12 @@ impl DashboardStore {
         }
         let mut sources: BTreeMap<String, (String, String)> = BUNDLED
             .iter()
-            .map(|(n, t)| (n.to_string(), (format!("(bundled) {n}.toml"), t.to_string())))
+            .map(|(n, t)| {
+                (
+                    n.to_string(),
+                    (format!("(bundled) {n}.toml"), t.to_string()),
+                )
+            })
             .collect();
         for (file, _, _) in &print {
             let path = self.dir.join(file);
@@ -339,7 +361,11 @@ pub fn valid_name(name: &str) -> bool {
 #[derive(Debug, thiserror::Error)]
 pub enum ParamError {
     #[error("parameter {name}: {value:?} is not a valid {what}")]
-    Malformed { name: String, value: String, what: &'static str },
+    Malformed {
+        name: String,
+        value: String,
+        what: &'static str,
+    },
     #[error("parameter {name}: {value:?} is not in this snapshot")]
     Unknown { name: String, value: String },
     #[error("parameter {0} is required")]
@@ -370,7 +396,10 @@ pub struct Bound {
 
 impl Bound {
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.values.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.values
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
     pub fn param_values(&self) -> ParamValues {
         ParamValues::from(self.scalars.clone())
@@ -425,16 +454,24 @@ pub fn bind(
             ParamKind::Gebiedscode | ParamKind::Gemeentecode => {
                 if let Some(area) = snapshot.areas.get(&value) {
                     let parent = |v: &Option<String>| text(v.as_deref().unwrap_or(""));
-                    bound.scalars.insert("district_code".into(), parent(&area.district_code));
-                    bound.scalars.insert("regio_code".into(), parent(&area.regio_code));
+                    bound
+                        .scalars
+                        .insert("district_code".into(), parent(&area.district_code));
+                    bound
+                        .scalars
+                        .insert("regio_code".into(), parent(&area.regio_code));
                     bound.scalars.insert("gebiedsnaam".into(), text(&area.naam));
-                    bound.scalars.insert("gebied_niveau".into(), text(&area.niveau));
+                    bound
+                        .scalars
+                        .insert("gebied_niveau".into(), text(&area.niveau));
                     let gemeente = if area.niveau == "gemeente" {
                         Some(value.clone())
                     } else {
                         area.gemeentecode.clone()
                     };
-                    bound.scalars.insert("gemeente_van_gebied".into(), parent(&gemeente));
+                    bound
+                        .scalars
+                        .insert("gemeente_van_gebied".into(), parent(&gemeente));
                 }
             }
             _ => {}
@@ -472,14 +509,16 @@ fn bind_areas(
             });
         }
         bound.values.push((spec.name.clone(), code.to_string()));
-        bound
-            .scalars
-            .insert(format!("{}_{}", spec.name, i + 1), ScalarValue::Utf8(Some(code.to_string())));
+        bound.scalars.insert(
+            format!("{}_{}", spec.name, i + 1),
+            ScalarValue::Utf8(Some(code.to_string())),
+        );
     }
     for i in given.len()..8 {
-        bound
-            .scalars
-            .insert(format!("{}_{}", spec.name, i + 1), ScalarValue::Utf8(Some(String::new())));
+        bound.scalars.insert(
+            format!("{}_{}", spec.name, i + 1),
+            ScalarValue::Utf8(Some(String::new())),
+        );
     }
     Ok(())
 }
@@ -522,7 +561,10 @@ pub fn check_param(
             }
         }
         ParamKind::Indicator => {
-            if !value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+            if !value
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
                 return Err(malformed("indicator name"));
             }
             if !snapshot.indicators.iter().any(|p| p == value) {
@@ -541,7 +583,11 @@ pub fn check_param(
             if !gemeentecode_shape(value) {
                 return Err(malformed("gemeentecode (GM and four digits)"));
             }
-            if !snapshot.areas.get(value).is_some_and(|a| a.niveau == "gemeente") {
+            if snapshot
+                .areas
+                .get(value)
+                .is_none_or(|a| a.niveau != "gemeente")
+            {
                 return Err(unknown());
             }
         }

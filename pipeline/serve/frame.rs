@@ -49,7 +49,11 @@ pub fn format_number(v: f64) -> String {
             }
             grouped.push(ch);
         }
-        return if v < 0.0 { format!("-{grouped}") } else { grouped };
+        return if v < 0.0 {
+            format!("-{grouped}")
+        } else {
+            grouped
+        };
     }
     let rounded = format!("{v:.2}");
     let trimmed = rounded.trim_end_matches('0').trim_end_matches('.');
@@ -78,7 +82,10 @@ impl Frame {
         let shown: Vec<usize> = (0..schema.fields().len())
             .filter(|i| !schema.field(*i).name().ends_with(FLAG_SUFFIX))
             .collect();
-        frame.columns = shown.iter().map(|i| schema.field(*i).name().clone()).collect();
+        frame.columns = shown
+            .iter()
+            .map(|i| schema.field(*i).name().clone())
+            .collect();
         for batch in batches {
             let cells: Vec<Vec<Cell>> = shown
                 .iter()
@@ -91,7 +98,9 @@ impl Frame {
                 })
                 .collect();
             for r in 0..batch.num_rows() {
-                frame.rows.push(cells.iter().map(|c| c[r].clone()).collect());
+                frame
+                    .rows
+                    .push(cells.iter().map(|c| c[r].clone()).collect());
             }
         }
         frame
@@ -167,7 +176,10 @@ pub fn to_json(batches: &[RecordBatch]) -> serde_json::Value {
         for r in 0..batch.num_rows() {
             let mut object = serde_json::Map::new();
             for (i, field) in schema.fields().iter().enumerate() {
-                object.insert(field.name().clone(), json_value(batch.column(i), r, &options));
+                object.insert(
+                    field.name().clone(),
+                    json_value(batch.column(i), r, &options),
+                );
             }
             rows.push(serde_json::Value::Object(object));
         }
@@ -308,10 +320,6 @@ mod tests {
         assert_eq!(json[1]["signalen_totaal"], serde_json::Value::Null);
         assert_eq!(json[1]["signalen_totaal_onderdrukt"], true);
         let csv = String::from_utf8(to_csv(&b.schema(), &[b])).expect("utf8");
-        assert_eq!(
-            csv.lines().nth(2),
-            Some("GM0002,,true"),
-            "{csv}"
-        );
+        assert_eq!(csv.lines().nth(2), Some("GM0002,,true"), "{csv}");
     }
 }

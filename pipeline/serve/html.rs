@@ -128,7 +128,11 @@ pub struct TableOptions<'a> {
 
 pub fn table(frame: &Frame, options: &TableOptions) -> String {
     let mut html = String::from("<div class=\"tabel\"><table>");
-    let _ = write!(html, "<caption>{}</caption><thead><tr>", esc(options.caption));
+    let _ = write!(
+        html,
+        "<caption>{}</caption><thead><tr>",
+        esc(options.caption)
+    );
     if options.select_column.is_some() {
         html.push_str("<th scope=\"col\">Vergelijk</th>");
     }
@@ -139,7 +143,11 @@ pub fn table(frame: &Frame, options: &TableOptions) -> String {
                 let active = current.as_deref() == Some(c.as_str());
                 let next_desc = !(active && *desc);
                 let aria = if active {
-                    if *desc { " aria-sort=\"descending\"" } else { " aria-sort=\"ascending\"" }
+                    if *desc {
+                        " aria-sort=\"descending\""
+                    } else {
+                        " aria-sort=\"ascending\""
+                    }
                 } else {
                     ""
                 };
@@ -205,7 +213,10 @@ mod tests {
 
     #[test]
     fn escaping_covers_markup_and_quotes() {
-        assert_eq!(esc("<a href=\"x\">'s</a>&"), "&lt;a href=&quot;x&quot;&gt;&#39;s&lt;/a&gt;&amp;");
+        assert_eq!(
+            esc("<a href=\"x\">'s</a>&"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;s&lt;/a&gt;&amp;"
+        );
     }
 
     #[test]

@@ -6,22 +6,102 @@ use super::snapshot::Snapshot;
 
 /// (indicator, label, definition, source)
 const INDICATORS: [(&str, &str, &str, &str); 16] = [
-    ("risicoscore", "Risicoscore", "Gewogen gemiddelde van de z-scores van de score-indicatoren binnen niveau en periode (outputs.md §3).", "alle bronnen"),
-    ("inwoners", "Inwoners", "Bevolking van het gebied in het jaar van de periode (anders het laatste eerdere jaar).", "bevolking"),
-    ("vbo_in_gebruik", "Verblijfsobjecten in gebruik", "Verblijfsobjecten met status in gebruik op de gekozen peildatum.", "leegstand"),
-    ("leeg_aantal", "Administratief leeg (aantal)", "Objecten in gebruik zonder inschrijving in BRP, Handelsregister of WOZ-gebruik.", "leegstand"),
-    ("leeg_pct", "Administratieve leegstand (%)", "100 × administratief leeg / objecten in gebruik.", "leegstand"),
-    ("rni_ingeschrevenen", "RNI-ingeschrevenen", "Personen in de RNI met een tijdelijk adres in het gebied (een telling van personen).", "rni"),
-    ("rni_adressen", "Adressen met RNI-inschrijving", "Verschillende adressen met minstens één RNI-inschrijving.", "rni"),
-    ("rni_per_1000_inwoners", "RNI per 1.000 inwoners", "1.000 × RNI-ingeschrevenen / inwoners.", "rni"),
-    ("verborgen_bewoning", "Verborgen bewoning", "Objecten die administratief leeg zijn én minstens één RNI-inschrijving hebben op dezelfde peildatum.", "leegstand + rni"),
-    ("kvk_risico_actief", "KvK risicosectoren actief", "Actieve vestigingen in risicosectoren aan het eind van de periode.", "kvk"),
-    ("kvk_uitzendbureaus", "Uitzendbureaus actief", "Actieve vestigingen van uitzendbureaus aan het eind van de periode.", "kvk"),
-    ("kvk_risico_nieuw", "KvK risicosectoren nieuw", "Vestigingen in risicosectoren ingeschreven in de periode.", "kvk"),
-    ("kvk_risico_opgeheven", "KvK risicosectoren opgeheven", "Vestigingen in risicosectoren uitgeschreven in de periode.", "kvk"),
-    ("kvk_kortlevend", "KvK kortlevend", "Uitgeschreven in de periode, minder dan 365 dagen na inschrijving.", "kvk"),
-    ("kvk_adresconcentratie", "KvK adresconcentratie", "Objecten met minstens de drempel (standaard 5) actieve vestigingen in risicosectoren.", "kvk"),
-    ("signalen_totaal", "Signalen", "Signalen van mensenhandel in de periode (alle vormen).", "signalen"),
+    (
+        "risicoscore",
+        "Risicoscore",
+        "Gewogen gemiddelde van de z-scores van de score-indicatoren binnen niveau en periode (outputs.md §3).",
+        "alle bronnen",
+    ),
+    (
+        "inwoners",
+        "Inwoners",
+        "Bevolking van het gebied in het jaar van de periode (anders het laatste eerdere jaar).",
+        "bevolking",
+    ),
+    (
+        "vbo_in_gebruik",
+        "Verblijfsobjecten in gebruik",
+        "Verblijfsobjecten met status in gebruik op de gekozen peildatum.",
+        "leegstand",
+    ),
+    (
+        "leeg_aantal",
+        "Administratief leeg (aantal)",
+        "Objecten in gebruik zonder inschrijving in BRP, Handelsregister of WOZ-gebruik.",
+        "leegstand",
+    ),
+    (
+        "leeg_pct",
+        "Administratieve leegstand (%)",
+        "100 × administratief leeg / objecten in gebruik.",
+        "leegstand",
+    ),
+    (
+        "rni_ingeschrevenen",
+        "RNI-ingeschrevenen",
+        "Personen in de RNI met een tijdelijk adres in het gebied (een telling van personen).",
+        "rni",
+    ),
+    (
+        "rni_adressen",
+        "Adressen met RNI-inschrijving",
+        "Verschillende adressen met minstens één RNI-inschrijving.",
+        "rni",
+    ),
+    (
+        "rni_per_1000_inwoners",
+        "RNI per 1.000 inwoners",
+        "1.000 × RNI-ingeschrevenen / inwoners.",
+        "rni",
+    ),
+    (
+        "verborgen_bewoning",
+        "Verborgen bewoning",
+        "Objecten die administratief leeg zijn én minstens één RNI-inschrijving hebben op dezelfde peildatum.",
+        "leegstand + rni",
+    ),
+    (
+        "kvk_risico_actief",
+        "KvK risicosectoren actief",
+        "Actieve vestigingen in risicosectoren aan het eind van de periode.",
+        "kvk",
+    ),
+    (
+        "kvk_uitzendbureaus",
+        "Uitzendbureaus actief",
+        "Actieve vestigingen van uitzendbureaus aan het eind van de periode.",
+        "kvk",
+    ),
+    (
+        "kvk_risico_nieuw",
+        "KvK risicosectoren nieuw",
+        "Vestigingen in risicosectoren ingeschreven in de periode.",
+        "kvk",
+    ),
+    (
+        "kvk_risico_opgeheven",
+        "KvK risicosectoren opgeheven",
+        "Vestigingen in risicosectoren uitgeschreven in de periode.",
+        "kvk",
+    ),
+    (
+        "kvk_kortlevend",
+        "KvK kortlevend",
+        "Uitgeschreven in de periode, minder dan 365 dagen na inschrijving.",
+        "kvk",
+    ),
+    (
+        "kvk_adresconcentratie",
+        "KvK adresconcentratie",
+        "Objecten met minstens de drempel (standaard 5) actieve vestigingen in risicosectoren.",
+        "kvk",
+    ),
+    (
+        "signalen_totaal",
+        "Signalen",
+        "Signalen van mensenhandel in de periode (alle vormen).",
+        "signalen",
+    ),
 ];
 
 pub fn label(indicator: &str) -> &str {

@@ -25,9 +25,14 @@ pub fn project_shapes(geojson: &[u8]) -> Result<MapShapes, String> {
     for f in &features {
         let props = &f["properties"];
         let text = |k: &str| props[k].as_str().unwrap_or_default().to_string();
-        let polygons: Vec<Vec<Ring>> =
-            serde_json::from_value(f["geometry"]["coordinates"].clone()).map_err(|e| e.to_string())?;
-        parsed.push((text("niveau"), text("gebiedscode"), text("gebiedsnaam"), polygons));
+        let polygons: Vec<Vec<Ring>> = serde_json::from_value(f["geometry"]["coordinates"].clone())
+            .map_err(|e| e.to_string())?;
+        parsed.push((
+            text("niveau"),
+            text("gebiedscode"),
+            text("gebiedsnaam"),
+            polygons,
+        ));
     }
     let points = parsed.iter().flat_map(|p| p.3.iter().flatten().flatten());
     let (mut min_x, mut min_y, mut max_x, mut max_y) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
@@ -89,7 +94,10 @@ pub fn quantile_breaks(values: &[f64]) -> Vec<f64> {
 }
 
 fn class_of(breaks: &[f64], value: f64) -> usize {
-    breaks.iter().position(|b| value <= *b).unwrap_or(breaks.len().saturating_sub(1))
+    breaks
+        .iter()
+        .position(|b| value <= *b)
+        .unwrap_or(breaks.len().saturating_sub(1))
 }
 
 /// One map panel: shapes of a level coloured by value, each a link to its area page with a
@@ -103,7 +111,10 @@ pub fn choropleth(
     format: &dyn Fn(&Cell) -> String,
 ) -> String {
     let Some(level) = shapes.by_niveau.get(niveau) else {
-        return format!("<p class=\"leeg\">Geen grenzen voor niveau {}.</p>", esc(niveau));
+        return format!(
+            "<p class=\"leeg\">Geen grenzen voor niveau {}.</p>",
+            esc(niveau)
+        );
     };
     let numbers: Vec<f64> = values.values().filter_map(Cell::number).collect();
     let breaks = quantile_breaks(&numbers);
@@ -113,7 +124,10 @@ pub fn choropleth(
         esc(title)
     );
     for shape in level {
-        let cell = values.get(&shape.gebiedscode).cloned().unwrap_or(Cell::Null);
+        let cell = values
+            .get(&shape.gebiedscode)
+            .cloned()
+            .unwrap_or(Cell::Null);
         let fill = match &cell {
             Cell::Suppressed => SUPPRESSED_FILL,
             c => c
@@ -121,7 +135,12 @@ pub fn choropleth(
                 .map(|v| SEQUENTIAL[class_of(&breaks, v)])
                 .unwrap_or(MISSING_FILL),
         };
-        let tip = format!("{} ({}): {}", shape.gebiedsnaam, shape.gebiedscode, format(&cell));
+        let tip = format!(
+            "{} ({}): {}",
+            shape.gebiedsnaam,
+            shape.gebiedscode,
+            format(&cell)
+        );
         let path = format!(
             "<path d=\"{}\" fill=\"{fill}\" stroke=\"#333333\" stroke-width=\"0.6\"><title>{}</title></path>",
             shape.path,

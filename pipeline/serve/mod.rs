@@ -37,7 +37,10 @@ pub enum ServeError {
     #[error(transparent)]
     Auth(#[from] auth::AuthError),
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: String, source: std::io::Error },
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
     #[error(
         "refusing to listen on {0}: no accounts are configured, so the server binds to 127.0.0.1 only (add users with `risicobeeld user add`)"
     )]
@@ -169,7 +172,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/vergelijk", get(pages::compare))
         .route("/dashboards", get(pages::dashboard_list))
         .route("/dashboards/{name}", get(pages::dashboard))
-        .route("/dashboards/{name}/paneel/{index}", get(api::panel_download))
+        .route(
+            "/dashboards/{name}/paneel/{index}",
+            get(api::panel_download),
+        )
         .route("/over", get(pages::about))
         .route("/status", get(api::status))
         .route("/api/openapi.json", get(api::openapi))
@@ -190,7 +196,8 @@ pub fn router(state: Arc<AppState>) -> Router {
 pub async fn serve(out: &Path, settings: ServerConfig) -> Result<(), ServeError> {
     let addr = settings.addr.clone();
     let state = AppState::new(out, settings)?;
-    let loopback = addr.starts_with("127.") || addr.starts_with("[::1]") || addr.starts_with("localhost");
+    let loopback =
+        addr.starts_with("127.") || addr.starts_with("[::1]") || addr.starts_with("localhost");
     if state.users().users.is_empty() && !loopback {
         return Err(ServeError::OpenWithoutAccounts(addr));
     }

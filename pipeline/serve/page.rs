@@ -94,13 +94,29 @@ fn pickers(d: &Dashboard, rc: &RenderContext<'_>) -> String {
     // Parameters without a picker travel along so the state stays in the URL.
     for (k, v) in &rc.bound.values {
         if !pickers.iter().any(|p| &p.name == k) && !rc.path.contains(v.as_str()) {
-            let _ = write!(html, "<input type=\"hidden\" name=\"{}\" value=\"{}\">", esc(k), esc(v));
+            let _ = write!(
+                html,
+                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+                esc(k),
+                esc(v)
+            );
         }
     }
     for p in pickers {
         let options: Vec<(String, String)> = match p.kind {
-            ParamKind::Niveau => rc.snapshot.niveaus.iter().map(|n| (n.clone(), n.clone())).collect(),
-            ParamKind::Periode => rc.snapshot.periods.iter().rev().map(|n| (n.clone(), n.clone())).collect(),
+            ParamKind::Niveau => rc
+                .snapshot
+                .niveaus
+                .iter()
+                .map(|n| (n.clone(), n.clone()))
+                .collect(),
+            ParamKind::Periode => rc
+                .snapshot
+                .periods
+                .iter()
+                .rev()
+                .map(|n| (n.clone(), n.clone()))
+                .collect(),
             ParamKind::Indicator => rc
                 .snapshot
                 .indicators
@@ -119,7 +135,12 @@ fn pickers(d: &Dashboard, rc: &RenderContext<'_>) -> String {
         );
         for (value, label) in options {
             let selected = if value == current { " selected" } else { "" };
-            let _ = write!(html, "<option value=\"{}\"{selected}>{}</option>", esc(&value), esc(&label));
+            let _ = write!(
+                html,
+                "<option value=\"{}\"{selected}>{}</option>",
+                esc(&value),
+                esc(&label)
+            );
         }
         html.push_str("</select>");
     }
@@ -168,23 +189,22 @@ fn series_of(frame: &Frame, panel: &PanelSpec) -> (Vec<String>, Vec<Series>) {
             .collect();
         return (categories, series);
     }
-    let series = f
-        .y
-        .iter()
-        .filter_map(|y| frame.column(y).map(|i| (y, i)))
-        .map(|(name, yi)| {
-            let mut values = vec![Cell::Null; categories.len()];
-            for row in &frame.rows {
-                if let Some(i) = position(row) {
-                    values[i] = row[yi].clone();
+    let series =
+        f.y.iter()
+            .filter_map(|y| frame.column(y).map(|i| (y, i)))
+            .map(|(name, yi)| {
+                let mut values = vec![Cell::Null; categories.len()];
+                for row in &frame.rows {
+                    if let Some(i) = position(row) {
+                        values[i] = row[yi].clone();
+                    }
                 }
-            }
-            Series {
-                name: name.replace('_', " "),
-                values,
-            }
-        })
-        .collect();
+                Series {
+                    name: name.replace('_', " "),
+                    values,
+                }
+            })
+            .collect();
     (categories, series)
 }
 
@@ -198,8 +218,10 @@ fn chart(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> String {
         }
         ChartKind::Bar => {
             let (categories, series) = series_of(frame, panel);
-            let categories: Vec<String> =
-                categories.iter().map(|c| indicators::label(c).to_string()).collect();
+            let categories: Vec<String> = categories
+                .iter()
+                .map(|c| indicators::label(c).to_string())
+                .collect();
             charts::bar(&panel.title, &categories, &series, &format)
         }
         ChartKind::StackedBar => {
@@ -208,8 +230,15 @@ fn chart(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> String {
         }
         ChartKind::Funnel => {
             let (categories, series) = series_of(frame, panel);
-            let values = series.into_iter().next().map(|s| s.values).unwrap_or_default();
-            let stages: Vec<String> = categories.iter().map(|c| indicators::phase_label(c)).collect();
+            let values = series
+                .into_iter()
+                .next()
+                .map(|s| s.values)
+                .unwrap_or_default();
+            let stages: Vec<String> = categories
+                .iter()
+                .map(|c| indicators::phase_label(c))
+                .collect();
             charts::funnel(&panel.title, &stages, &values, &format)
         }
         ChartKind::Kpi => {
@@ -264,7 +293,11 @@ fn chart(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> String {
                     rc.sort.as_ref().map(|s| s.0.clone()),
                     rc.sort.as_ref().is_some_and(|s| s.1),
                 )),
-                select_column: if rc.mode == Mode::Live { f.select.as_deref() } else { None },
+                select_column: if rc.mode == Mode::Live {
+                    f.select.as_deref()
+                } else {
+                    None
+                },
                 links: rc.mode == Mode::Live,
             },
         ),
@@ -333,7 +366,12 @@ fn panel_body(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> Strin
             for value in distinct_in_order(frame, fi) {
                 let sub = Frame {
                     columns: frame.columns.clone(),
-                    rows: frame.rows.iter().filter(|r| r[fi].text() == value).cloned().collect(),
+                    rows: frame
+                        .rows
+                        .iter()
+                        .filter(|r| r[fi].text() == value)
+                        .cloned()
+                        .collect(),
                 };
                 let title = indicators::label(&value);
                 let _ = write!(html, "<div class=\"facet\"><h3>{}</h3>", esc(title));
@@ -361,7 +399,12 @@ fn selectable(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> Strin
         let periode = rc
             .bound
             .get("periode")
-            .map(|p| format!("<input type=\"hidden\" name=\"periode\" value=\"{}\">", esc(p)))
+            .map(|p| {
+                format!(
+                    "<input type=\"hidden\" name=\"periode\" value=\"{}\">",
+                    esc(p)
+                )
+            })
             .unwrap_or_default();
         format!(
             "<form method=\"get\" action=\"/vergelijk\">{periode}{inner}<button type=\"submit\">Vergelijk aangevinkte gebieden (2 tot 8)</button></form>"
@@ -385,7 +428,11 @@ fn kind_class(kind: ChartKind) -> &'static str {
 
 fn lineage(index: usize, panel: &PanelSpec, rc: &RenderContext<'_>) -> String {
     let tables = tables_in(&panel.sql);
-    let prefix = if rc.role.sees_full_tables() { "" } else { "openbaar/" };
+    let prefix = if rc.role.sees_full_tables() {
+        ""
+    } else {
+        "openbaar/"
+    };
     let names: Vec<String> = tables.iter().map(|t| format!("{prefix}{t}")).collect();
     let mut html = format!(
         "<div class=\"herkomst\"><p>Bron: {} · snapshot <span class=\"run-id\">{}</span> · dashboard {}.toml</p>",

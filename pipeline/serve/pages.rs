@@ -55,7 +55,10 @@ pub fn error_page(status: StatusCode, message: &str, viewer: Option<&Viewer>) ->
     simple_page(
         status,
         title,
-        format!("<p>{}</p><p><a href=\"/\">Naar de verkenner</a></p>", esc(message)),
+        format!(
+            "<p>{}</p><p><a href=\"/\">Naar de verkenner</a></p>",
+            esc(message)
+        ),
         viewer,
     )
 }
@@ -181,7 +184,9 @@ pub fn banner(state: &AppState, snapshot: &Snapshot) -> Option<String> {
     if let Ok(e) = state.snapshots.last_error.read()
         && let Some(e) = e.as_ref()
     {
-        parts.push(format!("Een nieuwe snapshot kon niet worden geladen ({e}); u ziet de vorige."));
+        parts.push(format!(
+            "Een nieuwe snapshot kon niet worden geladen ({e}); u ziet de vorige."
+        ));
     }
     (!parts.is_empty()).then(|| parts.join(" "))
 }
@@ -189,7 +194,9 @@ pub fn banner(state: &AppState, snapshot: &Snapshot) -> Option<String> {
 fn footer(snapshot: &Snapshot, mode: Mode) -> String {
     let mut per_source: std::collections::BTreeMap<&str, &str> = Default::default();
     for f in &snapshot.freshness {
-        let e = per_source.entry(f.bron.as_str()).or_insert(f.laatste_peildatum.as_str());
+        let e = per_source
+            .entry(f.bron.as_str())
+            .or_insert(f.laatste_peildatum.as_str());
         if f.laatste_peildatum.as_str() > *e {
             *e = f.laatste_peildatum.as_str();
         }
@@ -305,7 +312,10 @@ async fn show_to(
         ));
     }
     body.push_str(&page::render(&d, &rc).await);
-    let title = match path_value.as_deref().and_then(|c| snapshot.areas.get(c).map(|a| (c, a))) {
+    let title = match path_value
+        .as_deref()
+        .and_then(|c| snapshot.areas.get(c).map(|a| (c, a)))
+    {
         Some((code, area)) => format!("{}: {} ({code})", d.title, area.naam),
         None => d.title.clone(),
     };
@@ -321,20 +331,29 @@ async fn show_to(
     html_response(StatusCode::OK, page.render(), Some(&snapshot.run_id))
 }
 
-fn checked_code(code: &str, viewer: Option<&Viewer>) -> Result<(), Response> {
+fn checked_code(code: &str, viewer: Option<&Viewer>) -> Result<(), Box<Response>> {
     if dashboards::well_formed_code(code) {
         Ok(())
     } else {
-        Err(error_page(
+        Err(Box::new(error_page(
             StatusCode::BAD_REQUEST,
             &format!("{code:?} is geen gebiedscode (zoals GM0518, WK051801 of BU05180101)."),
             viewer,
-        ))
+        )))
     }
 }
 
 pub async fn explorer(State(state): Shared, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
-    show(&state, &headers, "verkenner", None, q, "/".into(), Mode::Live).await
+    show(
+        &state,
+        &headers,
+        "verkenner",
+        None,
+        q,
+        "/".into(),
+        Mode::Live,
+    )
+    .await
 }
 
 pub async fn area(
@@ -344,7 +363,7 @@ pub async fn area(
     RawQuery(q): RawQuery,
 ) -> Response {
     if let Err(r) = checked_code(&code, None) {
-        return r;
+        return *r;
     }
     let path = format!("/gebied/{code}");
     show(&state, &headers, "gebied", Some(code), q, path, Mode::Live).await
@@ -357,7 +376,7 @@ pub async fn college(
     RawQuery(q): RawQuery,
 ) -> Response {
     if let Err(r) = checked_code(&code, None) {
-        return r;
+        return *r;
     }
     let path = format!("/college/{code}");
     show(&state, &headers, "college", Some(code), q, path, Mode::Live).await
@@ -369,10 +388,19 @@ pub async fn college_export(
     headers: HeaderMap,
 ) -> Response {
     if let Err(r) = checked_code(&code, None) {
-        return r;
+        return *r;
     }
     let path = format!("/college/{code}");
-    let mut response = show(&state, &headers, "college", Some(code.clone()), None, path, Mode::Export).await;
+    let mut response = show(
+        &state,
+        &headers,
+        "college",
+        Some(code.clone()),
+        None,
+        path,
+        Mode::Export,
+    )
+    .await;
     if response.status() == StatusCode::OK {
         let run = response
             .headers()
@@ -383,14 +411,25 @@ pub async fn college_export(
         if let Ok(v) = HeaderValue::from_str(&format!(
             "attachment; filename=\"college-{code}-{run}.html\""
         )) {
-            response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+            response
+                .headers_mut()
+                .insert(header::CONTENT_DISPOSITION, v);
         }
     }
     response
 }
 
 pub async fn compare(State(state): Shared, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
-    show(&state, &headers, "vergelijking", None, q, "/vergelijk".into(), Mode::Live).await
+    show(
+        &state,
+        &headers,
+        "vergelijking",
+        None,
+        q,
+        "/vergelijk".into(),
+        Mode::Live,
+    )
+    .await
 }
 
 pub async fn dashboard(
@@ -400,7 +439,11 @@ pub async fn dashboard(
     RawQuery(q): RawQuery,
 ) -> Response {
     if !dashboards::valid_name(&name) {
-        return error_page(StatusCode::NOT_FOUND, "Er is geen dashboard met die naam.", None);
+        return error_page(
+            StatusCode::NOT_FOUND,
+            "Er is geen dashboard met die naam.",
+            None,
+        );
     }
     let path = format!("/dashboards/{name}");
     show(&state, &headers, &name, None, q, path, Mode::Live).await
@@ -421,18 +464,34 @@ pub async fn dashboard_list(State(state): Shared, headers: HeaderMap) -> Respons
         match &d.result {
             Ok(dash) if dash.allows(viewer.role) => {
                 let needs_area = page::path_param(dash).is_some()
-                    || dash.params.iter().any(|p| p.kind == dashboards::ParamKind::Gebieden);
+                    || dash
+                        .params
+                        .iter()
+                        .any(|p| p.kind == dashboards::ParamKind::Gebieden);
                 let link = if needs_area {
-                    format!("{} <span class=\"klein\">(via een gebied of vergelijking)</span>", esc(&dash.title))
+                    format!(
+                        "{} <span class=\"klein\">(via een gebied of vergelijking)</span>",
+                        esc(&dash.title)
+                    )
                 } else {
-                    format!("<a href=\"/dashboards/{}\">{}</a>", esc(&d.name), esc(&dash.title))
+                    format!(
+                        "<a href=\"/dashboards/{}\">{}</a>",
+                        esc(&d.name),
+                        esc(&dash.title)
+                    )
                 };
                 body.push_str(&format!("<li>{link} – {}.toml</li>", esc(&d.name)));
             }
             Ok(_) => {}
             Err(problems) => {
                 let detail = if viewer.role.sees_full_tables() {
-                    format!("<ul>{}</ul>", problems.iter().map(|p| format!("<li>{}</li>", esc(p))).collect::<String>())
+                    format!(
+                        "<ul>{}</ul>",
+                        problems
+                            .iter()
+                            .map(|p| format!("<li>{}</li>", esc(p)))
+                            .collect::<String>()
+                    )
                 } else {
                     String::new()
                 };
@@ -478,7 +537,10 @@ pub async fn about(State(state): Shared, headers: HeaderMap) -> Response {
             "<h2>Laatste run</h2><p>{}: {}{}</p>",
             esc(&status.tijd),
             esc(&status.status),
-            status.melding.map(|m| format!(" – {}", esc(&m))).unwrap_or_default()
+            status
+                .melding
+                .map(|m| format!(" – {}", esc(&m)))
+                .unwrap_or_default()
         ));
     }
     body.push_str("<h2>Bronnen</h2><div class=\"tabel\"><table><caption>Ingelezen bestanden</caption><thead><tr><th scope=\"col\">bron</th><th scope=\"col\">bestand</th><th scope=\"col\">rijen</th><th scope=\"col\">in quarantaine</th></tr></thead><tbody>");
@@ -527,7 +589,12 @@ fn login_body(message: Option<&str>, terug: &str) -> String {
 
 pub async fn login_form(State(state): Shared, RawQuery(q): RawQuery) -> Response {
     let pairs = parse_query(q.as_deref());
-    let terug = safe_return(pairs.iter().find(|(k, _)| k == "terug").map(|(_, v)| v.as_str()));
+    let terug = safe_return(
+        pairs
+            .iter()
+            .find(|(k, _)| k == "terug")
+            .map(|(_, v)| v.as_str()),
+    );
     let note = state
         .users()
         .users
@@ -550,10 +617,14 @@ pub async fn login(State(state): Shared, Form(form): Form<LoginForm>) -> Respons
         let mut r = simple_page(
             StatusCode::TOO_MANY_REQUESTS,
             "Aanmelden",
-            login_body(Some("Te veel mislukte pogingen; probeer het over een kwartier opnieuw."), &terug),
+            login_body(
+                Some("Te veel mislukte pogingen; probeer het over een kwartier opnieuw."),
+                &terug,
+            ),
             None,
         );
-        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("900"));
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("900"));
         return r;
     }
     let users = state.users();
@@ -589,7 +660,11 @@ pub async fn login(State(state): Shared, Form(form): Form<LoginForm>) -> Respons
 }
 
 pub async fn logout(State(state): Shared, headers: HeaderMap) -> Response {
-    for c in headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()) {
+    for c in headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+    {
         if let Some(t) = super::auth::token_from_cookie(c) {
             state.sessions.end(t);
         }
@@ -607,7 +682,10 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
     let mut r = body.into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
     r
 }
 
@@ -616,7 +694,10 @@ pub async fn style() -> Response {
 }
 
 pub async fn script() -> Response {
-    asset("text/javascript; charset=utf-8", include_str!("assets/app.js"))
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("assets/app.js"),
+    )
 }
 
 pub async fn favicon() -> Response {
@@ -625,7 +706,11 @@ pub async fn favicon() -> Response {
 
 pub async fn not_found(State(state): Shared, headers: HeaderMap) -> Response {
     let viewer = state.viewer(&headers);
-    error_page(StatusCode::NOT_FOUND, "Deze pagina bestaat niet.", viewer.as_ref())
+    error_page(
+        StatusCode::NOT_FOUND,
+        "Deze pagina bestaat niet.",
+        viewer.as_ref(),
+    )
 }
 
 /// `risicobeeld export`: the college page of one gemeente as one self-contained HTML file.
@@ -659,6 +744,10 @@ pub async fn export_college(state: &AppState, gemeentecode: &str) -> Result<Stri
             .and_then(|p| p.split("</p>").next())
             .unwrap_or("unknown error")
             .to_string();
-        Err(format!("{}: {}", status.as_u16(), reason.replace("&quot;", "\"")))
+        Err(format!(
+            "{}: {}",
+            status.as_u16(),
+            reason.replace("&quot;", "\"")
+        ))
     }
 }

@@ -122,8 +122,8 @@ impl Snapshot {
         };
         let manifest_text = std::fs::read_to_string(dir.join("manifest.json"))
             .map_err(|e| read_err("manifest.json", e.to_string()))?;
-        let manifest: Manifest =
-            serde_json::from_str(&manifest_text).map_err(|e| read_err("manifest.json", e.to_string()))?;
+        let manifest: Manifest = serde_json::from_str(&manifest_text)
+            .map_err(|e| read_err("manifest.json", e.to_string()))?;
 
         let analyst = SessionContext::new();
         let public = SessionContext::new();
@@ -160,12 +160,18 @@ impl Snapshot {
             .filter(|n| present.iter().any(|p| p == *n))
             .map(|n| n.to_string())
             .collect();
-        let indicators = trends.map(|t| distinct(&t, "indicator")).unwrap_or_default();
+        let indicators = trends
+            .map(|t| distinct(&t, "indicator"))
+            .unwrap_or_default();
         let geojson = std::fs::read(dir.join("gebieden.geojson"))
             .map_err(|e| read_err("gebieden.geojson", e.to_string()))?;
         let shapes = crate::serve::map::project_shapes(&geojson)
             .map_err(|e| read_err("gebieden.geojson", e))?;
-        let min_count = manifest.disclosure.as_ref().map(|d| d.min_count).unwrap_or(5);
+        let min_count = manifest
+            .disclosure
+            .as_ref()
+            .map(|d| d.min_count)
+            .unwrap_or(5);
         Ok(Snapshot {
             run_id: run_id.to_string(),
             manifest,
@@ -189,7 +195,12 @@ impl Snapshot {
 /// The full table with every `<col>_onderdrukt` column of its `openbaar/` twin added as
 /// `false`, so one dashboard query runs unchanged for every role.
 fn with_flags_of(full: &RecordBatch, open: &RecordBatch) -> Result<RecordBatch, String> {
-    let mut fields: Vec<Field> = full.schema().fields().iter().map(|f| f.as_ref().clone()).collect();
+    let mut fields: Vec<Field> = full
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.as_ref().clone())
+        .collect();
     let mut columns: Vec<ArrayRef> = full.columns().to_vec();
     for f in open.schema().fields() {
         if f.name().ends_with("_onderdrukt") && full.column_by_name(f.name()).is_none() {
@@ -201,13 +212,18 @@ fn with_flags_of(full: &RecordBatch, open: &RecordBatch) -> Result<RecordBatch, 
 }
 
 fn register(ctx: &SessionContext, name: &str, batch: &RecordBatch) -> Result<(), String> {
-    let table = MemTable::try_new(batch.schema(), vec![vec![batch.clone()]]).map_err(|e| e.to_string())?;
-    ctx.register_table(name, Arc::new(table)).map_err(|e| e.to_string())?;
+    let table =
+        MemTable::try_new(batch.schema(), vec![vec![batch.clone()]]).map_err(|e| e.to_string())?;
+    ctx.register_table(name, Arc::new(table))
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 
 fn strings<'a>(batch: &'a RecordBatch, name: &str) -> Option<&'a StringArray> {
-    batch.column_by_name(name)?.as_any().downcast_ref::<StringArray>()
+    batch
+        .column_by_name(name)?
+        .as_any()
+        .downcast_ref::<StringArray>()
 }
 
 fn distinct(batch: &RecordBatch, column: &str) -> Vec<String> {
@@ -234,7 +250,9 @@ fn freshness_of(kwaliteit: &RecordBatch) -> Vec<Freshness> {
         return Vec::new();
     };
     (0..kwaliteit.num_rows())
-        .filter(|i| regel.value(*i) == "laatste_peildatum" && !gemeente.is_null(*i) && !peil.is_null(*i))
+        .filter(|i| {
+            regel.value(*i) == "laatste_peildatum" && !gemeente.is_null(*i) && !peil.is_null(*i)
+        })
         .map(|i| Freshness {
             bron: bron.value(i).to_string(),
             gemeentecode: gemeente.value(i).to_string(),
@@ -246,7 +264,8 @@ fn freshness_of(kwaliteit: &RecordBatch) -> Vec<Freshness> {
 fn areas_of(gebied: &RecordBatch) -> BTreeMap<String, Area> {
     let mut areas = BTreeMap::new();
     let col = |n: &str| strings(gebied, n);
-    let (Some(niveau), Some(code), Some(naam)) = (col("niveau"), col("gebiedscode"), col("gebiedsnaam"))
+    let (Some(niveau), Some(code), Some(naam)) =
+        (col("niveau"), col("gebiedscode"), col("gebiedsnaam"))
     else {
         return areas;
     };
