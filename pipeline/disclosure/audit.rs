@@ -168,8 +168,9 @@ pub fn audit(system: &CellSystem, protection: Protection) -> Result<Vec<Exposure
     Ok(exposed)
 }
 
-/// Suppresses one more cell next to each exposed one (the smallest published non-zero member
-/// of a relation it is in), until the audit passes. Returns the cells added.
+/// Suppresses one more cell next to each exposed one, until the audit passes: the smallest
+/// published non-zero member of a relation it is in, or else a published zero there (a
+/// published zero next to a small hidden count can pin it as well). Returns the cells added.
 pub fn repair(
     system: &mut CellSystem,
     protection: Protection,
@@ -181,32 +182,46 @@ pub fn repair(
         if exposed.is_empty() {
             return Ok(added);
         }
+        let mut progress = false;
         for e in exposed {
-            let candidate = system
-                .relations
-                .iter()
-                .filter(|r| r.total == e.cell || r.parts.contains(&e.cell))
-                .flat_map(|r| std::iter::once(r.total).chain(r.parts.iter().copied()))
-                .filter(|&c| {
-                    !system.cells[c].suppressed && system.cells[c].value.is_some_and(|v| v > 0)
-                })
-                .min_by_key(|&c| (system.cells[c].value, c));
-            if let Some(c) = candidate {
+            if let Some(c) = repair_candidate(system, e.cell) {
                 system.cells[c].suppressed = true;
                 added += 1;
+                progress = true;
             }
         }
         added += system.secondary();
+        if !progress {
+            break;
+        }
     }
     let left = audit(system, protection)?;
     if left.is_empty() {
         Ok(added)
     } else {
         Err(format!(
-            "still exposed after {max_rounds} rounds: {}",
+            "still exposed after {max_rounds} rounds ({} cells): {}",
+            left.len(),
             left[0]
         ))
     }
+}
+
+/// The published cell to hide next to an exposed one, if any is left.
+fn repair_candidate(system: &CellSystem, exposed: usize) -> Option<usize> {
+    let neighbours: Vec<usize> = system
+        .relations
+        .iter()
+        .filter(|r| r.total == exposed || r.parts.contains(&exposed))
+        .flat_map(|r| std::iter::once(r.total).chain(r.parts.iter().copied()))
+        .filter(|&c| c != exposed && !system.cells[c].suppressed && system.cells[c].value.is_some())
+        .collect();
+    let smallest_non_zero = neighbours
+        .iter()
+        .copied()
+        .filter(|&c| system.cells[c].value.is_some_and(|v| v > 0))
+        .min_by_key(|&c| (system.cells[c].value, c));
+    smallest_non_zero.or_else(|| neighbours.iter().copied().min())
 }
 
 #[cfg(test)]

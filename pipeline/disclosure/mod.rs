@@ -366,7 +366,7 @@ pub async fn openbaar(
     let mut system = build_system(&gebied, &fasen)?;
     system.primary(min_count);
     system.secondary();
-    audit::repair(&mut system, protection, 20).map_err(DisclosureError::Audit)?;
+    audit::repair(&mut system, protection, 50).map_err(DisclosureError::Audit)?;
     let (primary, secondary) = system.suppressed_count();
     let summary = Summary {
         cells: system.cells.len(),
