@@ -18,6 +18,58 @@ use super::snapshot::{Role, Snapshot};
 
 pub const PANEL_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// Rendered dashboard bodies of the served snapshot. A snapshot never changes, so the same
+/// dashboard, role and parameters give the same body; the cache empties when the run changes.
+#[derive(Default)]
+pub struct RenderCache {
+    entries: std::sync::Mutex<(
+        String,
+        std::collections::HashMap<String, std::sync::Arc<String>>,
+    )>,
+}
+
+const CACHE_ENTRIES: usize = 2048;
+
+impl RenderCache {
+    /// Everything the body depends on besides the snapshot: the dashboard's definition (so an
+    /// edited file is rendered anew), role, mode, sort, parameters and path.
+    fn key(d: &Dashboard, rc: &RenderContext<'_>) -> String {
+        use std::hash::{Hash, Hasher};
+        let mut definition = std::collections::hash_map::DefaultHasher::new();
+        format!("{d:?}").hash(&mut definition);
+        format!(
+            "{:x}|{}|{}|{:?}|{:?}|{:?}|{}",
+            definition.finish(),
+            rc.role.name(),
+            rc.name,
+            rc.mode,
+            rc.sort,
+            rc.bound.values,
+            rc.path
+        )
+    }
+
+    /// The body of a dashboard page, rendered once per snapshot, role and parameters.
+    pub async fn render(&self, d: &Dashboard, rc: &RenderContext<'_>) -> std::sync::Arc<String> {
+        let key = Self::key(d, rc);
+        if let Ok(entries) = self.entries.lock()
+            && entries.0 == rc.snapshot.run_id
+            && let Some(body) = entries.1.get(&key)
+        {
+            return body.clone();
+        }
+        let body = std::sync::Arc::new(render(d, rc).await);
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.0 != rc.snapshot.run_id || entries.1.len() >= CACHE_ENTRIES {
+                entries.0 = rc.snapshot.run_id.clone();
+                entries.1.clear();
+            }
+            entries.1.insert(key, body.clone());
+        }
+        body
+    }
+}
+
 /// Runs one panel's query for a role.
 pub async fn run_panel(
     snapshot: &Snapshot,

@@ -311,7 +311,7 @@ async fn show_to(
             c = esc(path_value.as_deref().unwrap_or_default())
         ));
     }
-    body.push_str(&page::render(&d, &rc).await);
+    body.push_str(&state.rendered.render(&d, &rc).await);
     let title = match path_value
         .as_deref()
         .and_then(|c| snapshot.areas.get(c).map(|a| (c, a)))
