@@ -65,8 +65,12 @@ fn check(
     mut report: QualityReport,
     config: &Config,
 ) -> (QualityReport, Located) {
+    let clock = std::time::Instant::now();
     let drop = load(files, config, &mut report);
+    tracing::info!(seconds = clock.elapsed().as_secs_f64(), "read and validated the inputs");
+    let clock = std::time::Instant::now();
     let located = locate(drop, config, &mut report);
+    tracing::info!(seconds = clock.elapsed().as_secs_f64(), "placed every row in its areas");
     report.apply_quarantine_limit(config.validation.max_quarantine_ratio);
     (report, located)
 }
@@ -193,7 +197,10 @@ fn run_locked(
         .enable_all()
         .build()
         .map_err(RunError::Runtime)?;
+    let clock = std::time::Instant::now();
     let tables = runtime.block_on(transform::run(&located, &report, config))?;
+    tracing::info!(seconds = clock.elapsed().as_secs_f64(), "ran the SQL models");
+    let clock = std::time::Instant::now();
     let (openbaar, disclosure) = runtime.block_on(crate::disclosure::openbaar(
         &tables,
         config.disclosure.min_count,
@@ -221,6 +228,8 @@ fn run_locked(
             secondary: disclosure.secondary,
         }),
     };
+    tracing::info!(seconds = clock.elapsed().as_secs_f64(), "disclosure control and audit");
+    let clock = std::time::Instant::now();
     let boundaries = crate::locate::boundaries_geojson(&located.registry);
     let published = publish::publish(
         out,
@@ -229,5 +238,6 @@ fn run_locked(
         &[("gebieden.geojson", boundaries)],
         config.keep_runs,
     )?;
+    tracing::info!(seconds = clock.elapsed().as_secs_f64(), "wrote and published the snapshot");
     Ok(RunOutcome::Published(published))
 }

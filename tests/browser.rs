@@ -1,7 +1,8 @@
 //! Real-browser test: the server over the demo snapshot, the explorer, an area page, the college
 //! page and a comparison opened in Debian's headless Chromium by `tests/browser/check.mjs`
 //! (playwright-core; axe-core for WCAG 2.1 AA). The set-up installs Chromium (apt) and the two npm
-//! packages when they are missing. Screenshots are kept under `<target>/tmp/browser/`.
+//! packages when they are missing. The college page must print on one A4 page. Screenshots (and
+//! the printed college PDF) are kept under `<target>/tmp/browser/`.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

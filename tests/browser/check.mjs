@@ -61,10 +61,16 @@ try {
     const shot = path.join(shots, `${name}.png`);
     await page.screenshot({ path: shot, fullPage: true });
     const missing = Object.entries(counts).filter(([, c]) => c.found < c.min);
+    // The college summary prints on one A4 page (print stylesheet).
+    let printedPages = null;
+    if (name === "college") {
+      const pdf = await page.pdf({ format: "A4", preferCSSPageSize: true, path: path.join(shots, "college.pdf") });
+      printedPages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
+    }
     const ok = response.status() === 200 && consoleErrors.length === 0 && foreign.length === 0
-      && violations.length === 0 && missing.length === 0;
+      && violations.length === 0 && missing.length === 0 && (printedPages === null || printedPages === 1);
     failed ||= !ok;
-    report.push({ name, route, status: response.status(), ok, consoleErrors, foreign, violations, counts, screenshot: shot });
+    report.push({ name, route, status: response.status(), ok, consoleErrors, foreign, violations, counts, printedPages, screenshot: shot });
     await context.close();
   }
 } finally {
