@@ -67,10 +67,16 @@ fn check(
 ) -> (QualityReport, Located) {
     let clock = std::time::Instant::now();
     let drop = load(files, config, &mut report);
-    tracing::info!(seconds = clock.elapsed().as_secs_f64(), "read and validated the inputs");
+    tracing::info!(
+        seconds = clock.elapsed().as_secs_f64(),
+        "read and validated the inputs"
+    );
     let clock = std::time::Instant::now();
     let located = locate(drop, config, &mut report);
-    tracing::info!(seconds = clock.elapsed().as_secs_f64(), "placed every row in its areas");
+    tracing::info!(
+        seconds = clock.elapsed().as_secs_f64(),
+        "placed every row in its areas"
+    );
     report.apply_quarantine_limit(config.validation.max_quarantine_ratio);
     (report, located)
 }
@@ -199,7 +205,10 @@ fn run_locked(
         .map_err(RunError::Runtime)?;
     let clock = std::time::Instant::now();
     let tables = runtime.block_on(transform::run(&located, &report, config))?;
-    tracing::info!(seconds = clock.elapsed().as_secs_f64(), "ran the SQL models");
+    tracing::info!(
+        seconds = clock.elapsed().as_secs_f64(),
+        "ran the SQL models"
+    );
     let clock = std::time::Instant::now();
     let (openbaar, disclosure) = runtime.block_on(crate::disclosure::openbaar(
         &tables,
@@ -228,7 +237,10 @@ fn run_locked(
             secondary: disclosure.secondary,
         }),
     };
-    tracing::info!(seconds = clock.elapsed().as_secs_f64(), "disclosure control and audit");
+    tracing::info!(
+        seconds = clock.elapsed().as_secs_f64(),
+        "disclosure control and audit"
+    );
     let clock = std::time::Instant::now();
     let boundaries = crate::locate::boundaries_geojson(&located.registry);
     let published = publish::publish(
@@ -238,6 +250,9 @@ fn run_locked(
         &[("gebieden.geojson", boundaries)],
         config.keep_runs,
     )?;
-    tracing::info!(seconds = clock.elapsed().as_secs_f64(), "wrote and published the snapshot");
+    tracing::info!(
+        seconds = clock.elapsed().as_secs_f64(),
+        "wrote and published the snapshot"
+    );
     Ok(RunOutcome::Published(published))
 }
