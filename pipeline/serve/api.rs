@@ -161,11 +161,7 @@ pub async fn table(
             );
         }
         if let Err(e) = dashboards::check_param(name, *kind, value, &snapshot) {
-            let status = match e {
-                dashboards::ParamError::Unknown { .. } => StatusCode::NOT_FOUND,
-                _ => StatusCode::BAD_REQUEST,
-            };
-            return json_error(status, &e.to_string());
+            return json_error(e.status(), &e.to_string());
         }
         conditions.push(format!("{name} = ${name}"));
         bound
@@ -226,13 +222,7 @@ pub async fn panel_download(
     };
     let bound = match dashboards::bind(&d, &pairs, &snapshot) {
         Ok(b) => b,
-        Err(e) => {
-            let status = match e {
-                dashboards::ParamError::Unknown { .. } => StatusCode::NOT_FOUND,
-                _ => StatusCode::BAD_REQUEST,
-            };
-            return json_error(status, &e.to_string());
-        }
+        Err(e) => return json_error(e.status(), &e.to_string()),
     };
     match super::page::run_panel(&snapshot, viewer.role, &panel.sql, &bound).await {
         Ok(batches) => {

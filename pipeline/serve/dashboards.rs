@@ -372,6 +372,16 @@ pub enum ParamError {
     Missing(String),
 }
 
+impl ParamError {
+    /// 404 for a well-formed value the snapshot does not have, 400 for everything else.
+    pub fn status(&self) -> axum::http::StatusCode {
+        match self {
+            ParamError::Unknown { .. } => axum::http::StatusCode::NOT_FOUND,
+            _ => axum::http::StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
 /// The shape of an area code (CBS) or of a district/regio code from `districten.csv`.
 pub fn well_formed_code(code: &str) -> bool {
     !code.is_empty()

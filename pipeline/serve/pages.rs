@@ -93,11 +93,7 @@ pub fn parse_query(raw: Option<&str>) -> Vec<(String, String)> {
 }
 
 fn param_error_response(e: &ParamError, viewer: &Viewer) -> Response {
-    let status = match e {
-        ParamError::Unknown { .. } => StatusCode::NOT_FOUND,
-        _ => StatusCode::BAD_REQUEST,
-    };
-    error_page(status, &e.to_string(), Some(viewer))
+    error_page(e.status(), &e.to_string(), Some(viewer))
 }
 
 fn parse_sort(pairs: &[(String, String)]) -> Result<Option<(String, bool)>, String> {
@@ -356,17 +352,30 @@ pub async fn explorer(State(state): Shared, headers: HeaderMap, RawQuery(q): Raw
     .await
 }
 
+/// A page whose route carries an area code (`/gebied/…`, `/college/…`): the code's shape is
+/// checked before anything else.
+async fn area_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    dashboard: &str,
+    route: &str,
+    code: String,
+    q: Option<String>,
+) -> Response {
+    if let Err(r) = checked_code(&code, None) {
+        return *r;
+    }
+    let path = format!("/{route}/{code}");
+    show(state, headers, dashboard, Some(code), q, path, Mode::Live).await
+}
+
 pub async fn area(
     State(state): Shared,
     Path(code): Path<String>,
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    if let Err(r) = checked_code(&code, None) {
-        return *r;
-    }
-    let path = format!("/gebied/{code}");
-    show(&state, &headers, "gebied", Some(code), q, path, Mode::Live).await
+    area_page(&state, &headers, "gebied", "gebied", code, q).await
 }
 
 pub async fn college(
@@ -375,11 +384,7 @@ pub async fn college(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    if let Err(r) = checked_code(&code, None) {
-        return *r;
-    }
-    let path = format!("/college/{code}");
-    show(&state, &headers, "college", Some(code), q, path, Mode::Live).await
+    area_page(&state, &headers, "college", "college", code, q).await
 }
 
 pub async fn college_export(
