@@ -360,15 +360,15 @@ pub fn valid_name(name: &str) -> bool {
 /// A parameter value that does not fit the snapshot.
 #[derive(Debug, thiserror::Error)]
 pub enum ParamError {
-    #[error("parameter {name}: {value:?} is not a valid {what}")]
+    #[error("parameter {name}: {value:?} is geen geldige {what}")]
     Malformed {
         name: String,
         value: String,
         what: &'static str,
     },
-    #[error("parameter {name}: {value:?} is not in this snapshot")]
+    #[error("parameter {name}: {value:?} komt in deze snapshot niet voor")]
     Unknown { name: String, value: String },
-    #[error("parameter {0} is required")]
+    #[error("parameter {0} ontbreekt")]
     Missing(String),
 }
 
@@ -501,7 +501,7 @@ fn bind_areas(
         return Err(ParamError::Malformed {
             name: spec.name.clone(),
             value: given.join(","),
-            what: "choice of two to eight areas",
+            what: "keuze van twee tot acht gebieden",
         });
     }
     for (i, code) in given.iter().enumerate() {
@@ -509,7 +509,7 @@ fn bind_areas(
             return Err(ParamError::Malformed {
                 name: spec.name.clone(),
                 value: code.to_string(),
-                what: "area code",
+                what: "gebiedscode",
             });
         }
         if !snapshot.areas.contains_key(*code) {
@@ -564,7 +564,7 @@ pub fn check_param(
         }
         ParamKind::Periode => {
             if value.len() > 10 || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-                return Err(malformed("period (2024-Q1, 2024-03, 2024)"));
+                return Err(malformed("periode (2024-Q1, 2024-03, 2024)"));
             }
             if !snapshot.periods.iter().any(|p| p == value) {
                 return Err(unknown());
@@ -575,7 +575,7 @@ pub fn check_param(
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
             {
-                return Err(malformed("indicator name"));
+                return Err(malformed("indicatornaam"));
             }
             if !snapshot.indicators.iter().any(|p| p == value) {
                 return Err(unknown());
@@ -583,7 +583,7 @@ pub fn check_param(
         }
         ParamKind::Gebiedscode => {
             if !well_formed_code(value) {
-                return Err(malformed("area code"));
+                return Err(malformed("gebiedscode"));
             }
             if !snapshot.areas.contains_key(value) {
                 return Err(unknown());
@@ -591,7 +591,7 @@ pub fn check_param(
         }
         ParamKind::Gemeentecode => {
             if !gemeentecode_shape(value) {
-                return Err(malformed("gemeentecode (GM and four digits)"));
+                return Err(malformed("gemeentecode (GM en vier cijfers)"));
             }
             if snapshot
                 .areas
