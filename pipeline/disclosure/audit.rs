@@ -138,31 +138,69 @@ fn bounds(
 
 /// Every suppressed cell that the published numbers pin down or bound below `min_count`.
 pub fn audit(system: &CellSystem, protection: Protection) -> Result<Vec<Exposure>, String> {
+    audit_with(system, protection, &mut AuditCache::default())
+}
+
+/// Exposures per component, keyed by the component's hidden cells. The hidden cells determine
+/// the component's linear programs exactly (its relations are those that touch them, its
+/// constants the published values), so a component that a repair round did not change is not
+/// solved again.
+#[derive(Default)]
+pub struct AuditCache {
+    by_component: std::collections::HashMap<Vec<usize>, Vec<Exposure>>,
+}
+
+fn audit_component(
+    system: &CellSystem,
+    protection: Protection,
+    vars: &[usize],
+    relations: &[usize],
+) -> Result<Vec<Exposure>, String> {
+    let mut exposed = Vec::new();
+    for &c in vars {
+        let (min, max) = bounds(system, vars, relations, c)
+            .map_err(|e| format!("{}: the linear program failed: {e}", system.cells[c].label))?;
+        if protection.exposes(min, max) {
+            exposed.push(Exposure {
+                cell: c,
+                label: system.cells[c].label.clone(),
+                min,
+                max,
+            });
+        }
+    }
+    Ok(exposed)
+}
+
+/// As `audit`, reusing the results of components already solved.
+pub fn audit_with(
+    system: &CellSystem,
+    protection: Protection,
+    cache: &mut AuditCache,
+) -> Result<Vec<Exposure>, String> {
     use rayon::prelude::*;
+    let all = components(system);
+    let (known, unknown): (Vec<_>, Vec<_>) = all
+        .into_iter()
+        .partition(|(vars, _)| cache.by_component.contains_key(vars));
     // Components are independent linear programs: solved in parallel, reported in cell order.
-    let per_component: Vec<Result<Vec<Exposure>, String>> = components(system)
-        .par_iter()
+    let solved: Vec<(Vec<usize>, Result<Vec<Exposure>, String>)> = unknown
+        .into_par_iter()
         .map(|(vars, relations)| {
-            let mut exposed = Vec::new();
-            for &c in vars {
-                let (min, max) = bounds(system, vars, relations, c).map_err(|e| {
-                    format!("{}: the linear program failed: {e}", system.cells[c].label)
-                })?;
-                if protection.exposes(min, max) {
-                    exposed.push(Exposure {
-                        cell: c,
-                        label: system.cells[c].label.clone(),
-                        min,
-                        max,
-                    });
-                }
-            }
-            Ok(exposed)
+            let result = audit_component(system, protection, &vars, &relations);
+            (vars, result)
         })
         .collect();
     let mut exposed = Vec::new();
-    for part in per_component {
-        exposed.extend(part?);
+    for (vars, _) in &known {
+        if let Some(e) = cache.by_component.get(vars) {
+            exposed.extend(e.iter().cloned());
+        }
+    }
+    for (vars, result) in solved {
+        let e = result?;
+        exposed.extend(e.iter().cloned());
+        cache.by_component.insert(vars, e);
     }
     exposed.sort_by_key(|e| e.cell);
     Ok(exposed)
@@ -177,8 +215,10 @@ pub fn repair(
     max_rounds: usize,
 ) -> Result<usize, String> {
     let mut added = 0;
-    for _ in 0..max_rounds {
-        let exposed = audit(system, protection)?;
+    let mut cache = AuditCache::default();
+    for round in 1..=max_rounds {
+        let exposed = audit_with(system, protection, &mut cache)?;
+        tracing::debug!(round, exposed = exposed.len(), "disclosure audit round");
         if exposed.is_empty() {
             return Ok(added);
         }
@@ -195,7 +235,7 @@ pub fn repair(
             break;
         }
     }
-    let left = audit(system, protection)?;
+    let left = audit_with(system, protection, &mut cache)?;
     if left.is_empty() {
         Ok(added)
     } else {
