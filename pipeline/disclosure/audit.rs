@@ -281,6 +281,28 @@ mod tests {
     }
 
     #[test]
+    fn cached_results_equal_a_fresh_audit_after_more_cells_are_hidden() {
+        // Two independent rows; hiding one more cell in the second changes only that component.
+        let mut s = row(8, &[5, 1, 2], &[1, 2]);
+        let t = s.cell("total2".into(), Some(10), false);
+        let parts = vec![
+            s.cell("q0".into(), Some(3), true),
+            s.cell("q1".into(), Some(7), false),
+        ];
+        s.relate(t, parts, true);
+        let protection = Protection::for_min_count(5);
+        let mut cache = AuditCache::default();
+        let first = audit_with(&s, protection, &mut cache).expect("solves");
+        assert_eq!(first, audit(&s, protection).expect("solves"));
+        assert_eq!(first.len(), 3, "p1, p2 and q0 are exposed");
+        let q1 = s.cells.iter().position(|c| c.label == "q1").expect("q1");
+        s.cells[q1].suppressed = true;
+        let second = audit_with(&s, protection, &mut cache).expect("solves");
+        assert_eq!(second, audit(&s, protection).expect("solves"));
+        assert_eq!(second.len(), 2, "q0 and q1 now lie in [0, 10]");
+    }
+
+    #[test]
     fn catches_an_under_suppressed_table() {
         // Total 10 and parts 3 (hidden) and 7 (shown): 3 = 10 − 7.
         let s = row(10, &[3, 7], &[0]);
