@@ -145,6 +145,9 @@ pub fn audit(system: &CellSystem, protection: Protection) -> Result<Vec<Exposure
 /// the component's linear programs exactly (its relations are those that touch them, its
 /// constants the published values), so a component that a repair round did not change is not
 /// solved again.
+/// One component's hidden cells and its exposures (or why its linear program failed).
+type Solved = (Vec<usize>, Result<Vec<Exposure>, String>);
+
 #[derive(Default)]
 pub struct AuditCache {
     by_component: std::collections::HashMap<Vec<usize>, Vec<Exposure>>,
@@ -184,7 +187,7 @@ pub fn audit_with(
         .into_iter()
         .partition(|(vars, _)| cache.by_component.contains_key(vars));
     // Components are independent linear programs: solved in parallel, reported in cell order.
-    let solved: Vec<(Vec<usize>, Result<Vec<Exposure>, String>)> = unknown
+    let solved: Vec<Solved> = unknown
         .into_par_iter()
         .map(|(vars, relations)| {
             let result = audit_component(system, protection, &vars, &relations);
