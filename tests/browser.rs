@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{bin, repo, risicobeeld_cmd};
+use crate::util::{bin, demo_run, repo};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -89,18 +89,8 @@ fn pages_render_in_chromium_without_errors_foreign_requests_or_wcag_violations()
     ensure_node_modules(&browser_dir);
 
     let dir = tempfile::tempdir().expect("tempdir");
-    let input = dir.path().join("input");
+    demo_run(dir.path());
     let out = dir.path().join("out");
-    let demo = risicobeeld_cmd(&["demo", "--out", input.to_str().expect("utf8")]);
-    assert_eq!(demo.code, 0, "{}", demo.stderr);
-    let run = risicobeeld_cmd(&[
-        "run",
-        "--input",
-        input.to_str().expect("utf8"),
-        "--out",
-        out.to_str().expect("utf8"),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
 
     let port = free_port();
     let server = Command::new(bin())

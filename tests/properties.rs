@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::util::{Drop, Row, V, read_table, risicobeeld_cmd};
+use crate::util::{Drop, Row, V, demo_run, read_table, risicobeeld_cmd};
 
 const COUNTS: [&str; 17] = [
     "inwoners",
@@ -86,21 +86,6 @@ fn check_sums(
         checked > 0,
         "nothing compared between {child_level} and {parent_level}"
     );
-}
-
-fn demo_run(dir: &Path) {
-    let input = dir.join("input");
-    let out = dir.join("out");
-    let demo = risicobeeld_cmd(&["demo", "--out", input.to_str().expect("utf8")]);
-    assert_eq!(demo.code, 0, "{}", demo.stderr);
-    let run = risicobeeld_cmd(&[
-        "run",
-        "--input",
-        input.to_str().expect("utf8"),
-        "--out",
-        out.to_str().expect("utf8"),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
 fn files_under(dir: &Path, base: &Path, out: &mut Vec<(String, Vec<u8>)>) {

@@ -122,6 +122,22 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_risicobeeld")
 }
 
+/// Writes the demo drop to `<dir>/input` and publishes it under `<dir>/out`.
+pub fn demo_run(dir: &Path) {
+    let input = dir.join("input");
+    let out = dir.join("out");
+    let demo = risicobeeld_cmd(&["demo", "--out", input.to_str().expect("utf8")]);
+    assert_eq!(demo.code, 0, "{}", demo.stderr);
+    let run = risicobeeld_cmd(&[
+        "run",
+        "--input",
+        input.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
 pub fn risicobeeld_cmd(args: &[&str]) -> Outcome {
     Command::new(bin())
         .args(args)
