@@ -4,11 +4,17 @@
 //! `x`,`y`), 2.5 million KvK vestigingen, ~2 million RNI rows (by object id and by address) and
 //! ~200,000 signal rows, all in the CSV formats of inputs.md. Deterministic for a given scale.
 //!
-//!   bench-drop --scale 0.1 --out bench/data/csv-0.1
+//! `--format parquet` writes the same drop with every table as typed Parquet instead (dates as
+//! Date32, counts as integers, coordinates as floats; GeoJSON stays GeoJSON).
+//!
+//!   bench-drop --scale 0.1 --out bench/drops/csv-0.1
+//!   bench-drop --scale 0.1 --format parquet --out bench/drops/parquet-0.1
 
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+
+mod to_parquet;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -24,11 +30,13 @@ const QUARTERS: [&str; 4] = ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"];
 
 struct Args {
     scale: f64,
+    parquet: bool,
     out: PathBuf,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut scale = 1.0;
+    let mut parquet = false;
     let mut out = None;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -41,11 +49,19 @@ fn parse_args() -> Result<Args, String> {
                     .ok_or("--scale needs a number in (0, 4]")?;
             }
             "--out" => out = it.next().map(PathBuf::from),
+            "--format" => {
+                parquet = match it.next().as_deref() {
+                    Some("csv") => false,
+                    Some("parquet") => true,
+                    _ => return Err("--format needs csv or parquet".into()),
+                }
+            }
             other => return Err(format!("unknown argument {other}")),
         }
     }
     Ok(Args {
         scale,
+        parquet,
         out: out.ok_or("--out DIR is required")?,
     })
 }
@@ -407,7 +423,7 @@ fn main() -> std::process::ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("error: {e}\nusage: bench-drop --scale S --out DIR");
+            eprintln!("error: {e}\nusage: bench-drop --scale S [--format csv|parquet] --out DIR");
             return std::process::ExitCode::from(2);
         }
     };
@@ -416,12 +432,20 @@ fn main() -> std::process::ExitCode {
     let result = geography(&args.out)
         .and_then(|_| bevolking(&args.out, &mut rng))
         .and_then(|_| verblijfsobjecten(&args.out, objects, &mut rng))
-        .and_then(|_| signalen(&args.out, args.scale, &mut rng));
+        .and_then(|_| signalen(&args.out, args.scale, &mut rng))
+        .and_then(|_| {
+            if args.parquet {
+                to_parquet::convert_drop(&args.out)
+            } else {
+                Ok(())
+            }
+        });
     match result {
         Ok(()) => {
             println!(
-                "national drop at scale {} ({objects} objects × 4 snapshots) written to {}",
+                "national drop at scale {} ({objects} objects × 4 snapshots, {}) written to {}",
                 args.scale,
+                if args.parquet { "Parquet" } else { "CSV" },
                 args.out.display()
             );
             std::process::ExitCode::SUCCESS
