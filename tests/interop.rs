@@ -1,34 +1,9 @@
 //! Interop: the published tables read as they are by DuckDB and pyarrow (installed from PyPI into
-//! a virtualenv next to the build, by the test itself), with hive partitioning.
+//! a virtualenv next to the build by `bench/peers/setup-venv`), with hive partitioning.
 
-use std::path::PathBuf;
 use std::process::Command;
 
-use crate::util::Drop;
-
-/// A virtualenv with duckdb and pyarrow, made once per build directory.
-fn python() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| crate::util::repo().join("target"), PathBuf::from);
-    let venv = target.join("interop-venv");
-    let python = venv.join("bin/python");
-    let ready = venv.join(".ready");
-    if !ready.exists() {
-        let made = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status()
-            .expect("python3 -m venv");
-        assert!(made.success(), "cannot create a virtualenv");
-        let pip = Command::new(&python)
-            .args(["-m", "pip", "install", "--quiet", "duckdb==1.*", "pyarrow"])
-            .status()
-            .expect("pip install");
-        assert!(pip.success(), "pip install duckdb pyarrow failed");
-        std::fs::write(&ready, "").expect("mark venv");
-    }
-    python
-}
+use crate::util::{Drop, python};
 
 #[test]
 fn duckdb_and_pyarrow_read_the_hive_partitioned_tables() {

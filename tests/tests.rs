@@ -7,6 +7,7 @@ mod browser;
 mod disclosure;
 mod golden;
 mod interop;
+mod peers;
 mod properties;
 mod publishing;
 mod server;

@@ -282,3 +282,25 @@ pub fn assert_close(actual: &V, expected: f64, what: &str) {
         "{what}: expected {expected}, got {a}"
     );
 }
+
+/// The build directory the tests share with `.ci/run` (CARGO_TARGET_DIR, else `target/`).
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| repo().join("target"), PathBuf::from)
+}
+
+/// The Python of the virtualenv that `bench/peers/setup-venv` makes (once per build directory)
+/// from `bench/peers/requirements.txt`: DuckDB with its spatial extension, Polars, shapely and
+/// pyarrow, installed from PyPI.
+pub fn python() -> PathBuf {
+    let output = Command::new("bash")
+        .arg(repo().join("bench/peers/setup-venv"))
+        .arg(target_dir().join("bench-venv"))
+        .output()
+        .expect("run bench/peers/setup-venv");
+    assert!(
+        output.status.success(),
+        "bench/peers/setup-venv failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    PathBuf::from(String::from_utf8_lossy(&output.stdout).trim())
+}
