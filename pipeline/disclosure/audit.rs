@@ -91,30 +91,43 @@ fn components(system: &CellSystem) -> Vec<(Vec<usize>, Vec<usize>)> {
     groups.into_values().collect()
 }
 
-/// The interval of `target` (min and max), given the published cells and the relations.
-fn bounds(
-    system: &CellSystem,
-    vars: &[usize],
-    relations: &[usize],
-    target: usize,
-) -> Result<(f64, f64), String> {
-    let solve = |direction: OptimizationDirection| -> Result<f64, String> {
+/// The hidden cells of one component, numbered for its linear programs.
+struct Component<'a> {
+    system: &'a CellSystem,
+    vars: &'a [usize],
+    relations: &'a [usize],
+    position: std::collections::HashMap<usize, usize>,
+}
+
+impl<'a> Component<'a> {
+    fn new(system: &'a CellSystem, vars: &'a [usize], relations: &'a [usize]) -> Component<'a> {
+        let position = vars.iter().enumerate().map(|(i, &c)| (c, i)).collect();
+        Component {
+            system,
+            vars,
+            relations,
+            position,
+        }
+    }
+
+    /// The least or greatest value of `target` that the published cells and relations allow.
+    fn bound(&self, target: usize, direction: OptimizationDirection) -> Result<f64, String> {
         let mut problem = Problem::new(direction);
-        let handles: Vec<microlp::Variable> = vars
+        let handles: Vec<microlp::Variable> = self
+            .vars
             .iter()
             .map(|&c| problem.add_var(if c == target { 1.0 } else { 0.0 }, (0.0, f64::INFINITY)))
             .collect();
-        let var_of = |c: usize| vars.iter().position(|&v| v == c).map(|i| handles[i]);
-        for &r in relations {
-            let rel = &system.relations[r];
+        for &r in self.relations {
+            let rel = &self.system.relations[r];
             let mut expr = LinearExpr::empty();
             let mut constant = 0.0;
             let terms =
                 std::iter::once((rel.total, 1.0)).chain(rel.parts.iter().map(|&p| (p, -1.0)));
             for (c, coef) in terms {
-                match var_of(c) {
-                    Some(v) => expr.add(v, coef),
-                    None => constant += coef * system.cells[c].value.unwrap_or(0) as f64,
+                match self.position.get(&c) {
+                    Some(&i) => expr.add(handles[i], coef),
+                    None => constant += coef * self.system.cells[c].value.unwrap_or(0) as f64,
                 }
             }
             let op = if rel.exact {
@@ -129,11 +142,45 @@ fn bounds(
             Err(microlp::Error::Unbounded) => Ok(f64::INFINITY),
             Err(e) => Err(e.to_string()),
         }
+    }
+}
+
+/// The interval of every hidden cell of a component made of one relation, without a linear
+/// program: with `R` = the shown total minus the shown parts, one hidden part is exactly `R`,
+/// several each lie in `[0, R]` (also under `≥`); a hidden total lies in `[shown parts, ∞)`, or
+/// is exactly the shown parts when all parts are shown and the relation is exact. `None` when
+/// the shown numbers contradict the relation (`R < 0`): the linear program reports that.
+fn one_relation_bounds(system: &CellSystem, relation: usize) -> Option<Vec<(usize, f64, f64)>> {
+    let rel = &system.relations[relation];
+    let hidden = |c: usize| system.cells[c].suppressed;
+    let value = |c: usize| system.cells[c].value.unwrap_or(0) as f64;
+    let shown_parts: f64 = rel
+        .parts
+        .iter()
+        .filter(|&&p| !hidden(p))
+        .map(|&p| value(p))
+        .sum();
+    let hidden_parts: Vec<usize> = rel.parts.iter().copied().filter(|&p| hidden(p)).collect();
+    if hidden(rel.total) {
+        let max = if rel.exact && hidden_parts.is_empty() {
+            shown_parts
+        } else {
+            f64::INFINITY
+        };
+        let mut out = vec![(rel.total, shown_parts, max)];
+        out.extend(hidden_parts.iter().map(|&p| (p, 0.0, f64::INFINITY)));
+        return Some(out);
+    }
+    let rest = value(rel.total) - shown_parts;
+    if rest < -EPS {
+        return None;
+    }
+    let min = if rel.exact && hidden_parts.len() == 1 {
+        rest
+    } else {
+        0.0
     };
-    Ok((
-        solve(OptimizationDirection::Minimize)?,
-        solve(OptimizationDirection::Maximize)?,
-    ))
+    Some(hidden_parts.iter().map(|&p| (p, min, rest)).collect())
 }
 
 /// Every suppressed cell that the published numbers pin down or bound below `min_count`.
@@ -159,18 +206,43 @@ fn audit_component(
     vars: &[usize],
     relations: &[usize],
 ) -> Result<Vec<Exposure>, String> {
+    let exposure = |c: usize, min: f64, max: f64| {
+        protection.exposes(min, max).then(|| Exposure {
+            cell: c,
+            label: system.cells[c].label.clone(),
+            min,
+            max,
+        })
+    };
+    if let [relation] = relations
+        && let Some(intervals) = one_relation_bounds(system, *relation)
+    {
+        return Ok(intervals
+            .into_iter()
+            .filter_map(|(c, min, max)| exposure(c, min, max))
+            .collect());
+    }
+    let component = Component::new(system, vars, relations);
     let mut exposed = Vec::new();
     for &c in vars {
-        let (min, max) = bounds(system, vars, relations, c)
-            .map_err(|e| format!("{}: the linear program failed: {e}", system.cells[c].label))?;
-        if protection.exposes(min, max) {
-            exposed.push(Exposure {
-                cell: c,
-                label: system.cells[c].label.clone(),
-                min,
-                max,
-            });
+        let failed =
+            |e: String| format!("{}: the linear program failed: {e}", system.cells[c].label);
+        let max = component
+            .bound(c, OptimizationDirection::Maximize)
+            .map_err(failed)?;
+        // The true value lies in [min, max]: when max is far enough above it (or unbounded),
+        // the interval is wide enough whatever min is, and the second program is not needed.
+        let wide = max.is_infinite()
+            || system.cells[c]
+                .value
+                .is_some_and(|v| max - v as f64 > protection.min_width + EPS);
+        if wide && max >= protection.min_upper - EPS {
+            continue;
         }
+        let min = component
+            .bound(c, OptimizationDirection::Minimize)
+            .map_err(failed)?;
+        exposed.extend(exposure(c, min, max));
     }
     Ok(exposed)
 }
@@ -270,6 +342,57 @@ fn repair_candidate(system: &CellSystem, exposed: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Both bounds of every hidden cell by linear programs, the slow way round.
+    fn by_linear_programs(s: &CellSystem) -> Vec<(usize, f64, f64)> {
+        let vars: Vec<usize> = (0..s.cells.len())
+            .filter(|&c| s.cells[c].suppressed)
+            .collect();
+        let relations: Vec<usize> = (0..s.relations.len()).collect();
+        let component = Component::new(s, &vars, &relations);
+        vars.iter()
+            .map(|&c| {
+                let min = component
+                    .bound(c, OptimizationDirection::Minimize)
+                    .expect("min");
+                let max = component
+                    .bound(c, OptimizationDirection::Maximize)
+                    .expect("max");
+                (c, min, max)
+            })
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn one_relation_bounds_equal_the_linear_programs(
+            parts in proptest::collection::vec((0i64..12, any::<bool>()), 1..6),
+            total_hidden in any::<bool>(),
+            slack in 0i64..4,
+            exact in any::<bool>(),
+        ) {
+            let mut s = CellSystem::default();
+            let sum: i64 = parts.iter().map(|(v, _)| v).sum();
+            let total = if exact { sum } else { sum + slack };
+            let t = s.cell("T".into(), Some(total), total_hidden);
+            let p = parts
+                .iter()
+                .enumerate()
+                .map(|(i, (v, h))| s.cell(format!("p{i}"), Some(*v), *h))
+                .collect();
+            s.relate(t, p, exact);
+            let mut fast = one_relation_bounds(&s, 0).expect("consistent numbers");
+            fast.sort_by_key(|b| b.0);
+            let slow = by_linear_programs(&s);
+            prop_assert_eq!(fast.len(), slow.len());
+            for ((c, min, max), (c2, min2, max2)) in fast.into_iter().zip(slow) {
+                prop_assert_eq!(c, c2);
+                prop_assert!((min - min2).abs() < 1e-6, "min {} vs {}", min, min2);
+                prop_assert!(max == max2 || (max - max2).abs() < 1e-6, "max {} vs {}", max, max2);
+            }
+        }
+    }
 
     fn row(total: i64, parts: &[i64], hidden: &[usize]) -> CellSystem {
         let mut s = CellSystem::default();
