@@ -258,6 +258,15 @@ pub fn audit_with(
     let (known, unknown): (Vec<_>, Vec<_>) = all
         .into_iter()
         .partition(|(vars, _)| cache.by_component.contains_key(vars));
+    tracing::debug!(
+        reused = known.len(),
+        to_solve = unknown.len(),
+        one_relation = unknown.iter().filter(|(_, r)| r.len() == 1).count(),
+        cells_to_solve = unknown.iter().map(|(v, _)| v.len()).sum::<usize>(),
+        largest = unknown.iter().map(|(v, _)| v.len()).max().unwrap_or(0),
+        largest_relations = unknown.iter().map(|(_, r)| r.len()).max().unwrap_or(0),
+        "disclosure audit components"
+    );
     // Components are independent linear programs: solved in parallel, reported in cell order.
     let solved: Vec<Solved> = unknown
         .into_par_iter()
