@@ -24,6 +24,15 @@ select gemeentecode, 'district' as niveau, district_code as gebiedscode from raw
 union all
 select gemeentecode, 'regio', regio_code from raw_districten;
 
+-- Each buurt and the areas it counts toward (itself, its wijk, its gemeente), by the code's digits.
+create temp table buurt_in_gebied as
+select b.gebiedscode as buurtcode, v.niveau, v.gebiedscode
+from gebieden b,
+     lateral (values ('buurt', b.gebiedscode),
+                     ('wijk', 'WK' || substr(b.gebiedscode, 3, 6)),
+                     ('gemeente', b.gemeentecode)) v(niveau, gebiedscode)
+where b.niveau = 'buurt';
+
 create temp table buurt_vlakken as
 select code as buurtcode, geom from gebieden_geo where left(code, 2) = 'BU';
 
@@ -256,10 +265,7 @@ with gerold as (
            sum(kvk_risico_actief) as kvk_risico_actief, sum(kvk_uitzendbureaus) as kvk_uitzendbureaus,
            sum(kvk_risico_nieuw) as kvk_risico_nieuw, sum(kvk_risico_opgeheven) as kvk_risico_opgeheven,
            sum(kvk_kortlevend) as kvk_kortlevend, sum(kvk_adresconcentratie) as kvk_adresconcentratie
-    from buurt_tellingen t,
-         lateral (values ('buurt', t.buurtcode),
-                         ('wijk', 'WK' || substr(t.buurtcode, 3, 6)),
-                         ('gemeente', 'GM' || substr(t.buurtcode, 3, 4))) v(niveau, gebiedscode)
+    from buurt_tellingen t join buurt_in_gebied v using (buurtcode)
     group by all
 ),
 signalen_gemeente as (
@@ -408,10 +414,7 @@ with gerold as (
     select v.niveau, v.gebiedscode, k.periode, k.sector,
            sum(actief) as actief, sum(nieuw) as nieuw, sum(opgeheven) as opgeheven,
            sum(kortlevend) as kortlevend
-    from kvk_buurt_sector k,
-         lateral (values ('buurt', k.buurtcode),
-                         ('wijk', 'WK' || substr(k.buurtcode, 3, 6)),
-                         ('gemeente', 'GM' || substr(k.buurtcode, 3, 4))) v(niveau, gebiedscode)
+    from kvk_buurt_sector k join buurt_in_gebied v using (buurtcode)
     group by all
 ),
 lager as (
