@@ -110,14 +110,9 @@ impl<'a> Component<'a> {
         }
     }
 
-    /// The least or greatest value of `target` that the published cells and relations allow.
-    fn bound(&self, target: usize, direction: OptimizationDirection) -> Result<f64, String> {
-        let mut problem = Problem::new(direction);
-        let handles: Vec<microlp::Variable> = self
-            .vars
-            .iter()
-            .map(|&c| problem.add_var(if c == target { 1.0 } else { 0.0 }, (0.0, f64::INFINITY)))
-            .collect();
+    /// Adds the component's relations to `problem`: hidden cells are `handles`, shown cells
+    /// constants.
+    fn constrain(&self, problem: &mut Problem, handles: &[microlp::Variable]) {
         for &r in self.relations {
             let rel = &self.system.relations[r];
             let mut expr = LinearExpr::empty();
@@ -137,11 +132,72 @@ impl<'a> Component<'a> {
             };
             problem.add_constraint(expr, op, -constant);
         }
+    }
+
+    /// A linear program over the component: `weight[i]` on the hidden cell `vars[i]` in the
+    /// objective, `upper[i]` its upper bound.
+    fn problem(
+        &self,
+        direction: OptimizationDirection,
+        weight: impl Fn(usize) -> f64,
+        upper: impl Fn(usize) -> f64,
+    ) -> (Problem, Vec<microlp::Variable>) {
+        let mut problem = Problem::new(direction);
+        let handles: Vec<microlp::Variable> = (0..self.vars.len())
+            .map(|i| problem.add_var(weight(i), (0.0, upper(i))))
+            .collect();
+        self.constrain(&mut problem, &handles);
+        (problem, handles)
+    }
+
+    /// The least or greatest value of `target` that the published cells and relations allow.
+    fn bound(&self, target: usize, direction: OptimizationDirection) -> Result<f64, String> {
+        self.bound_point(target, direction).map(|(bound, _)| bound)
+    }
+
+    /// As `bound`, with the solution that attains it (none when unbounded).
+    fn bound_point(
+        &self,
+        target: usize,
+        direction: OptimizationDirection,
+    ) -> Result<(f64, Option<Vec<f64>>), String> {
+        let is_target = |i: usize| if self.vars[i] == target { 1.0 } else { 0.0 };
+        let (problem, handles) = self.problem(direction, is_target, |_| f64::INFINITY);
         match problem.solve() {
-            Ok(solution) => Ok(solution.objective()),
-            Err(microlp::Error::Unbounded) => Ok(f64::INFINITY),
+            Ok(solution) => {
+                let point = handles.iter().map(|&h| *solution.var_value(h)).collect();
+                Ok((solution.objective(), Some(point)))
+            }
+            Err(microlp::Error::Unbounded) => Ok((f64::INFINITY, None)),
             Err(e) => Err(e.to_string()),
         }
+    }
+
+    /// A feasible solution that pushes the cells `objective` (positions in `vars`) up or down
+    /// together, each capped at `cap[i]` if given; the value of every hidden cell, in `vars`
+    /// order.
+    fn point(
+        &self,
+        objective: &[usize],
+        cap: Option<&[f64]>,
+        direction: OptimizationDirection,
+    ) -> Result<Vec<f64>, String> {
+        let mut weight = vec![0.0; self.vars.len()];
+        for &i in objective {
+            weight[i] = 1.0;
+        }
+        let upper = |i: usize| match cap {
+            Some(cap) if weight[i] > 0.0 => cap[i],
+            _ => f64::INFINITY,
+        };
+        let (problem, handles) = self.problem(direction, |i| weight[i], upper);
+        let solution = problem.solve().map_err(|e| {
+            format!(
+                "{} and its component: the linear program failed: {e}",
+                self.system.cells[self.vars[0]].label
+            )
+        })?;
+        Ok(handles.iter().map(|&h| *solution.var_value(h)).collect())
     }
 }
 
@@ -223,13 +279,22 @@ fn audit_component(
             .collect());
     }
     let component = Component::new(system, vars, relations);
+    let mut pool = FeasiblePool::new(system, vars);
+    pool.widen(&component, protection)?;
     let mut exposed = Vec::new();
-    for &c in vars {
+    for (i, &c) in vars.iter().enumerate() {
+        if pool.certifies(i, protection) {
+            continue;
+        }
         let failed =
             |e: String| format!("{}: the linear program failed: {e}", system.cells[c].label);
-        let max = component
-            .bound(c, OptimizationDirection::Maximize)
+        let (max, point) = component
+            .bound_point(c, OptimizationDirection::Maximize)
             .map_err(failed)?;
+        // This cell's solution is a feasible point for the cells after it as well.
+        if let Some(point) = point {
+            pool.add(&point);
+        }
         // The true value lies in [min, max]: when max is far enough above it (or unbounded),
         // the interval is wide enough whatever min is, and the second program is not needed.
         let wide = max.is_infinite()
@@ -245,6 +310,83 @@ fn audit_component(
         exposed.extend(exposure(c, min, max));
     }
     Ok(exposed)
+}
+
+/// For each hidden cell of a component, the lowest and highest value it takes in feasible
+/// solutions seen so far (the true values are one). A cell whose seen range already is wide
+/// enough and reaches `min_upper` is protected — its exact interval can only be wider — so it
+/// needs no linear programs of its own.
+struct FeasiblePool {
+    low: Vec<f64>,
+    high: Vec<f64>,
+    /// One feasible solution: the true values when known, else the first one found.
+    anchor: Option<Vec<f64>>,
+}
+
+/// Certification keeps this margin from the boundaries, so that rounding in a solution can never
+/// certify a cell the exact programs would expose; a cell that near goes to its own programs.
+const CERTIFY_MARGIN: f64 = 1e-3;
+
+impl FeasiblePool {
+    fn new(system: &CellSystem, vars: &[usize]) -> FeasiblePool {
+        let values: Option<Vec<f64>> = vars
+            .iter()
+            .map(|&c| system.cells[c].value.map(|v| v as f64))
+            .collect();
+        let mut pool = FeasiblePool {
+            low: vec![f64::INFINITY; vars.len()],
+            high: vec![f64::NEG_INFINITY; vars.len()],
+            anchor: None,
+        };
+        if let Some(values) = values {
+            pool.add(&values);
+        }
+        pool
+    }
+
+    fn certifies(&self, i: usize, protection: Protection) -> bool {
+        self.high[i] >= protection.min_upper + CERTIFY_MARGIN
+            && self.high[i] - self.low[i] > protection.min_width + EPS + CERTIFY_MARGIN
+    }
+
+    fn add(&mut self, point: &[f64]) {
+        for (i, &x) in point.iter().enumerate() {
+            self.low[i] = self.low[i].min(x);
+            self.high[i] = self.high[i].max(x);
+        }
+        if self.anchor.is_none() {
+            self.anchor = Some(point.to_vec());
+        }
+    }
+
+    /// Pushes all uncertified cells down at once, then up (each capped at what certifies it,
+    /// and never below the anchor, so the caps keep a feasible solution), and repeats while
+    /// that certifies more cells: a few linear programs for the whole component instead of
+    /// one or two per cell.
+    fn widen(&mut self, component: &Component, protection: Protection) -> Result<(), String> {
+        let mut open: Vec<usize> = (0..self.low.len())
+            .filter(|&i| !self.certifies(i, protection))
+            .collect();
+        while !open.is_empty() {
+            let down = component.point(&open, None, OptimizationDirection::Minimize)?;
+            self.add(&down);
+            let cap: Vec<f64> = (0..self.low.len())
+                .map(|i| {
+                    let anchor = self.anchor.as_ref().map_or(0.0, |a| a[i]);
+                    let certifying = protection.min_upper.max(self.low[i] + protection.min_width);
+                    certifying.max(anchor) + 0.5
+                })
+                .collect();
+            let up = component.point(&open, Some(&cap), OptimizationDirection::Maximize)?;
+            self.add(&up);
+            let before = open.len();
+            open.retain(|&i| !self.certifies(i, protection));
+            if open.len() == before {
+                break;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// As `audit`, reusing the results of components already solved.
@@ -400,6 +542,74 @@ mod tests {
                 prop_assert!((min - min2).abs() < 1e-6, "min {} vs {}", min, min2);
                 prop_assert!(max == max2 || (max - max2).abs() < 1e-6, "max {} vs {}", max, max2);
             }
+        }
+    }
+
+    /// A total over groups over leaves (`total = Σ groups`, `group = Σ leaves`, or `≥` where a
+    /// group has rows its leaves do not place), with the given cells hidden.
+    fn two_levels(groups: &[(Vec<i64>, i64)], hidden: &[bool], exact_top: bool) -> CellSystem {
+        let mut s = CellSystem::default();
+        let mut next_hidden = hidden.iter().copied().cycle();
+        let mut group_cells = Vec::new();
+        let mut grand = 0;
+        for (g, (leaves, extra)) in groups.iter().enumerate() {
+            let sum: i64 = leaves.iter().sum::<i64>() + extra;
+            grand += sum;
+            let gc = s.cell(
+                format!("g{g}"),
+                Some(sum),
+                next_hidden.next().unwrap_or(false),
+            );
+            let lc = leaves
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    s.cell(
+                        format!("g{g}l{i}"),
+                        Some(*v),
+                        next_hidden.next().unwrap_or(false),
+                    )
+                })
+                .collect();
+            s.relate(gc, lc, *extra == 0);
+            group_cells.push(gc);
+        }
+        let t = s.cell(
+            "T".into(),
+            Some(grand + i64::from(!exact_top)),
+            next_hidden.next().unwrap_or(false),
+        );
+        s.relate(t, group_cells, exact_top);
+        s
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn the_feasible_pool_finds_exactly_what_the_per_cell_programs_find(
+            groups in proptest::collection::vec(
+                (proptest::collection::vec(0i64..9, 1..5), prop_oneof![Just(0i64), 0i64..3]),
+                1..5,
+            ),
+            hidden in proptest::collection::vec(any::<bool>(), 1..12),
+            exact_top in any::<bool>(),
+            values_known in any::<bool>(),
+        ) {
+            let mut s = two_levels(&groups, &hidden, exact_top);
+            if !values_known {
+                for c in s.cells.iter_mut().filter(|c| c.suppressed) {
+                    c.value = None;
+                }
+            }
+            let protection = Protection::for_min_count(5);
+            let slow: Vec<usize> = by_linear_programs(&s)
+                .into_iter()
+                .filter(|&(_, min, max)| protection.exposes(min, max))
+                .map(|(c, _, _)| c)
+                .collect();
+            let fast: Vec<usize> =
+                audit(&s, protection).expect("solves").iter().map(|e| e.cell).collect();
+            prop_assert_eq!(fast, slow);
         }
     }
 
