@@ -67,16 +67,10 @@ fn check(
 ) -> (QualityReport, Located) {
     let clock = std::time::Instant::now();
     let drop = load(files, config, &mut report);
-    tracing::info!(
-        seconds = clock.elapsed().as_secs_f64(),
-        "read and validated the inputs"
-    );
+    phase_done(clock, "read and validated the inputs");
     let clock = std::time::Instant::now();
     let located = locate(drop, config, &mut report);
-    tracing::info!(
-        seconds = clock.elapsed().as_secs_f64(),
-        "placed every row in its areas"
-    );
+    phase_done(clock, "placed every row in its areas");
     report.apply_quarantine_limit(config.validation.max_quarantine_ratio);
     (report, located)
 }
@@ -205,10 +199,7 @@ fn run_locked(
         .map_err(RunError::Runtime)?;
     let clock = std::time::Instant::now();
     let tables = runtime.block_on(transform::run(&located, &report, config))?;
-    tracing::info!(
-        seconds = clock.elapsed().as_secs_f64(),
-        "ran the SQL models"
-    );
+    phase_done(clock, "ran the SQL models");
     let clock = std::time::Instant::now();
     let (openbaar, disclosure) = runtime.block_on(crate::disclosure::openbaar(
         &tables,
@@ -237,10 +228,7 @@ fn run_locked(
             secondary: disclosure.secondary,
         }),
     };
-    tracing::info!(
-        seconds = clock.elapsed().as_secs_f64(),
-        "disclosure control and audit"
-    );
+    phase_done(clock, "disclosure control and audit");
     let clock = std::time::Instant::now();
     let boundaries = crate::locate::boundaries_geojson(&located.registry);
     let published = publish::publish(
@@ -250,9 +238,19 @@ fn run_locked(
         &[("gebieden.geojson", boundaries)],
         config.keep_runs,
     )?;
-    tracing::info!(
-        seconds = clock.elapsed().as_secs_f64(),
-        "wrote and published the snapshot"
-    );
+    phase_done(clock, "wrote and published the snapshot");
     Ok(RunOutcome::Published(published))
+}
+
+/// Logs how long a phase took and the process's peak memory so far (Linux `VmHWM`; absent
+/// elsewhere), so that a run's log shows which phase raised the peak.
+fn phase_done(clock: std::time::Instant, phase: &str) {
+    let peak_mib = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib / 1024)
+        });
+    tracing::info!(seconds = clock.elapsed().as_secs_f64(), peak_mib, "{phase}");
 }

@@ -442,6 +442,7 @@ pub fn repair(
 ) -> Result<usize, String> {
     let mut added = 0;
     let mut cache = AuditCache::default();
+    let memberships = relations_of_cells(system);
     for round in 1..=max_rounds {
         let exposed = audit_with(system, protection, &mut cache)?;
         tracing::debug!(round, exposed = exposed.len(), "disclosure audit round");
@@ -450,7 +451,7 @@ pub fn repair(
         }
         let mut progress = false;
         for e in exposed {
-            if let Some(c) = repair_candidate(system, e.cell) {
+            if let Some(c) = repair_candidate(system, &memberships[e.cell], e.cell) {
                 system.cells[c].suppressed = true;
                 added += 1;
                 progress = true;
@@ -473,12 +474,23 @@ pub fn repair(
     }
 }
 
-/// The published cell to hide next to an exposed one, if any is left.
-fn repair_candidate(system: &CellSystem, exposed: usize) -> Option<usize> {
-    let neighbours: Vec<usize> = system
-        .relations
+/// For every cell, the relations it is a member of (total or part).
+fn relations_of_cells(system: &CellSystem) -> Vec<Vec<usize>> {
+    let mut memberships = vec![Vec::new(); system.cells.len()];
+    for (r, rel) in system.relations.iter().enumerate() {
+        for c in std::iter::once(rel.total).chain(rel.parts.iter().copied()) {
+            memberships[c].push(r);
+        }
+    }
+    memberships
+}
+
+/// The published cell to hide next to an exposed one (a member of one of its `relations`), if
+/// any is left.
+fn repair_candidate(system: &CellSystem, relations: &[usize], exposed: usize) -> Option<usize> {
+    let neighbours: Vec<usize> = relations
         .iter()
-        .filter(|r| r.total == exposed || r.parts.contains(&exposed))
+        .map(|&r| &system.relations[r])
         .flat_map(|r| std::iter::once(r.total).chain(r.parts.iter().copied()))
         .filter(|&c| c != exposed && !system.cells[c].suppressed && system.cells[c].value.is_some())
         .collect();

@@ -94,29 +94,31 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
         ..
     } = drop;
 
-    let placed: Vec<Result<Location, Problem>> = verblijfsobjecten
+    // Only the location is kept per row (a problem is worked out again for the rare row
+    // without one): a national drop has tens of millions of objects.
+    let places: Vec<Option<Location>> = verblijfsobjecten
         .par_iter()
-        .map(|r| place(&registry, &r.value.place, "buurtcode"))
+        .map(|r| place(&registry, &r.value.place, "buurtcode").ok())
         .collect();
     let mut objecten = Vec::new();
-    let mut located_rows = Vec::new();
-    for (row, result) in verblijfsobjecten.iter().zip(placed) {
-        match result {
-            Ok(location) => {
-                located_rows.push((row, location));
-                if row.value.counted {
-                    objecten.push(ObjectFact {
-                        peildatum: row.value.peildatum,
-                        id: row.value.id,
-                        location,
-                        leeg: row.value.leeg,
-                    });
+    for (row, spot) in verblijfsobjecten.iter().zip(&places) {
+        match spot {
+            Some(location) if row.value.counted => objecten.push(ObjectFact {
+                peildatum: row.value.peildatum,
+                id: row.value.id,
+                location: *location,
+                leeg: row.value.leeg,
+            }),
+            Some(_) => {}
+            None => {
+                if let Err(p) = place(&registry, &row.value.place, "buurtcode") {
+                    report.reject("verblijfsobjecten", &row.origin, p, Severity::Quarantine);
                 }
             }
-            Err(p) => report.reject("verblijfsobjecten", &row.origin, p, Severity::Quarantine),
         }
     }
-    let index = ObjectIndex::new(&located_rows);
+    let index = ObjectIndex::new(&verblijfsobjecten, &places);
+    std::mem::drop((verblijfsobjecten, places));
 
     let leegstand = keep_uncovered_aggregates(leegstand, &objecten, &registry, report);
     let rni = keep_placed(rni, "rni", report, |r| {
@@ -315,15 +317,29 @@ fn keep_uncovered_aggregates(
     registry: &AreaRegistry,
     report: &mut QualityReport,
 ) -> Vec<AggregateFact> {
+    if rows.is_empty() {
+        return Vec::new();
+    }
+    // The distinct (peildatum, location) pairs of the objects, in parallel: far fewer than objects.
+    type Placements = HashSet<(NaiveDate, Location), foldhash::fast::RandomState>;
+    let placements: Placements = objecten
+        .par_iter()
+        .fold(Placements::default, |mut set, o| {
+            set.insert((o.peildatum, o.location));
+            set
+        })
+        .reduce(Placements::default, |mut a, b| {
+            a.extend(b);
+            a
+        });
     // (peildatum, area) for every area an object lies in, and for the finest area it is placed in.
     let mut inside: HashSet<(NaiveDate, AreaCode)> = HashSet::new();
     let mut finest: HashSet<(NaiveDate, AreaCode)> = HashSet::new();
-    for o in objecten {
-        let l = o.location;
+    for &(peildatum, l) in &placements {
         for code in [Some(l.gemeente), l.wijk, l.buurt].into_iter().flatten() {
-            inside.insert((o.peildatum, code));
+            inside.insert((peildatum, code));
         }
-        finest.insert((o.peildatum, l.buurt.or(l.wijk).unwrap_or(l.gemeente)));
+        finest.insert((peildatum, l.buurt.or(l.wijk).unwrap_or(l.gemeente)));
     }
     let mut out = Vec::new();
     for row in rows {

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::cells::{self, AreaCode};
+use super::cells::{self, AreaCode, Postcode};
 use super::{Cells, Problem, Verdict};
 use crate::calendar::{Grain, Period};
 use crate::config::Config;
@@ -199,10 +199,11 @@ pub struct Bevolking {
 /// A normalised Dutch address: `2271AB`, 12, `A`, `BIS`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Address {
-    pub postcode: String,
+    pub postcode: Postcode,
     pub huisnummer: u32,
-    pub huisletter: String,
-    pub toevoeging: String,
+    /// Upper case; empty when absent (an empty `Box<str>` does not allocate).
+    pub huisletter: Box<str>,
+    pub toevoeging: Box<str>,
 }
 
 /// Where a row of RNI, KvK or verblijfsobjecten is, as delivered.
@@ -333,9 +334,9 @@ fn address(c: &Cells) -> Result<Option<Address>, Problem> {
             nr,
         )
     })?;
-    let upper = |col| {
+    let upper = |col| -> Box<str> {
         c.opt(col)
-            .map(|s: &str| s.trim().to_uppercase())
+            .map(|s: &str| s.trim().to_uppercase().into_boxed_str())
             .unwrap_or_default()
     };
     Ok(Some(Address {
