@@ -144,6 +144,9 @@ impl Period {
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
     let t = text.trim();
     let date_part = t.split(['T', ' ']).next().unwrap_or(t);
+    if let Some(date) = parse_iso_date(date_part.as_bytes()) {
+        return Some(date);
+    }
     NaiveDate::parse_from_str(date_part, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(date_part, "%d-%m-%Y"))
         .ok()
@@ -151,6 +154,22 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
             // chrono accepts one-digit years with %Y; a real export never has them.
             date_part.len() >= 8 && (1000..=9999).contains(&d.year())
         })
+}
+
+/// The common case, `YYYY-MM-DD` with zero-padded fields, without chrono's format machinery
+/// (tens of millions of dates in a national drop); anything else is left to the general parser.
+fn parse_iso_date(b: &[u8]) -> Option<NaiveDate> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let year = i32::try_from(number(&b[0..4])?).ok()?;
+    let date = NaiveDate::from_ymd_opt(year, number(&b[5..7])?, number(&b[8..10])?)?;
+    (year >= 1000).then_some(date)
 }
 
 /// The periods from `first` to `last` inclusive.
@@ -207,6 +226,8 @@ mod tests {
         assert_eq!(parse_date("2024-03-31T00:00:00"), Some(d("2024-03-31")));
         assert_eq!(parse_date("2024-02-30"), None);
         assert_eq!(parse_date("3/31/2024"), None);
+        assert_eq!(parse_date("0999-03-31"), None);
+        assert_eq!(parse_date("2024-3-31"), Some(d("2024-03-31")));
     }
 
     #[test]

@@ -129,6 +129,19 @@ const CASES: &[Case] = &[
         },
     },
     Case {
+        // Objects are read one file at a time; the key check spans the files.
+        rule: "dubbele_sleutel",
+        location: "verblijfsobjecten/objecten_correctie.csv:3",
+        breaks: |d| {
+            d.write(
+                "verblijfsobjecten/objecten_correctie.csv",
+                "peildatum,verblijfsobject_id,status,x,y,bewoners_brp,vestigingen_hr,woz_gebruik\n\
+                 2024-02-29,0001010000000099,Verblijfsobject in gebruik,100200,450500,1,0,ja\n\
+                 2024-02-29,0001010000000002,Verblijfsobject in gebruik,100300,450500,0,0,nee\n",
+            )
+        },
+    },
+    Case {
         rule: "sbi_versie_zonder_indeling",
         location: "kvk/kvk_2025.csv:2",
         breaks: |d| {

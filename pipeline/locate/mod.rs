@@ -8,6 +8,7 @@ pub mod areas;
 pub mod geometry;
 
 use std::collections::HashSet;
+use std::sync::{Mutex, PoisonError};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -17,8 +18,8 @@ pub use geometry::{Boundary, Projector};
 
 use crate::config::Config;
 use crate::validate::{
-    AreaCode, Finding, LocationKey, Problem, QualityReport, Row, Severity, Signaal, ValidDrop,
-    Vestiging,
+    AreaCode, Finding, LocationKey, Origin, Problem, QualityReport, Row, Severity, Signaal,
+    ValidDrop, Verblijfsobject, Vestiging,
 };
 use addresses::ObjectIndex;
 
@@ -94,31 +95,20 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
         ..
     } = drop;
 
-    // Only the location is kept per row (a problem is worked out again for the rare row
-    // without one): a national drop has tens of millions of objects.
-    let places: Vec<Option<Location>> = verblijfsobjecten
-        .par_iter()
-        .map(|r| place(&registry, &r.value.place, "buurtcode").ok())
-        .collect();
-    let mut objecten = Vec::new();
-    for (row, spot) in verblijfsobjecten.iter().zip(&places) {
-        match spot {
-            Some(location) if row.value.counted => objecten.push(ObjectFact {
-                peildatum: row.value.peildatum,
-                id: row.value.id,
-                location: *location,
-                leeg: row.value.leeg,
-            }),
-            Some(_) => {}
-            None => {
-                if let Err(p) = place(&registry, &row.value.place, "buurtcode") {
-                    report.reject("verblijfsobjecten", &row.origin, p, Severity::Quarantine);
-                }
-            }
+    // The objects are read file by file and placed as they come: a national drop has tens of
+    // millions, so only what is needed of them (the facts, the index) is kept.
+    let index = Mutex::new(ObjectIndex::default());
+    let per_file = crate::validate::read_objects(&verblijfsobjecten, config, report, |rows| {
+        place_objects(&registry, &index, rows)
+    });
+    let mut objecten = Vec::with_capacity(per_file.iter().map(|f| f.objecten.len()).sum());
+    for file in per_file {
+        objecten.extend(file.objecten);
+        for (origin, problem) in file.unplaced {
+            report.reject("verblijfsobjecten", &origin, problem, Severity::Quarantine);
         }
     }
-    let index = ObjectIndex::new(&verblijfsobjecten, &places);
-    std::mem::drop((verblijfsobjecten, places));
+    let index = index.into_inner().unwrap_or_else(PoisonError::into_inner);
 
     let leegstand = keep_uncovered_aggregates(leegstand, &objecten, &registry, report);
     let rni = keep_placed(rni, "rni", report, |r| {
@@ -177,6 +167,52 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
         signalen,
         bevolking,
     }
+}
+
+/// What `locate` keeps of one verblijfsobjecten file: its objects that count for leegstand,
+/// and its rows that could not be placed.
+struct PlacedObjects {
+    objecten: Vec<ObjectFact>,
+    unplaced: Vec<(Origin, Problem)>,
+}
+
+/// Places one file's objects and adds them to the object index.
+fn place_objects(
+    registry: &AreaRegistry,
+    index: &Mutex<ObjectIndex>,
+    rows: Vec<Row<Verblijfsobject>>,
+) -> PlacedObjects {
+    let places: Vec<Option<Location>> = rows
+        .par_iter()
+        .map(|r| place(registry, &r.value.place, "buurtcode").ok())
+        .collect();
+    let mut placed = PlacedObjects {
+        objecten: Vec::with_capacity(rows.len()),
+        unplaced: Vec::new(),
+    };
+    for (row, spot) in rows.iter().zip(&places) {
+        match spot {
+            Some(location) if row.value.counted => placed.objecten.push(ObjectFact {
+                peildatum: row.value.peildatum,
+                id: row.value.id,
+                location: *location,
+                leeg: row.value.leeg,
+            }),
+            Some(_) => {}
+            // The problem is worked out again only for the rare row without a place.
+            None => {
+                if let Err(p) = place(registry, &row.value.place, "buurtcode") {
+                    placed.unplaced.push((row.origin.clone(), p));
+                }
+            }
+        }
+    }
+    placed.objecten.shrink_to_fit();
+    index
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .add(&rows, &places);
+    placed
 }
 
 fn build_registry(drop: &ValidDrop, config: &Config, report: &mut QualityReport) -> AreaRegistry {

@@ -442,8 +442,10 @@ pub fn verblijfsobject(c: &Cells, config: &Config) -> Verdict<Verblijfsobject> {
                 id_text,
             )
         })?;
-        let status = c.req("status")?.to_lowercase();
-        let counted = COUNTED_STATUSES.contains(&status.as_str());
+        let status = c.req("status")?;
+        let counted = COUNTED_STATUSES
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(status));
         let bewoners = c.count("bewoners_brp")?;
         let vestigingen = c.count("vestigingen_hr")?;
         let woz = c.bool("woz_gebruik")?;
