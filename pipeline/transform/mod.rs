@@ -189,7 +189,7 @@ pub async fn run_models(
     let ctx = SessionContext::new_with_config(session);
     let mut tables = BTreeMap::new();
     for input in inputs {
-        let table = MemTable::try_new(input.schema.clone(), vec![input.batches.clone()])?;
+        let table = MemTable::try_new(input.schema.clone(), partitions(&input.batches, threads))?;
         ctx.register_table(input.name.as_str(), Arc::new(table))?;
         tables.insert(input.name.clone(), input);
     }
@@ -221,9 +221,60 @@ pub async fn run_models(
     Ok(tables)
 }
 
+/// Rows per batch handed to DataFusion: small enough to spread a big staging table over every
+/// core and to stay in cache, large enough to keep per-batch overhead low.
+const BATCH_ROWS: usize = 65_536;
+
+/// Splits `batches` into zero-copy slices of at most `BATCH_ROWS` rows, dealt round-robin over
+/// `count` partitions, so that a scan of a staging table of tens of millions of rows (one
+/// batch) runs on every core.
+fn partitions(batches: &[RecordBatch], count: usize) -> Vec<Vec<RecordBatch>> {
+    let mut out = vec![Vec::new(); count.max(1)];
+    let slices = batches.iter().flat_map(|b| {
+        (0..b.num_rows())
+            .step_by(BATCH_ROWS)
+            .map(move |start| b.slice(start, BATCH_ROWS.min(b.num_rows() - start)))
+    });
+    let parts = out.len();
+    for (i, slice) in slices.enumerate() {
+        out[i % parts].push(slice);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partitions_cover_every_row_once_in_slices() {
+        use datafusion::arrow::array::{Array, Int64Array};
+        let rows = 2 * BATCH_ROWS + 7;
+        let values: Int64Array = (0..rows as i64).collect();
+        let batch = RecordBatch::try_from_iter([("n", Arc::new(values) as _)]).expect("a batch");
+        let empty = batch.slice(0, 0);
+        let parts = partitions(&[batch, empty], 2);
+        assert_eq!(parts.len(), 2);
+        let sizes: Vec<Vec<usize>> = parts
+            .iter()
+            .map(|p| p.iter().map(RecordBatch::num_rows).collect())
+            .collect();
+        assert_eq!(sizes, vec![vec![BATCH_ROWS, 7], vec![BATCH_ROWS]]);
+        let mut seen: Vec<i64> = parts
+            .iter()
+            .flatten()
+            .flat_map(|b| {
+                let n = b
+                    .column(0)
+                    .as_any()
+                    .downcast_ref::<Int64Array>()
+                    .expect("ints");
+                (0..n.len()).map(|i| n.value(i)).collect::<Vec<_>>()
+            })
+            .collect();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..rows as i64).collect::<Vec<_>>());
+    }
 
     #[test]
     fn models_run_after_what_they_read() {

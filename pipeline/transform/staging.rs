@@ -2,12 +2,13 @@
 //! `queries/` read. Everything a model needs from Rust — periods, areas, the location bridge,
 //! sectors, weights — is made here, so the SQL never sees a config file.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::Hash;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use datafusion::arrow::array::{
-    ArrayRef, BooleanArray, Date32Array, Float64Array, Int32Array, Int64Array, StringArray,
+    ArrayRef, BooleanArray, Date32Array, Float64Array, Int32Array, Int64Array, StringBuilder,
 };
 use datafusion::arrow::error::ArrowError;
 use datafusion::arrow::record_batch::RecordBatch;
@@ -25,12 +26,28 @@ pub struct Staged {
 }
 
 fn utf8<S: AsRef<str>>(values: impl IntoIterator<Item = Option<S>>) -> ArrayRef {
-    let v: Vec<Option<S>> = values.into_iter().collect();
-    Arc::new(
-        v.iter()
-            .map(|s| s.as_ref().map(|s| s.as_ref()))
-            .collect::<StringArray>(),
-    )
+    let mut builder = StringBuilder::new();
+    for v in values {
+        builder.append_option(v);
+    }
+    Arc::new(builder.finish())
+}
+
+/// Text of a column whose values repeat (area codes, periods): each distinct key is formatted
+/// once, since a national fact table has tens of millions of rows over a few thousand values.
+fn repeated<K: Hash + Eq + Copy>(
+    keys: impl IntoIterator<Item = Option<K>>,
+    show: impl Fn(K) -> String,
+) -> ArrayRef {
+    let mut shown: HashMap<K, String, foldhash::fast::RandomState> = HashMap::default();
+    let mut builder = StringBuilder::new();
+    for key in keys {
+        match key {
+            Some(k) => builder.append_value(shown.entry(k).or_insert_with(|| show(k))),
+            None => builder.append_null(),
+        }
+    }
+    Arc::new(builder.finish())
 }
 
 fn text<S: AsRef<str>>(values: impl IntoIterator<Item = S>) -> ArrayRef {
@@ -77,8 +94,12 @@ fn batch(columns: Vec<(&str, ArrayRef)>) -> Result<RecordBatch, ArrowError> {
 }
 
 /// The finest code of a location: the key of `stg_locaties`.
+fn finest(l: &Location) -> AreaCode {
+    l.buurt.or(l.wijk).unwrap_or(l.gemeente)
+}
+
 fn locatie(l: &Location) -> String {
-    l.buurt.or(l.wijk).unwrap_or(l.gemeente).to_string()
+    finest(l).to_string()
 }
 
 /// Location columns shared by every fact table.
@@ -88,18 +109,25 @@ fn location_columns<'a>(
     vec![
         (
             "gemeentecode",
-            text(locations.clone().map(|l| l.gemeente.to_string())),
+            repeated(locations.clone().map(|l| Some(l.gemeente)), show_code),
         ),
         (
             "wijkcode",
-            utf8(locations.clone().map(|l| l.wijk.map(|c| c.to_string()))),
+            repeated(locations.clone().map(|l| l.wijk), show_code),
         ),
         (
             "buurtcode",
-            utf8(locations.clone().map(|l| l.buurt.map(|c| c.to_string()))),
+            repeated(locations.clone().map(|l| l.buurt), show_code),
         ),
-        ("locatie", text(locations.map(locatie))),
+        (
+            "locatie",
+            repeated(locations.map(|l| Some(finest(l))), show_code),
+        ),
     ]
+}
+
+fn show_code(code: AreaCode) -> String {
+    code.to_string()
 }
 
 /// The output periods: from the earliest to the latest period in which a snapshot or a signal
@@ -211,7 +239,10 @@ pub fn stage(
     let o = &located.objecten;
     let mut cols = vec![
         ("peildatum", date32(o.iter().map(|f| Some(f.peildatum)))),
-        ("periode", text(o.iter().map(|f| label(f.peildatum)))),
+        (
+            "periode",
+            repeated(o.iter().map(|f| Some(f.peildatum)), label),
+        ),
         ("verblijfsobject_id", int64(o.iter().map(|f| f.id as i64))),
         ("leeg", boolean(o.iter().map(|f| f.leeg))),
     ];
@@ -221,7 +252,10 @@ pub fn stage(
     let a = &located.leegstand;
     let mut cols = vec![
         ("peildatum", date32(a.iter().map(|f| Some(f.peildatum)))),
-        ("periode", text(a.iter().map(|f| label(f.peildatum)))),
+        (
+            "periode",
+            repeated(a.iter().map(|f| Some(f.peildatum)), label),
+        ),
         ("in_gebruik", int64(a.iter().map(|f| f.in_gebruik))),
         ("leeg", int64(a.iter().map(|f| f.leeg))),
     ];
@@ -231,7 +265,10 @@ pub fn stage(
     let r = &located.rni;
     let mut cols = vec![
         ("peildatum", date32(r.iter().map(|f| Some(f.peildatum)))),
-        ("periode", text(r.iter().map(|f| label(f.peildatum)))),
+        (
+            "periode",
+            repeated(r.iter().map(|f| Some(f.peildatum)), label),
+        ),
         (
             "verblijfsobject_id",
             opt_int64(r.iter().map(|f| f.object.map(|id| id as i64))),
@@ -261,7 +298,7 @@ pub fn stage(
         ),
         (
             "periode_inschrijving",
-            text(k.iter().map(|f| label(f.vestiging.ingeschreven))),
+            repeated(k.iter().map(|f| Some(f.vestiging.ingeschreven)), label),
         ),
         (
             "periode_uitschrijving",
