@@ -14,14 +14,18 @@ pub enum AreaCode {
 impl AreaCode {
     /// Parses a code, ignoring padding spaces and case (CBS StatLine pads: `GM0518    `).
     pub fn parse(text: &str) -> Option<AreaCode> {
-        let t = text.trim().to_ascii_uppercase();
+        let t = text.trim();
         let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
         let (prefix, rest) = (t.get(..2)?, t.get(2..)?);
-        match prefix {
-            "GM" if digits(rest, 4) => rest.parse().ok().map(AreaCode::Gemeente),
-            "WK" if digits(rest, 6) => rest.parse().ok().map(AreaCode::Wijk),
-            "BU" if digits(rest, 8) => rest.parse().ok().map(AreaCode::Buurt),
-            _ => None,
+        let is = |p: &str| prefix.eq_ignore_ascii_case(p);
+        if is("GM") && digits(rest, 4) {
+            rest.parse().ok().map(AreaCode::Gemeente)
+        } else if is("WK") && digits(rest, 6) {
+            rest.parse().ok().map(AreaCode::Wijk)
+        } else if is("BU") && digits(rest, 8) {
+            rest.parse().ok().map(AreaCode::Buurt)
+        } else {
+            None
         }
     }
 
@@ -87,21 +91,31 @@ pub fn parse_decimal(text: &str, decimal_comma: bool) -> Option<f64> {
 
 /// `true/false`, `ja/nee`, `1/0` (and `j/n`, `waar/onwaar`), case-insensitive.
 pub fn parse_bool(text: &str) -> Option<bool> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "true" | "ja" | "j" | "1" | "waar" | "yes" | "y" => Some(true),
-        "false" | "nee" | "n" | "0" | "onwaar" | "no" => Some(false),
-        _ => None,
+    const TRUE: [&str; 7] = ["true", "ja", "j", "1", "waar", "yes", "y"];
+    const FALSE: [&str; 6] = ["false", "nee", "n", "0", "onwaar", "no"];
+    let t = text.trim();
+    let is = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(t));
+    if is(&TRUE) {
+        Some(true)
+    } else if is(&FALSE) {
+        Some(false)
+    } else {
+        None
     }
 }
 
-/// Exactly `n` digits (leading zeros kept), e.g. a 16-digit BAG id.
-/// An identifier of exactly `n` digits. Shorter numbers are left-padded with zeros: an id that
-/// went through a spreadsheet or an integer Parquet column has lost its leading zeros.
-pub fn parse_digits(text: &str, n: usize) -> Option<String> {
+/// An identifier of at most `n` digits (e.g. a 16-digit BAG id) as its number. Shorter texts
+/// are the same id with its leading zeros lost (through a spreadsheet or an integer Parquet
+/// column), which the number does not see.
+pub fn parse_digits(text: &str, n: usize) -> Option<u64> {
     let t = text.trim();
     let t = t.strip_suffix(".0").unwrap_or(t);
-    (!t.is_empty() && t.len() <= n && t.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| format!("{t:0>n$}"))
+    if t.is_empty() || t.len() > n || n > 19 {
+        return None;
+    }
+    t.bytes().try_fold(0u64, |value, b| {
+        b.is_ascii_digit().then(|| value * 10 + u64::from(b - b'0'))
+    })
 }
 
 /// `2271 ab` → `2271AB`; `None` when not a Dutch postcode.
@@ -218,14 +232,12 @@ mod tests {
     }
 
     #[test]
-    fn ids_are_padded_to_their_length() {
+    fn ids_are_numbers_whatever_their_leading_zeros() {
+        assert_eq!(parse_digits("0001010000000001", 16), Some(1010000000001));
+        assert_eq!(parse_digits(" 1010000000001.0", 16), Some(1010000000001));
         assert_eq!(
-            parse_digits("0001010000000001", 16).as_deref(),
-            Some("0001010000000001")
-        );
-        assert_eq!(
-            parse_digits("1010000000001", 16).as_deref(),
-            Some("0001010000000001")
+            parse_digits("9999999999999999", 16),
+            Some(9_999_999_999_999_999)
         );
         assert_eq!(parse_digits("12345678901234567", 16), None);
         assert_eq!(parse_digits("12a", 16), None);

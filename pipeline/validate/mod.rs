@@ -159,7 +159,7 @@ impl<'a> Cells<'a> {
         }
     }
 
-    pub fn digits(&self, column: &'static str, n: usize) -> Result<Option<String>, Problem> {
+    pub fn digits(&self, column: &'static str, n: usize) -> Result<Option<u64>, Problem> {
         match self.opt(column) {
             None => Ok(None),
             Some(text) => cells::parse_digits(text, n).map(Some).ok_or_else(|| {

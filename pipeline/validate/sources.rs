@@ -309,8 +309,7 @@ fn gemeente_code(c: &Cells, column: &'static str) -> Result<AreaCode, Problem> {
 }
 
 fn object_id(c: &Cells) -> Result<Option<u64>, Problem> {
-    Ok(c.digits("verblijfsobject_id", 16)?
-        .and_then(|d| d.parse().ok()))
+    c.digits("verblijfsobject_id", 16)
 }
 
 fn address(c: &Cells) -> Result<Option<Address>, Problem> {
@@ -509,15 +508,12 @@ pub fn rni(c: &Cells, config: &Config) -> Verdict<RniRegel> {
 pub fn vestiging(c: &Cells, config: &Config) -> Verdict<Vestiging> {
     let parsed = (|| {
         let nr = c.req("vestigingsnummer")?;
-        let vestigingsnummer = c
-            .digits("vestigingsnummer", 12)?
-            .and_then(|d| d.parse().ok())
-            .ok_or_else(|| {
-                with_value(
-                    Problem::new("vestigingsnummer", "onleesbare_waarde", "not 12 digits"),
-                    nr,
-                )
-            })?;
+        let vestigingsnummer = c.digits("vestigingsnummer", 12)?.ok_or_else(|| {
+            with_value(
+                Problem::new("vestigingsnummer", "onleesbare_waarde", "not 12 digits"),
+                nr,
+            )
+        })?;
         c.digits("kvk_nummer", 8)?;
         let sbi_text = c.req("sbi_code")?;
         let sbi_code = cells::normalise_sbi(sbi_text).ok_or_else(|| {
