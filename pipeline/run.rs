@@ -198,7 +198,8 @@ fn run_locked(
         .build()
         .map_err(RunError::Runtime)?;
     let clock = std::time::Instant::now();
-    let tables = runtime.block_on(transform::run(&located, &report, config))?;
+    let boundaries = crate::locate::boundaries_geojson(&located.registry);
+    let tables = runtime.block_on(transform::run(located, &report, config))?;
     phase_done(clock, "ran the SQL models");
     let clock = std::time::Instant::now();
     let (openbaar, disclosure) = runtime.block_on(crate::disclosure::openbaar(
@@ -230,7 +231,6 @@ fn run_locked(
     };
     phase_done(clock, "disclosure control and audit");
     let clock = std::time::Instant::now();
-    let boundaries = crate::locate::boundaries_geojson(&located.registry);
     let published = publish::publish(
         out,
         manifest,

@@ -36,7 +36,7 @@ fn risicobeeld_tables(input: &Path, out: &Path) {
         "the generated drop does not validate: {:?}",
         report.errors().take(3).collect::<Vec<_>>()
     );
-    let tables = block_on(risicobeeld::transform::run(&located, &report, &config))
+    let tables = block_on(risicobeeld::transform::run(located, &report, &config))
         .expect("run the SQL models");
     for name in TABLES {
         write_table(out, &tables[name]).expect("write a table");

@@ -156,12 +156,16 @@ pub fn model_order() -> Result<Vec<(&'static str, &'static str)>, TransformError
 
 /// Runs every model over the staged facts; returns every table by name — staging, intermediate
 /// and output — so that later steps (disclosure control) can rerun models over altered inputs.
+/// Takes the facts: once staged they are dropped, before the models run (at national scale they
+/// are gigabytes).
 pub async fn run(
-    located: &Located,
+    located: Located,
     report: &QualityReport,
     config: &Config,
 ) -> Result<BTreeMap<String, OutputTable>, TransformError> {
-    let staged = staging::stage(located, report, config)?
+    let staged = staging::stage(&located, report, config)?;
+    std::mem::drop(located);
+    let staged = staged
         .into_iter()
         .map(|s| OutputTable {
             name: s.name.to_string(),
