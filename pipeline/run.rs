@@ -242,15 +242,22 @@ fn run_locked(
     Ok(RunOutcome::Published(published))
 }
 
-/// Logs how long a phase took and the process's peak memory so far (Linux `VmHWM`; absent
-/// elsewhere), so that a run's log shows which phase raised the peak.
+/// Logs how long a phase took, the process's peak memory so far and what it still holds at
+/// the phase's end (Linux `VmHWM` and `VmRSS`; absent elsewhere), so that a run's log shows
+/// which phase sets the peak. (The peak is not reset between phases: that would also reset
+/// the `ru_maxrss` the benchmark reads.)
 fn phase_done(clock: std::time::Instant, phase: &str) {
-    let peak_mib = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-            Some(kib / 1024)
-        });
-    tracing::info!(seconds = clock.elapsed().as_secs_f64(), peak_mib, "{phase}");
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let mib = |field: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(field))?;
+        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib / 1024)
+    };
+    let (peak_mib, held_mib) = (mib("VmHWM:"), mib("VmRSS:"));
+    tracing::info!(
+        seconds = clock.elapsed().as_secs_f64(),
+        peak_mib,
+        held_mib,
+        "{phase}"
+    );
 }

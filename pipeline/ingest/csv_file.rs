@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{IngestError, TextRow};
+use super::{IngestError, TableShape, TextRow};
 
 /// Decodes file bytes: UTF-8 (a BOM is dropped), or Windows-1252 when not valid UTF-8 —
 /// what a spreadsheet's "Save as CSV" produces on a Dutch Windows machine.
@@ -36,10 +36,14 @@ pub fn detect_delimiter(text: &str) -> u8 {
     if semis > commas { b';' } else { b',' }
 }
 
+/// Reads a CSV file: its header goes to `shape` (which maps it onto the contract), then every
+/// non-empty row to `each`, one record reused for all rows.
 pub(super) fn read(
     path: &Path,
     shown: &str,
-) -> Result<(Vec<String>, Vec<TextRow>, bool), IngestError> {
+    shape: impl FnOnce(&[String], bool) -> Result<TableShape, IngestError>,
+    mut each: impl FnMut(&TableShape, &TextRow),
+) -> Result<TableShape, IngestError> {
     let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
         file: shown.into(),
         source,
@@ -60,18 +64,24 @@ pub(super) fn read(
     if header.iter().all(|h| h.is_empty()) {
         return Err(IngestError::NoHeader { file: shown.into() });
     }
-    let mut rows = Vec::new();
+    let shape = shape(&header, delimiter == b';')?;
     let mut lines = LineCounter::new(text.as_bytes());
-    for record in reader.records() {
-        let record = record.map_err(|e| csv_error(shown, &e))?;
+    let mut row = TextRow {
+        line: 0,
+        record: csv::StringRecord::with_capacity(256, header.len()),
+    };
+    while reader
+        .read_record(&mut row.record)
+        .map_err(|e| csv_error(shown, &e))?
+    {
         // A fully empty line (a trailing `;;;` row from a spreadsheet) carries nothing.
-        if record.iter().all(|c| c.trim().is_empty()) {
+        if row.record.as_slice().trim().is_empty() {
             continue;
         }
-        let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
-        rows.push(TextRow { line, record });
+        row.line = lines.line_at(row.record.position().map_or(0, |p| p.byte()));
+        each(&shape, &row);
     }
-    Ok((header, rows, delimiter == b';'))
+    Ok(shape)
 }
 
 /// The 1-based line on which a record starts. The csv crate reports a record's byte offset

@@ -22,16 +22,15 @@ pub struct Contract {
     pub required: &'static [&'static str],
 }
 
-/// One file's rows as text, under contract column names.
+/// What is known of a file once its header is read: which contract column is where.
 #[derive(Debug)]
-pub struct TextTable {
+pub struct TableShape {
     /// The path as shown to the user.
     pub file: String,
     /// The contract column at each position.
     pub columns: Vec<&'static str>,
     /// True for `;`-separated files, where `12,5` is a decimal.
     pub decimal_comma: bool,
-    pub rows: Vec<TextRow>,
 }
 
 /// One data row with the line it starts on (CSV) or its 1-based row number (Parquet).
@@ -109,7 +108,7 @@ impl IngestError {
     }
 }
 
-impl TextTable {
+impl TableShape {
     /// Position of a contract column in this file, if present.
     pub fn index(&self, column: &str) -> Option<usize> {
         self.columns.iter().position(|c| *c == column)
@@ -129,29 +128,31 @@ impl TextRow {
 }
 
 /// Reads `path` (CSV or Parquet by extension) under `contract`, mapping the user's column names
-/// through `mapping` (user name → contract name, case-insensitive).
-pub fn read_table(
+/// through `mapping` (user name → contract name, case-insensitive), and hands every row to
+/// `each` as it is read: a file's rows are never all held. On an error, rows already handed
+/// over are to be discarded by the caller.
+pub fn read_rows(
     path: &Path,
     shown: &str,
     contract: &Contract,
     mapping: &BTreeMap<String, String>,
-) -> Result<TextTable, IngestError> {
+    each: impl FnMut(&TableShape, &TextRow),
+) -> Result<TableShape, IngestError> {
     let is_parquet = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("parq"));
-    let (header, rows, decimal_comma) = if is_parquet {
-        let (header, rows) = parquet_file::read(path, shown)?;
-        (header, rows, false)
-    } else {
-        csv_file::read(path, shown)?
+    let shape = |header: &[String], decimal_comma: bool| {
+        Ok(TableShape {
+            file: shown.to_string(),
+            columns: map_header(header, shown, contract, mapping)?,
+            decimal_comma,
+        })
     };
-    let columns = map_header(&header, shown, contract, mapping)?;
-    Ok(TextTable {
-        file: shown.to_string(),
-        columns,
-        decimal_comma,
-        rows,
-    })
+    if is_parquet {
+        parquet_file::read(path, shown, shape, each)
+    } else {
+        csv_file::read(path, shown, shape, each)
+    }
 }
 
 /// Matches header names onto contract columns: trimmed, case-insensitive, through the mapping.
@@ -205,6 +206,23 @@ mod tests {
         required: &["peildatum"],
     };
 
+    /// A file's shape and rows (line, cells), as `read_rows` hands them over.
+    fn read_table(
+        path: &Path,
+        shown: &str,
+        contract: &Contract,
+        mapping: &BTreeMap<String, String>,
+    ) -> Result<(TableShape, Vec<TextRow>), IngestError> {
+        let mut rows = Vec::new();
+        let shape = read_rows(path, shown, contract, mapping, |_, row| {
+            rows.push(TextRow {
+                line: row.line,
+                record: row.record.clone(),
+            })
+        })?;
+        Ok((shape, rows))
+    }
+
     fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> std::path::PathBuf {
         let p = dir.path().join(name);
         std::fs::write(&p, bytes).expect("write test file");
@@ -221,14 +239,14 @@ mod tests {
         bytes.push(0xE2);
         bytes.extend_from_slice(b"n\"\r\n2024-02-01;3;\"twee\nregels; echt\"\r\n");
         let p = write(&dir, "a.csv", &bytes);
-        let t = read_table(&p, "a.csv", &CONTRACT, &BTreeMap::new()).expect("reads");
+        let (t, rows) = read_table(&p, "a.csv", &CONTRACT, &BTreeMap::new()).expect("reads");
         assert!(t.decimal_comma);
         assert_eq!(t.columns, vec!["peildatum", "aantal", "naam"]);
-        assert_eq!(t.rows.len(), 2);
-        assert_eq!(t.rows[0].get(t.index("naam")), Some("Súdwest-Fryslân"));
-        assert_eq!(t.rows[0].line, 2);
-        assert_eq!(t.rows[1].line, 3);
-        assert_eq!(t.rows[1].get(t.index("naam")), Some("twee\nregels; echt"));
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].get(t.index("naam")), Some("Súdwest-Fryslân"));
+        assert_eq!(rows[0].line, 2);
+        assert_eq!(rows[1].line, 3);
+        assert_eq!(rows[1].get(t.index("naam")), Some("twee\nregels; echt"));
     }
 
     #[test]
@@ -240,9 +258,9 @@ mod tests {
             "\u{feff}Datum,Aantal\n2024-01-01,  7  \n".as_bytes(),
         );
         let mapping = BTreeMap::from([("DATUM".to_string(), "peildatum".to_string())]);
-        let t = read_table(&p, "b.csv", &CONTRACT, &mapping).expect("reads");
+        let (t, rows) = read_table(&p, "b.csv", &CONTRACT, &mapping).expect("reads");
         assert!(!t.decimal_comma);
-        assert_eq!(t.rows[0].get(t.index("aantal")), Some("7"));
+        assert_eq!(rows[0].get(t.index("aantal")), Some("7"));
     }
 
     #[test]

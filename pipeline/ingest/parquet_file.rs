@@ -9,9 +9,16 @@ use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::record_batch::RecordBatchReader;
 use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-use super::{IngestError, TextRow};
+use super::{IngestError, TableShape, TextRow};
 
-pub(super) fn read(path: &Path, shown: &str) -> Result<(Vec<String>, Vec<TextRow>), IngestError> {
+/// Reads a Parquet file: its column names go to `shape`, then every row as text to `each`, one
+/// record reused for all rows.
+pub(super) fn read(
+    path: &Path,
+    shown: &str,
+    shape: impl FnOnce(&[String], bool) -> Result<TableShape, IngestError>,
+    mut each: impl FnMut(&TableShape, &TextRow),
+) -> Result<TableShape, IngestError> {
     let err = |message: String| IngestError::Parquet {
         file: shown.into(),
         message,
@@ -29,8 +36,11 @@ pub(super) fn read(path: &Path, shown: &str) -> Result<(Vec<String>, Vec<TextRow
         .iter()
         .map(|f| f.name().clone())
         .collect();
-    let mut rows = Vec::new();
-    let mut line = 0u64;
+    let shape = shape(&header, false)?;
+    let mut row = TextRow {
+        line: 0,
+        record: csv::StringRecord::with_capacity(256, header.len()),
+    };
     for batch in reader {
         let batch = batch.map_err(|e| err(e.to_string()))?;
         let texts: Vec<StringArray> = batch
@@ -45,13 +55,14 @@ pub(super) fn read(path: &Path, shown: &str) -> Result<(Vec<String>, Vec<TextRow
             })
             .collect::<Result<_, _>>()?;
         for i in 0..batch.num_rows() {
-            line += 1;
-            let mut record = csv::StringRecord::with_capacity(64, texts.len());
+            row.line += 1;
+            row.record.clear();
             for t in &texts {
-                record.push_field(if t.is_null(i) { "" } else { t.value(i) });
+                row.record
+                    .push_field(if t.is_null(i) { "" } else { t.value(i) });
             }
-            rows.push(TextRow { line, record });
+            each(&shape, &row);
         }
     }
-    Ok((header, rows))
+    Ok(shape)
 }

@@ -1,69 +1,222 @@
 //! The object index: every verblijfsobject of every snapshot by id and by normalised address,
 //! for placing RNI and KvK rows (postcode `2271 ab` = `2271AB`; huisletter and toevoeging
-//! compare case-insensitively, which `validate` already normalised to upper case).
+//! compare case-insensitively, which `validate` already normalised to upper case). Files read in
+//! parallel add to it at the same time (`IndexBuilder`, sharded); entries are kept compact
+//! (a packed address, a location by number) because a national drop has ten million objects.
 
 use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use super::Location;
 use crate::validate::{Address, Row, Verblijfsobject};
 
-/// Maps with a fast hasher: keys are object ids and addresses from the drop, looked up tens of
-/// millions of times in a national run; no key is chosen by an outsider.
+/// Maps with a fast hasher: keys come from the drop; no key is chosen by an outsider.
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
-#[derive(Default)]
-pub struct ObjectIndex {
-    /// Id → location in its latest snapshot.
-    locations: FastMap<u64, (NaiveDate, Location)>,
-    /// Address → the object at it in the latest snapshot that has the address (on a tie, the
-    /// lowest id: the same address on two objects of one snapshot is a registry error).
-    addresses: FastMap<Address, (NaiveDate, u64)>,
+/// A location by number (its position in `IndexBuilder`'s table): tens of millions of index
+/// entries carry 4 bytes instead of a `Location`.
+type PlaceNumber = u32;
+
+/// Independent parts of the index, each behind its own lock: the files read in parallel add
+/// to it at the same time. An id or address always goes to the same shard.
+const SHARDS: usize = 64;
+
+/// Collects the index entries of every verblijfsobjecten file, read in parallel.
+pub struct IndexBuilder {
+    places: Mutex<PlaceTable>,
+    shards: Vec<Mutex<Shard>>,
 }
 
-impl ObjectIndex {
+#[derive(Default)]
+struct PlaceTable {
+    numbers: FastMap<Location, PlaceNumber>,
+    locations: Vec<Location>,
+}
+
+impl PlaceTable {
+    fn number(&mut self, location: Location) -> PlaceNumber {
+        let next = PlaceNumber::try_from(self.locations.len()).unwrap_or(PlaceNumber::MAX);
+        *self.numbers.entry(location).or_insert_with(|| {
+            self.locations.push(location);
+            next
+        })
+    }
+}
+
+/// Per id the latest (peildatum, place); per address the winning (peildatum, id), see `wins`.
+#[derive(Default)]
+struct Shard {
+    ids: FastMap<u64, (NaiveDate, PlaceNumber)>,
+    addresses: FastMap<PackedAddress, (NaiveDate, u64)>,
+    /// Addresses with a huisletter or toevoeging too long to pack (rare).
+    other_addresses: FastMap<Address, (NaiveDate, u64)>,
+}
+
+/// One file's entries for one shard.
+#[derive(Default)]
+struct Bucket {
+    ids: Vec<(u64, NaiveDate, PlaceNumber)>,
+    addresses: Vec<(PackedAddress, NaiveDate, u64)>,
+    other_addresses: Vec<(Address, NaiveDate, u64)>,
+}
+
+fn shard_of(key: u64) -> usize {
+    // The top bits of a multiplicative hash (Fibonacci hashing).
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - SHARDS.trailing_zeros())) as usize
+}
+
+impl Default for IndexBuilder {
+    fn default() -> Self {
+        IndexBuilder {
+            places: Mutex::default(),
+            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
+        }
+    }
+}
+
+impl IndexBuilder {
     /// Adds one file's objects that could be placed (`places[i]` is the location of
     /// `objects[i]`, `None` when it has none). The result does not depend on the order in which
-    /// files are added: the later snapshot wins, and within one snapshot the lower id.
-    pub fn add(&mut self, objects: &[Row<Verblijfsobject>], places: &[Option<Location>]) {
+    /// files are added: per id the latest snapshot wins; per address the latest snapshot that
+    /// has it, and within one snapshot the lowest id (the same address on two objects is a
+    /// registry error).
+    pub fn add(&self, objects: &[Row<Verblijfsobject>], places: &[Option<Location>]) {
+        let mut buckets: Vec<Bucket> = (0..SHARDS).map(|_| Bucket::default()).collect();
+        let mut local: FastMap<Location, PlaceNumber> = FastMap::default();
         for (row, place) in objects.iter().zip(places) {
             let (v, Some(location)) = (&row.value, *place) else {
                 continue;
             };
-            let entry = self
-                .locations
-                .entry(v.id)
-                .or_insert((v.peildatum, location));
-            if v.peildatum > entry.0 {
-                *entry = (v.peildatum, location);
-            }
+            let number = *local
+                .entry(location)
+                .or_insert_with(|| lock(&self.places).number(location));
+            buckets[shard_of(v.id)]
+                .ids
+                .push((v.id, v.peildatum, number));
             if let Some(a) = &v.address {
-                let seen = (v.peildatum, v.id);
-                match self.addresses.get_mut(a) {
-                    Some(entry) => {
-                        if seen.0 > entry.0 || (seen.0 == entry.0 && seen.1 < entry.1) {
-                            *entry = seen;
-                        }
+                match PackedAddress::pack(a) {
+                    Some(packed) => {
+                        buckets[shard_of(packed.fold())]
+                            .addresses
+                            .push((packed, v.peildatum, v.id))
                     }
-                    None => {
-                        self.addresses.insert(a.clone(), seen);
-                    }
+                    None => buckets[0]
+                        .other_addresses
+                        .push((a.clone(), v.peildatum, v.id)),
                 }
             }
         }
+        buckets
+            .into_par_iter()
+            .zip(&self.shards)
+            .for_each(|(bucket, shard)| lock(shard).add(bucket));
     }
 
-    pub fn by_id(&self, id: u64) -> Option<Location> {
-        self.locations.get(&id).map(|(_, l)| *l)
-    }
-
-    pub fn by_address(&self, address: &Address) -> Option<(u64, Location)> {
-        let (_, id) = *self.addresses.get(address)?;
-        Some((id, self.by_id(id)?))
+    pub fn build(self) -> ObjectIndex {
+        ObjectIndex {
+            locations: self
+                .places
+                .into_inner()
+                .unwrap_or_else(PoisonError::into_inner)
+                .locations,
+            shards: self
+                .shards
+                .into_iter()
+                .map(|s| s.into_inner().unwrap_or_else(PoisonError::into_inner))
+                .collect(),
+        }
     }
 }
 
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Shard {
+    fn add(&mut self, bucket: Bucket) {
+        for (id, peildatum, place) in bucket.ids {
+            let entry = self.ids.entry(id).or_insert((peildatum, place));
+            if peildatum > entry.0 {
+                *entry = (peildatum, place);
+            }
+        }
+        for (a, peildatum, id) in bucket.addresses {
+            keep_winner(
+                self.addresses.entry(a).or_insert((peildatum, id)),
+                (peildatum, id),
+            );
+        }
+        for (a, peildatum, id) in bucket.other_addresses {
+            keep_winner(
+                self.other_addresses.entry(a).or_insert((peildatum, id)),
+                (peildatum, id),
+            );
+        }
+    }
+}
+
+/// Replaces the object held at an address when the one seen wins: a later snapshot, or in the
+/// same snapshot a lower id.
+fn keep_winner(held: &mut (NaiveDate, u64), seen: (NaiveDate, u64)) {
+    if seen.0 > held.0 || (seen.0 == held.0 && seen.1 < held.1) {
+        *held = seen;
+    }
+}
+
+/// An address in 16 bytes: postcode (6), huisnummer (4), huisletter (≤1) and toevoeging (≤4),
+/// zero-padded. Addresses whose huisletter or toevoeging is longer, or holds a zero byte, do
+/// not pack and are kept as they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct PackedAddress(u128);
+
+impl PackedAddress {
+    fn pack(a: &Address) -> Option<PackedAddress> {
+        let (letter, suffix) = (a.huisletter.as_bytes(), a.toevoeging.as_bytes());
+        if letter.len() > 1 || suffix.len() > 4 || letter.contains(&0) || suffix.contains(&0) {
+            return None;
+        }
+        let mut bytes = [0u8; 16];
+        bytes[..6].copy_from_slice(a.postcode.as_bytes());
+        bytes[6..10].copy_from_slice(&a.huisnummer.to_be_bytes());
+        bytes[10..10 + letter.len()].copy_from_slice(letter);
+        bytes[11..11 + suffix.len()].copy_from_slice(suffix);
+        Some(PackedAddress(u128::from_be_bytes(bytes)))
+    }
+
+    /// The two halves folded into one word, to pick a shard.
+    fn fold(self) -> u64 {
+        (self.0 >> 64) as u64 ^ self.0 as u64
+    }
+}
+
+/// The finished index.
+pub struct ObjectIndex {
+    /// Place number → location.
+    locations: Vec<Location>,
+    shards: Vec<Shard>,
+}
+
+impl ObjectIndex {
+    pub fn by_id(&self, id: u64) -> Option<Location> {
+        let (_, place) = self.shards.get(shard_of(id))?.ids.get(&id)?;
+        self.locations.get(*place as usize).copied()
+    }
+
+    pub fn by_address(&self, address: &Address) -> Option<(u64, Location)> {
+        let (_, id) = match PackedAddress::pack(address) {
+            Some(packed) => self
+                .shards
+                .get(shard_of(packed.fold()))?
+                .addresses
+                .get(&packed)?,
+            None => self.shards.first()?.other_addresses.get(address)?,
+        };
+        Some((*id, self.by_id(*id)?))
+    }
+}
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -71,13 +224,25 @@ mod tests {
     use super::*;
     use crate::validate::{AreaCode, LocationKey, Origin};
 
-    fn object(peildatum: &str, id: u64, buurt: u32) -> (Row<Verblijfsobject>, Option<Location>) {
-        let address = Address {
+    fn address(huisletter: &str, toevoeging: &str) -> Address {
+        Address {
             postcode: crate::validate::cells::normalise_postcode("2271 AB").expect("a postcode"),
             huisnummer: 12,
-            huisletter: "".into(),
-            toevoeging: "".into(),
-        };
+            huisletter: huisletter.into(),
+            toevoeging: toevoeging.into(),
+        }
+    }
+
+    fn object(peildatum: &str, id: u64, buurt: u32) -> (Row<Verblijfsobject>, Option<Location>) {
+        object_at(peildatum, id, buurt, address("", ""))
+    }
+
+    fn object_at(
+        peildatum: &str,
+        id: u64,
+        buurt: u32,
+        address: Address,
+    ) -> (Row<Verblijfsobject>, Option<Location>) {
         let row = Row {
             origin: Origin {
                 file: Arc::from("v.csv"),
@@ -114,11 +279,12 @@ mod tests {
         ];
         let address = files[0][0].0.value.address.clone().expect("an address");
         for order in [[0, 1], [1, 0]] {
-            let mut index = ObjectIndex::default();
+            let builder = IndexBuilder::default();
             for f in order {
                 let (rows, places): (Vec<_>, Vec<_>) = files[f].iter().cloned().unzip();
-                index.add(&rows, &places);
+                builder.add(&rows, &places);
             }
+            let index = builder.build();
             let buurt = |id| index.by_id(id).and_then(|l| l.buurt);
             assert_eq!(buurt(7), Some(AreaCode::Buurt(5180101)));
             assert_eq!(
@@ -130,5 +296,36 @@ mod tests {
             let (id, location) = index.by_address(&address).expect("matched");
             assert_eq!((id, location.buurt), (8, Some(AreaCode::Buurt(5180104))));
         }
+    }
+
+    #[test]
+    fn addresses_differ_by_letter_and_suffix_packed_or_not() {
+        let shapes = [
+            ("", ""),
+            ("A", ""),
+            ("", "A"),
+            ("A", "1"),
+            ("", "BIS"),
+            ("", "ZEER LANG"),
+            ("AB", ""),
+        ];
+        let rows: Vec<_> = shapes
+            .iter()
+            .enumerate()
+            .map(|(i, (l, t))| object_at("2024-01-01", i as u64, 5180101 + i as u32, address(l, t)))
+            .collect();
+        let builder = IndexBuilder::default();
+        let (objects, places): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
+        builder.add(&objects, &places);
+        let index = builder.build();
+        let unpacked: usize = index.shards.iter().map(|s| s.other_addresses.len()).sum();
+        assert_eq!(unpacked, 2, "the long ones are kept as they are");
+        for (i, (l, t)) in shapes.iter().enumerate() {
+            let (id, location) = index.by_address(&address(l, t)).expect("matched");
+            assert_eq!(id, i as u64, "{l:?} {t:?}");
+            assert_eq!(location.buurt, Some(AreaCode::Buurt(5180101 + i as u32)));
+        }
+        assert!(index.by_address(&address("B", "")).is_none());
+        assert!(index.by_id(99).is_none());
     }
 }

@@ -8,7 +8,6 @@ pub mod areas;
 pub mod geometry;
 
 use std::collections::HashSet;
-use std::sync::{Mutex, PoisonError};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -21,7 +20,7 @@ use crate::validate::{
     AreaCode, Finding, LocationKey, Origin, Problem, QualityReport, Row, Severity, Signaal,
     ValidDrop, Verblijfsobject, Vestiging,
 };
-use addresses::ObjectIndex;
+use addresses::{IndexBuilder, ObjectIndex};
 
 /// A verblijfsobject that counts for leegstand (status "in gebruik"), placed.
 #[derive(Debug, Clone)]
@@ -97,9 +96,9 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
 
     // The objects are read file by file and placed as they come: a national drop has tens of
     // millions, so only what is needed of them (the facts, the index) is kept.
-    let index = Mutex::new(ObjectIndex::default());
+    let builder = IndexBuilder::default();
     let per_file = crate::validate::read_objects(&verblijfsobjecten, config, report, |rows| {
-        place_objects(&registry, &index, rows)
+        place_objects(&registry, &builder, rows)
     });
     let mut objecten = Vec::with_capacity(per_file.iter().map(|f| f.objecten.len()).sum());
     for file in per_file {
@@ -108,7 +107,7 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
             report.reject("verblijfsobjecten", &origin, problem, Severity::Quarantine);
         }
     }
-    let index = index.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let index = builder.build();
 
     let leegstand = keep_uncovered_aggregates(leegstand, &objecten, &registry, report);
     let rni = keep_placed(rni, "rni", report, |r| {
@@ -179,7 +178,7 @@ struct PlacedObjects {
 /// Places one file's objects and adds them to the object index.
 fn place_objects(
     registry: &AreaRegistry,
-    index: &Mutex<ObjectIndex>,
+    index: &IndexBuilder,
     rows: Vec<Row<Verblijfsobject>>,
 ) -> PlacedObjects {
     let places: Vec<Option<Location>> = rows
@@ -208,10 +207,7 @@ fn place_objects(
         }
     }
     placed.objecten.shrink_to_fit();
-    index
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .add(&rows, &places);
+    index.add(&rows, &places);
     placed
 }
 

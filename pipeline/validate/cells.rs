@@ -138,6 +138,13 @@ pub fn normalise_postcode(text: &str) -> Option<Postcode> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Postcode([u8; 6]);
 
+impl Postcode {
+    /// The six ASCII bytes: four digits, two capitals.
+    pub fn as_bytes(&self) -> &[u8; 6] {
+        &self.0
+    }
+}
+
 impl std::fmt::Display for Postcode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Only ASCII digits and capitals are ever stored.

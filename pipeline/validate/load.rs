@@ -13,9 +13,9 @@ use super::sources::{
     self, Bevolking, District, Herindeling, LeegstandAggregaat, RniRegel, Signaal, Verblijfsobject,
     Vestiging,
 };
-use super::{Cells, Finding, QualityReport, Row, Severity, Verdict, check_unique_keys, parse_rows};
+use super::{Cells, Finding, QualityReport, Row, RowParser, Severity, Verdict, check_unique_keys};
 use crate::config::Config;
-use crate::ingest::{InputFile, read_table};
+use crate::ingest::{InputFile, read_rows};
 
 /// The typed rows of a whole drop. Only `load` constructs one.
 #[derive(Debug, Default)]
@@ -93,11 +93,21 @@ fn read_files<T: Send, C: Send>(
     let per_file: Vec<(C, QualityReport)> = files
         .par_iter()
         .map(|f| {
-            let mut local = QualityReport::default();
-            local.register_file(input, &f.shown, 0, String::new());
-            let rows = match read_table(&f.path, &f.shown, contract, &mapping) {
-                Ok(table) => parse_rows(&table, input, &mut local, &parse),
+            let fresh = || {
+                let mut local = QualityReport::default();
+                local.register_file(input, &f.shown, 0, String::new());
+                local
+            };
+            let mut local = fresh();
+            let mut parser = RowParser::new(input, &f.shown, &parse);
+            let read = read_rows(&f.path, &f.shown, contract, &mapping, |shape, row| {
+                parser.row(shape, row, &mut local)
+            });
+            let rows = match read {
+                Ok(_) => parser.finish(&mut local),
                 Err(e) => {
+                    // Nothing of a file that cannot be read to its end is used.
+                    local = fresh();
                     local.push(Finding {
                         source: input,
                         file: f.shown.clone(),
@@ -142,13 +152,14 @@ pub fn read_objects<C: Send>(
         |c| sources::verblijfsobject(c, config),
         |rows| {
             let file = rows.first().map(|r| r.origin.file.clone());
-            let keys: ObjectKeys = rows
+            let mut keys: ObjectKeys = rows
                 .iter()
                 .map(|r| {
                     let line = u32::try_from(r.origin.line).unwrap_or(u32::MAX);
                     (r.value.peildatum, r.value.id, line)
                 })
                 .collect();
+            keys.sort_unstable();
             (file, keys, consume(rows))
         },
     );
@@ -162,34 +173,36 @@ pub fn read_objects<C: Send>(
     made
 }
 
+/// A key with the file (by number) and line it is on.
+type PlacedKey = (NaiveDate, u64, u32, u32);
+
 /// Reports every (peildatum, verblijfsobject_id) that occurs twice across the files, as
-/// `check_unique_keys` does, over compact keys sorted in parallel instead of a map of rows.
+/// `check_unique_keys` does, over compact keys instead of a map of rows. Each file's keys come
+/// sorted; only files whose key ranges overlap are sorted together, so a national drop (one
+/// snapshot and region per file, ranges apart) is checked without copying all its keys.
 fn check_unique_object_keys(
     files: Vec<(Option<Arc<str>>, ObjectKeys)>,
     report: &mut QualityReport,
 ) {
-    let total = files.iter().map(|(_, k)| k.len()).sum();
-    let mut all: Vec<(NaiveDate, u64, u32, u32)> = Vec::with_capacity(total);
-    let mut names = Vec::with_capacity(files.len());
-    for (f, (name, keys)) in files.into_iter().enumerate() {
-        names.push(name.unwrap_or_default());
-        let f = u32::try_from(f).unwrap_or(u32::MAX);
-        all.extend(keys.into_iter().map(|(d, id, line)| (d, id, f, line)));
-    }
-    all.par_sort_unstable();
-    // Each repeat names the occurrence before it (in file and line order), as in `check_unique_keys`.
-    let mut repeats: Vec<(u32, u32, String)> = all
-        .windows(2)
-        .filter(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))
-        .map(|w| {
-            let (peildatum, id, f, line) = w[1];
-            let first = &names[w[0].2 as usize];
-            let message = format!(
-                "duplicate peildatum and verblijfsobject_id {:?}: also at {first}:{}; deliver each key once",
-                (peildatum, id),
-                w[0].3
-            );
-            (f, line, message)
+    let names: Vec<Arc<str>> = files
+        .iter()
+        .map(|(name, _)| name.clone().unwrap_or_default())
+        .collect();
+    let keys: Vec<ObjectKeys> = files.into_iter().map(|(_, k)| k).collect();
+    let mut repeats: Vec<(u32, u32, String)> = overlapping_files(&keys)
+        .par_iter()
+        .flat_map_iter(|group| {
+            let mut merged: Vec<PlacedKey> = group
+                .iter()
+                .flat_map(|&f| {
+                    let n = u32::try_from(f).unwrap_or(u32::MAX);
+                    keys[f].iter().map(move |&(d, id, line)| (d, id, n, line))
+                })
+                .collect();
+            if group.len() > 1 {
+                merged.sort_unstable();
+            }
+            adjacent_repeats(&merged, &names)
         })
         .collect();
     repeats.sort();
@@ -205,6 +218,54 @@ fn check_unique_object_keys(
             value: None,
         });
     }
+}
+
+/// Groups the files (by index) whose ranges of sorted keys overlap, each group in file order.
+fn overlapping_files(keys: &[ObjectKeys]) -> Vec<Vec<usize>> {
+    let range = |f: usize| {
+        let (first, last) = (keys[f].first()?, keys[f].last()?);
+        Some(((first.0, first.1), (last.0, last.1)))
+    };
+    let mut order: Vec<(usize, _)> = (0..keys.len())
+        .filter_map(|f| range(f).map(|r| (f, r)))
+        .collect();
+    order.sort_by_key(|(f, (first, _))| (*first, *f));
+    let mut groups: Vec<(Vec<usize>, (NaiveDate, u64))> = Vec::new();
+    for (f, (first, last)) in order {
+        match groups.last_mut() {
+            Some((group, reach)) if first <= *reach => {
+                group.push(f);
+                *reach = (*reach).max(last);
+            }
+            _ => groups.push((vec![f], last)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(mut group, _)| {
+            group.sort_unstable();
+            group
+        })
+        .collect()
+}
+
+/// In sorted keys, each repeat with the occurrence before it (in file and line order), as in
+/// `check_unique_keys`: (file, line, message).
+fn adjacent_repeats(sorted: &[PlacedKey], names: &[Arc<str>]) -> Vec<(u32, u32, String)> {
+    sorted
+        .windows(2)
+        .filter(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))
+        .map(|w| {
+            let (peildatum, id, f, line) = w[1];
+            let first = &names[w[0].2 as usize];
+            let message = format!(
+                "duplicate peildatum and verblijfsobject_id {:?}: also at {first}:{}; deliver each key once",
+                (peildatum, id),
+                w[0].3
+            );
+            (f, line, message)
+        })
+        .collect()
 }
 
 /// Reads and validates every input of the drop.
@@ -297,4 +358,51 @@ pub fn load(
         v.vestigingsnummer
     });
     drop
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(date: &str, ids: &[u64]) -> ObjectKeys {
+        let d: NaiveDate = date.parse().expect("a date");
+        ids.iter()
+            .zip(2..)
+            .map(|(&id, line)| (d, id, line))
+            .collect()
+    }
+
+    #[test]
+    fn only_overlapping_files_are_merged_and_repeats_across_them_are_found() {
+        let files = vec![
+            keys("2024-03-31", &[10, 11, 12]),
+            keys("2024-03-31", &[1, 2, 3]),
+            keys("2024-03-31", &[3, 4]),
+            keys("2024-06-30", &[1, 2]),
+            Vec::new(),
+        ];
+        assert_eq!(
+            overlapping_files(&files),
+            vec![vec![1, 2], vec![0], vec![3]]
+        );
+        let named = files
+            .into_iter()
+            .enumerate()
+            .map(|(i, k)| (Some(Arc::from(format!("v{i}.csv"))), k))
+            .collect();
+        let mut report = QualityReport::default();
+        check_unique_object_keys(named, &mut report);
+        let found: Vec<_> = report
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.file.as_str(),
+                    f.line,
+                    f.message.contains("also at v1.csv:4"),
+                )
+            })
+            .collect();
+        assert_eq!(found, vec![("v2.csv", Some(2), true)]);
+    }
 }

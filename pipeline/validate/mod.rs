@@ -20,7 +20,7 @@ pub use sources::{
     Verblijfsobject, Vestiging,
 };
 
-use crate::ingest::{TextRow, TextTable};
+use crate::ingest::{TableShape, TextRow};
 
 /// The inputs of a drop, as named in the config's `[inputs.<name>]`.
 pub const INPUT_NAMES: [&str; 9] = [
@@ -76,7 +76,7 @@ impl Problem {
 
 /// Typed access to the cells of one row; every failure is a `Problem` naming the column.
 pub struct Cells<'a> {
-    table: &'a TextTable,
+    table: &'a TableShape,
     row: &'a TextRow,
 }
 
@@ -205,41 +205,54 @@ impl<T> From<Result<T, Problem>> for Verdict<T> {
     }
 }
 
-/// Runs `parse` over every row of `table`, reporting problems, and returns the kept rows.
-/// When every row fails on the same column as unreadable, that column has the wrong type
-/// for the whole file: an error rather than a quarantine.
-pub fn parse_rows<T>(
-    table: &TextTable,
+/// Runs `parse` over the rows of one file as `ingest` hands them over (`row`), reporting
+/// problems, and keeps what it returns (`finish`). When every row fails on the same column as
+/// unreadable, that column has the wrong type for the whole file: an error rather than a
+/// quarantine.
+pub struct RowParser<T, P> {
     source: &'static str,
-    report: &mut QualityReport,
-    mut parse: impl FnMut(&Cells) -> Verdict<T>,
-) -> Vec<Row<T>> {
-    let file: Arc<str> = Arc::from(table.file.as_str());
-    report.add_rows_read(&table.file, table.rows.len() as u64);
-    let mut kept = Vec::with_capacity(table.rows.len());
-    let mut unreadable: HashMap<&'static str, usize> = HashMap::new();
-    for row in &table.rows {
-        let cells = Cells { table, row };
-        let (problem, severity) = match parse(&cells) {
+    file: Arc<str>,
+    parse: P,
+    rows: usize,
+    kept: Vec<Row<T>>,
+    unreadable: HashMap<&'static str, usize>,
+}
+
+impl<T, P: FnMut(&Cells) -> Verdict<T>> RowParser<T, P> {
+    pub fn new(source: &'static str, file: &str, parse: P) -> Self {
+        RowParser {
+            source,
+            file: Arc::from(file),
+            parse,
+            rows: 0,
+            kept: Vec::new(),
+            unreadable: HashMap::new(),
+        }
+    }
+
+    pub fn row(&mut self, shape: &TableShape, row: &TextRow, report: &mut QualityReport) {
+        self.rows += 1;
+        let cells = Cells { table: shape, row };
+        let (problem, severity) = match (self.parse)(&cells) {
             Verdict::Keep(value) => {
-                kept.push(Row {
+                self.kept.push(Row {
                     origin: Origin {
-                        file: file.clone(),
+                        file: self.file.clone(),
                         line: row.line,
                     },
                     value,
                 });
-                continue;
+                return;
             }
             Verdict::Quarantine(p) => (p, Severity::Quarantine),
             Verdict::Error(p) => (p, Severity::Error),
         };
         if problem.rule == "onleesbare_waarde" {
-            *unreadable.entry(problem.column).or_default() += 1;
+            *self.unreadable.entry(problem.column).or_default() += 1;
         }
         report.push(Finding {
-            source,
-            file: table.file.clone(),
+            source: self.source,
+            file: self.file.to_string(),
             line: Some(row.line),
             column: Some(problem.column.to_string()),
             rule: problem.rule,
@@ -248,23 +261,28 @@ pub fn parse_rows<T>(
             value: problem.value,
         });
     }
-    if table.rows.len() >= 2
-        && let Some((column, _)) = unreadable.iter().find(|(_, n)| **n == table.rows.len())
-    {
-        report.push(Finding {
-            source,
-            file: table.file.clone(),
-            line: None,
-            column: Some(column.to_string()),
-            rule: "kolom_type",
-            severity: Severity::Error,
-            message:
-                "no value in this column has the type the contract asks; is it the right column?"
-                    .into(),
-            value: None,
-        });
+
+    /// The kept rows, once every row has been seen.
+    pub fn finish(self, report: &mut QualityReport) -> Vec<Row<T>> {
+        report.add_rows_read(&self.file, self.rows as u64);
+        if self.rows >= 2
+            && let Some((column, _)) = self.unreadable.iter().find(|(_, n)| **n == self.rows)
+        {
+            report.push(Finding {
+                source: self.source,
+                file: self.file.to_string(),
+                line: None,
+                column: Some(column.to_string()),
+                rule: "kolom_type",
+                severity: Severity::Error,
+                message:
+                    "no value in this column has the type the contract asks; is it the right column?"
+                        .into(),
+                value: None,
+            });
+        }
+        self.kept
     }
-    kept
 }
 
 /// Reports every key that occurs twice, across all files of one input, as an error.
