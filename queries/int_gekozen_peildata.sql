@@ -2,12 +2,19 @@
 -- The snapshot a stock indicator uses: the latest peildatum inside the period among the
 -- gemeente's rows (outputs.md §2, "Stocks"). Also records whether that snapshot holds object
 -- rows, and whether it places rows down to wijk and buurt (which decides coverage below gemeente).
--- Inputs: stg_objecten, stg_leegstand_aggregaat, stg_rni.
-with leegstand_rijen as (
-    select gemeentecode, periode, peildatum, true as objectniveau,
-           bool_or(wijkcode is not null) as tot_wijk, bool_or(buurtcode is not null) as tot_buurt
+-- Inputs: stg_objecten, stg_locaties, stg_leegstand_aggregaat, stg_rni.
+with object_locaties as (
+    -- stg_objecten carries only the finest location; stg_locaties says which levels it has.
+    select distinct gemeentecode, periode, peildatum, locatie
     from stg_objecten
-    group by gemeentecode, periode, peildatum
+),
+
+leegstand_rijen as (
+    select o.gemeentecode, o.periode, o.peildatum, true as objectniveau,
+           bool_or(l.niveau = 'wijk') as tot_wijk, bool_or(l.niveau = 'buurt') as tot_buurt
+    from object_locaties o
+    join stg_locaties l on l.locatie = o.locatie
+    group by o.gemeentecode, o.periode, o.peildatum
     union all
     select gemeentecode, periode, peildatum, false as objectniveau,
            bool_or(wijkcode is not null) as tot_wijk, bool_or(buurtcode is not null) as tot_buurt

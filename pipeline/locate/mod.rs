@@ -73,7 +73,9 @@ pub struct BevolkingFact {
 /// Every placed fact of a drop, with the registry that placed them.
 pub struct Located {
     pub registry: AreaRegistry,
-    pub objecten: Vec<ObjectFact>,
+    /// One list per verblijfsobjecten file, as read: staging turns each into a batch and frees
+    /// it, so that a national drop's facts and their Arrow table are never both whole.
+    pub objecten: Vec<Vec<ObjectFact>>,
     pub leegstand: Vec<AggregateFact>,
     pub rni: Vec<RniFact>,
     pub kvk: Vec<KvkFact>,
@@ -100,9 +102,9 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
     let per_file = crate::validate::read_objects(&verblijfsobjecten, config, report, |rows| {
         place_objects(&registry, &builder, rows)
     });
-    let mut objecten = Vec::with_capacity(per_file.iter().map(|f| f.objecten.len()).sum());
+    let mut objecten = Vec::with_capacity(per_file.len());
     for file in per_file {
-        objecten.extend(file.objecten);
+        objecten.push(file.objecten);
         for (origin, problem) in file.unplaced {
             report.reject("verblijfsobjecten", &origin, problem, Severity::Quarantine);
         }
@@ -345,7 +347,7 @@ fn keep_placed<T: Sync, U: Send>(
 /// object level wins, and the report says so.
 fn keep_uncovered_aggregates(
     rows: Vec<Row<crate::validate::LeegstandAggregaat>>,
-    objecten: &[ObjectFact],
+    objecten: &[Vec<ObjectFact>],
     registry: &AreaRegistry,
     report: &mut QualityReport,
 ) -> Vec<AggregateFact> {
@@ -356,6 +358,7 @@ fn keep_uncovered_aggregates(
     type Placements = HashSet<(NaiveDate, Location), foldhash::fast::RandomState>;
     let placements: Placements = objecten
         .par_iter()
+        .flat_map_iter(|file| file.iter())
         .fold(Placements::default, |mut set, o| {
             set.insert((o.peildatum, o.location));
             set

@@ -159,18 +159,18 @@ pub fn model_order() -> Result<Vec<(&'static str, &'static str)>, TransformError
 /// Takes the facts: once staged they are dropped, before the models run (at national scale they
 /// are gigabytes).
 pub async fn run(
-    located: Located,
+    mut located: Located,
     report: &QualityReport,
     config: &Config,
 ) -> Result<BTreeMap<String, OutputTable>, TransformError> {
-    let staged = staging::stage(&located, report, config)?;
+    let staged = staging::stage(&mut located, report, config)?;
     std::mem::drop(located);
     let staged = staged
         .into_iter()
         .map(|s| OutputTable {
             name: s.name.to_string(),
-            schema: s.batch.schema(),
-            batches: vec![s.batch],
+            schema: s.batches[0].schema(),
+            batches: s.batches,
         })
         .collect();
     let all: Vec<&str> = MODELS.iter().map(|(n, _)| *n).collect();

@@ -2,7 +2,7 @@
 //! `queries/` read. Everything a model needs from Rust — periods, areas, the location bridge,
 //! sectors, weights — is made here, so the SQL never sees a config file.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::Arc;
 
@@ -12,17 +12,18 @@ use datafusion::arrow::array::{
 };
 use datafusion::arrow::error::ArrowError;
 use datafusion::arrow::record_batch::RecordBatch;
+use rayon::prelude::*;
 
 use crate::calendar::{Grain, Period, periods_between};
 use crate::config::Config;
-use crate::locate::{Located, Location};
+use crate::locate::{Located, Location, ObjectFact};
 use crate::validate::sources::VORMEN;
 use crate::validate::{AreaCode, QualityReport};
 
-/// One staging table.
+/// One staging table, in one batch or (the objects) one per input file.
 pub struct Staged {
     pub name: &'static str,
-    pub batch: RecordBatch,
+    pub batches: Vec<RecordBatch>,
 }
 
 fn utf8<S: AsRef<str>>(values: impl IntoIterator<Item = Option<S>>) -> ArrayRef {
@@ -136,6 +137,7 @@ pub fn period_range(located: &Located, grain: Grain) -> Vec<Period> {
     let dates = located
         .objecten
         .iter()
+        .flatten()
         .map(|o| o.peildatum)
         .chain(located.leegstand.iter().map(|a| a.peildatum))
         .chain(located.rni.iter().map(|r| r.peildatum))
@@ -197,16 +199,58 @@ impl SectorIndex {
     }
 }
 
-/// Builds every `stg_*` table.
+/// One batch per verblijfsobjecten file, made in parallel; each file's facts are freed as soon
+/// as its batch is made. The location columns are `gemeentecode` and `locatie`: the wijk and
+/// buurt a location lies in come from `stg_locaties`.
+fn objecten_batches(
+    objecten: Vec<Vec<ObjectFact>>,
+    grain: Grain,
+) -> Result<Vec<RecordBatch>, ArrowError> {
+    let files = if objecten.is_empty() {
+        vec![Vec::new()]
+    } else {
+        objecten
+    };
+    files
+        .into_par_iter()
+        .map(|o| {
+            let label = |d: NaiveDate| Period::containing(d, grain).label();
+            batch(vec![
+                ("peildatum", date32(o.iter().map(|f| Some(f.peildatum)))),
+                (
+                    "periode",
+                    repeated(o.iter().map(|f| Some(f.peildatum)), label),
+                ),
+                ("verblijfsobject_id", int64(o.iter().map(|f| f.id as i64))),
+                ("leeg", boolean(o.iter().map(|f| f.leeg))),
+                (
+                    "gemeentecode",
+                    repeated(o.iter().map(|f| Some(f.location.gemeente)), show_code),
+                ),
+                (
+                    "locatie",
+                    repeated(o.iter().map(|f| Some(finest(&f.location))), show_code),
+                ),
+            ])
+        })
+        .collect()
+}
+
+/// Builds every `stg_*` table; takes the object facts out of `located`.
 pub fn stage(
-    located: &Located,
+    located: &mut Located,
     report: &QualityReport,
     config: &Config,
 ) -> Result<Vec<Staged>, ArrowError> {
     let grain = config.grain;
     let label = |d: NaiveDate| Period::containing(d, grain).label();
     let mut out = Vec::new();
-    let mut push = |name: &'static str, b: RecordBatch| out.push(Staged { name, batch: b });
+    let mut push = |name: &'static str, b: RecordBatch| {
+        out.push(Staged {
+            name,
+            batches: vec![b],
+        })
+    };
 
     let periods = period_range(located, grain);
     push(
@@ -235,19 +279,6 @@ pub fn stage(
 
     push("stg_gebieden", gebieden(located)?);
     push("stg_locaties", locaties(located)?);
-
-    let o = &located.objecten;
-    let mut cols = vec![
-        ("peildatum", date32(o.iter().map(|f| Some(f.peildatum)))),
-        (
-            "periode",
-            repeated(o.iter().map(|f| Some(f.peildatum)), label),
-        ),
-        ("verblijfsobject_id", int64(o.iter().map(|f| f.id as i64))),
-        ("leeg", boolean(o.iter().map(|f| f.leeg))),
-    ];
-    cols.extend(location_columns(o.iter().map(|f| &f.location)));
-    push("stg_objecten", batch(cols)?);
 
     let a = &located.leegstand;
     let mut cols = vec![
@@ -421,16 +452,32 @@ pub fn stage(
             ),
         ])?,
     );
+    // Last, when nothing else needs the object facts: each file's are freed once staged.
+    out.push(Staged {
+        name: "stg_objecten",
+        batches: objecten_batches(std::mem::take(&mut located.objecten), grain)?,
+    });
     Ok(out)
 }
 
 /// Every location a fact lies in, plus every wijk and buurt with a boundary.
 fn all_locations(located: &Located) -> BTreeSet<Location> {
     let r = &located.registry;
-    let mut set: BTreeSet<Location> = located
+    // The objects' few thousand distinct locations, in parallel, before the ordered set.
+    type Distinct = HashSet<Location, foldhash::fast::RandomState>;
+    let of_objects: Distinct = located
         .objecten
-        .iter()
-        .map(|f| f.location)
+        .par_iter()
+        .fold(Distinct::default, |mut set, file| {
+            set.extend(file.iter().map(|f| f.location));
+            set
+        })
+        .reduce(Distinct::default, |mut a, b| {
+            a.extend(b);
+            a
+        });
+    let mut set: BTreeSet<Location> = of_objects
+        .into_iter()
         .chain(located.leegstand.iter().map(|f| f.location))
         .chain(located.rni.iter().map(|f| f.location))
         .chain(located.kvk.iter().map(|f| f.location))
