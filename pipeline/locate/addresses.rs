@@ -18,7 +18,7 @@ type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A location by number (its position in `IndexBuilder`'s table): tens of millions of index
 /// entries carry 4 bytes instead of a `Location`.
-type PlaceNumber = u32;
+pub type PlaceNumber = u32;
 
 /// Independent parts of the index, each behind its own lock: the files read in parallel add
 /// to it at the same time. An id or address always goes to the same shard.
@@ -78,21 +78,34 @@ impl Default for IndexBuilder {
 }
 
 impl IndexBuilder {
-    /// Adds one file's objects that could be placed (`places[i]` is the location of
-    /// `objects[i]`, `None` when it has none). The result does not depend on the order in which
-    /// files are added: per id the latest snapshot wins; per address the latest snapshot that
-    /// has it, and within one snapshot the lowest id (the same address on two objects is a
-    /// registry error).
-    pub fn add(&self, objects: &[Row<Verblijfsobject>], places: &[Option<Location>]) {
-        let mut buckets: Vec<Bucket> = (0..SHARDS).map(|_| Bucket::default()).collect();
+    /// The number of each location (`None` stays `None`), the same for a location in every
+    /// file.
+    pub fn number(&self, places: &[Option<Location>]) -> Vec<Option<PlaceNumber>> {
         let mut local: FastMap<Location, PlaceNumber> = FastMap::default();
+        places
+            .iter()
+            .map(|place| {
+                let location = (*place)?;
+                Some(
+                    *local
+                        .entry(location)
+                        .or_insert_with(|| lock(&self.places).number(location)),
+                )
+            })
+            .collect()
+    }
+
+    /// Adds one file's objects that could be placed (`places[i]` is the number of the location
+    /// of `objects[i]`, see `number`; `None` when it has none). The result does not depend on
+    /// the order in which files are added: per id the latest snapshot wins; per address the
+    /// latest snapshot that has it, and within one snapshot the lowest id (the same address on
+    /// two objects is a registry error).
+    pub fn add(&self, objects: &[Row<Verblijfsobject>], places: &[Option<PlaceNumber>]) {
+        let mut buckets: Vec<Bucket> = (0..SHARDS).map(|_| Bucket::default()).collect();
         for (row, place) in objects.iter().zip(places) {
-            let (v, Some(location)) = (&row.value, *place) else {
+            let (v, Some(number)) = (&row.value, *place) else {
                 continue;
             };
-            let number = *local
-                .entry(location)
-                .or_insert_with(|| lock(&self.places).number(location));
             buckets[shard_of(v.id)]
                 .ids
                 .push((v.id, v.peildatum, number));
@@ -200,6 +213,11 @@ pub struct ObjectIndex {
 }
 
 impl ObjectIndex {
+    /// Every location an object was placed in, by its number.
+    pub fn places(&self) -> &[Location] {
+        &self.locations
+    }
+
     pub fn by_id(&self, id: u64) -> Option<Location> {
         let (_, place) = self.shards.get(shard_of(id))?.ids.get(&id)?;
         self.locations.get(*place as usize).copied()
@@ -282,7 +300,7 @@ mod tests {
             let builder = IndexBuilder::default();
             for f in order {
                 let (rows, places): (Vec<_>, Vec<_>) = files[f].iter().cloned().unzip();
-                builder.add(&rows, &places);
+                builder.add(&rows, &builder.number(&places));
             }
             let index = builder.build();
             let buurt = |id| index.by_id(id).and_then(|l| l.buurt);
@@ -316,7 +334,7 @@ mod tests {
             .collect();
         let builder = IndexBuilder::default();
         let (objects, places): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
-        builder.add(&objects, &places);
+        builder.add(&objects, &builder.number(&places));
         let index = builder.build();
         let unpacked: usize = index.shards.iter().map(|s| s.other_addresses.len()).sum();
         assert_eq!(unpacked, 2, "the long ones are kept as they are");

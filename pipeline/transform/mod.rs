@@ -154,8 +154,9 @@ pub fn model_order() -> Result<Vec<(&'static str, &'static str)>, TransformError
     Ok(done)
 }
 
-/// Runs every model over the staged facts; returns every table by name — staging, intermediate
-/// and output — so that later steps (disclosure control) can rerun models over altered inputs.
+/// Runs every model over the staged facts; returns every table by name — staging (but for the
+/// fact-level ones, `FACT_STAGING`), intermediate and output — so that later steps (disclosure
+/// control) can rerun models over altered inputs.
 /// Takes the facts: once staged they are dropped, before the models run (at national scale they
 /// are gigabytes).
 pub async fn run(
@@ -174,8 +175,21 @@ pub async fn run(
         })
         .collect();
     let all: Vec<&str> = MODELS.iter().map(|(n, _)| *n).collect();
-    run_models(staged, &all).await
+    let mut tables = run_models(staged, &all).await?;
+    // Only the models read the fact-level staging tables; a national stg_objecten alone is
+    // about 2 GB that disclosure control and publishing need not hold.
+    tables.retain(|name, _| !FACT_STAGING.contains(&name.as_str()));
+    Ok(tables)
 }
+
+/// The staging tables with a row per input fact, dropped once the models have run.
+const FACT_STAGING: [&str; 5] = [
+    "stg_objecten",
+    "stg_leegstand_aggregaat",
+    "stg_rni",
+    "stg_kvk",
+    "stg_signalen",
+];
 
 /// Registers `inputs` and runs the named models (in dependency order) over them; returns the
 /// inputs and the models' results by name.

@@ -204,8 +204,10 @@ impl SectorIndex {
 /// buurt a location lies in come from `stg_locaties`.
 fn objecten_batches(
     objecten: Vec<Vec<ObjectFact>>,
+    places: &[Location],
     grain: Grain,
 ) -> Result<Vec<RecordBatch>, ArrowError> {
+    let location = |f: &ObjectFact| places.get(f.place()).copied();
     let files = if objecten.is_empty() {
         vec![Vec::new()]
     } else {
@@ -222,14 +224,14 @@ fn objecten_batches(
                     repeated(o.iter().map(|f| Some(f.peildatum)), label),
                 ),
                 ("verblijfsobject_id", int64(o.iter().map(|f| f.id as i64))),
-                ("leeg", boolean(o.iter().map(|f| f.leeg))),
+                ("leeg", boolean(o.iter().map(ObjectFact::leeg))),
                 (
                     "gemeentecode",
-                    repeated(o.iter().map(|f| Some(f.location.gemeente)), show_code),
+                    repeated(o.iter().map(|f| location(f).map(|l| l.gemeente)), show_code),
                 ),
                 (
                     "locatie",
-                    repeated(o.iter().map(|f| Some(finest(&f.location))), show_code),
+                    repeated(o.iter().map(|f| location(f).map(|l| finest(&l))), show_code),
                 ),
             ])
         })
@@ -455,7 +457,11 @@ pub fn stage(
     // Last, when nothing else needs the object facts: each file's are freed once staged.
     out.push(Staged {
         name: "stg_objecten",
-        batches: objecten_batches(std::mem::take(&mut located.objecten), grain)?,
+        batches: objecten_batches(
+            std::mem::take(&mut located.objecten),
+            &located.object_places,
+            grain,
+        )?,
     });
     Ok(out)
 }
@@ -469,7 +475,10 @@ fn all_locations(located: &Located) -> BTreeSet<Location> {
         .objecten
         .par_iter()
         .fold(Distinct::default, |mut set, file| {
-            set.extend(file.iter().map(|f| f.location));
+            set.extend(
+                file.iter()
+                    .filter_map(|f| located.object_places.get(f.place())),
+            );
             set
         })
         .reduce(Distinct::default, |mut a, b| {
