@@ -159,7 +159,7 @@ def markdown(args, results, pip_rows):
              "with its disclosure audit, and publishing. The peers compute the three tables only.", ""]
     for fmt, (drop, rows, checks) in results.items():
         n = input_rows(drop)
-        lines += [f"**{fmt.upper()} drop, scale {args.scale}**" + (f" ({n:,} input rows)" if n else ""), "",
+        lines += [f"**{ {'csv': 'CSV', 'parquet': 'Parquet'}.get(fmt, fmt)} drop, scale {args.scale}**" + (f" ({n:,} input rows)" if n else ""), "",
                   "| tool | runs ok | wall | CPU | peak memory | wall ratio | same tables as risicobeeld |",
                   "|---|---|---|---|---|---|---|"]
         ours = summary(rows["risicobeeld"])

@@ -382,7 +382,7 @@ pub async fn openbaar(
         get(tables, "stg_score_gewichten")?.clone(),
         get(tables, "stg_perioden")?.clone(),
     ];
-    let rebuilt = run_models(inputs, &["gebied_indicatoren", "trends"]).await?;
+    let rebuilt = run_models(inputs, &["gebied_indicatoren", "trends"], &[]).await?;
     let open_gebied = concat(get(&rebuilt, "gebied_indicatoren")?)?;
     let open_gebied = suppress(
         &open_gebied,

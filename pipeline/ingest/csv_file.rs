@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{IngestError, TableShape, TextRow};
+use super::{IngestError, InputRow, TableShape};
 
 /// Decodes file bytes: UTF-8 (a BOM is dropped), or Windows-1252 when not valid UTF-8 —
 /// what a spreadsheet's "Save as CSV" produces on a Dutch Windows machine.
@@ -41,8 +41,8 @@ pub fn detect_delimiter(text: &str) -> u8 {
 pub(super) fn read(
     path: &Path,
     shown: &str,
-    shape: impl FnOnce(&[String], bool) -> Result<TableShape, IngestError>,
-    mut each: impl FnMut(&TableShape, &TextRow),
+    shape: impl FnOnce(&[String], bool, usize) -> Result<TableShape, IngestError>,
+    mut each: impl FnMut(&TableShape, &InputRow),
 ) -> Result<TableShape, IngestError> {
     let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
         file: shown.into(),
@@ -64,11 +64,14 @@ pub(super) fn read(
     if header.iter().all(|h| h.is_empty()) {
         return Err(IngestError::NoHeader { file: shown.into() });
     }
-    let shape = shape(&header, delimiter == b';')?;
+    let lines = text.bytes().filter(|b| *b == b'\n').count();
+    let shape = shape(&header, delimiter == b';', lines)?;
     let mut lines = LineCounter::new(text.as_bytes());
-    let mut row = TextRow {
+    let mut row = InputRow {
         line: 0,
         record: csv::StringRecord::with_capacity(256, header.len()),
+        columns: Vec::new(),
+        index: 0,
     };
     while reader
         .read_record(&mut row.record)

@@ -1,23 +1,70 @@
-//! Parquet files: every column is cast to text so that Parquet and CSV inputs pass through the
-//! same validation; "line" is the 1-based row number.
+//! Parquet files: strings are read as text, and the types that print and parse back exactly
+//! (integers, Float64, Date32, Boolean) keep their value, so the validator reads them without a
+//! round trip through text; any other type is cast to text. "line" is the 1-based row number.
 
 use std::path::Path;
 
-use datafusion::arrow::array::{Array, StringArray};
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, BooleanArray, Date32Array, Float64Array, Int64Array, StringArray,
+};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, Date32Type, Float64Type, Int64Type};
+use datafusion::arrow::error::ArrowError;
 use datafusion::arrow::record_batch::RecordBatchReader;
 use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-use super::{IngestError, TableShape, TextRow};
+use super::{Cell, IngestError, InputRow, TableShape};
 
-/// Reads a Parquet file: its column names go to `shape`, then every row as text to `each`, one
-/// record reused for all rows.
+/// One column of a batch in the form the validator reads it.
+#[derive(Debug)]
+pub(super) enum Column {
+    Text(StringArray),
+    Int(Int64Array),
+    Float(Float64Array),
+    Date(Date32Array),
+    Bool(BooleanArray),
+}
+
+impl Column {
+    fn new(array: &ArrayRef) -> Result<Column, ArrowError> {
+        use DataType::*;
+        Ok(match array.data_type() {
+            // Unsigned 64-bit values may not fit an i64: those go through text.
+            Int8 | Int16 | Int32 | Int64 | UInt8 | UInt16 | UInt32 => {
+                Column::Int(cast(array, &Int64)?.as_primitive::<Int64Type>().clone())
+            }
+            Float64 => Column::Float(array.as_primitive::<Float64Type>().clone()),
+            Date32 => Column::Date(array.as_primitive::<Date32Type>().clone()),
+            Boolean => Column::Bool(array.as_boolean().clone()),
+            Utf8 => Column::Text(array.as_string::<i32>().clone()),
+            _ => Column::Text(cast(array, &Utf8)?.as_string::<i32>().clone()),
+        })
+    }
+
+    /// The value in `row`; `None` when it is null.
+    #[inline]
+    pub(super) fn cell(&self, row: usize) -> Option<Cell<'_>> {
+        match self {
+            Column::Text(a) => a.is_valid(row).then(|| Cell::Text(a.value(row))),
+            Column::Int(a) => a.is_valid(row).then(|| Cell::Int(a.value(row))),
+            Column::Float(a) => a.is_valid(row).then(|| Cell::Float(a.value(row))),
+            Column::Date(a) => a
+                .is_valid(row)
+                .then(|| a.value_as_date(row))
+                .flatten()
+                .map(Cell::Date),
+            Column::Bool(a) => a.is_valid(row).then(|| Cell::Bool(a.value(row))),
+        }
+    }
+}
+
+/// Reads a Parquet file: its column names go to `shape`, then every row to `each`, one row
+/// reused for all rows.
 pub(super) fn read(
     path: &Path,
     shown: &str,
-    shape: impl FnOnce(&[String], bool) -> Result<TableShape, IngestError>,
-    mut each: impl FnMut(&TableShape, &TextRow),
+    shape: impl FnOnce(&[String], bool, usize) -> Result<TableShape, IngestError>,
+    mut each: impl FnMut(&TableShape, &InputRow),
 ) -> Result<TableShape, IngestError> {
     let err = |message: String| IngestError::Parquet {
         file: shown.into(),
@@ -27,8 +74,11 @@ pub(super) fn read(
         file: shown.into(),
         source,
     })?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .and_then(|b| b.with_batch_size(64 * 1024).build())
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| err(e.to_string()))?;
+    let rows = usize::try_from(builder.metadata().file_metadata().num_rows()).unwrap_or(0);
+    let reader = builder
+        .with_batch_size(64 * 1024)
+        .build()
         .map_err(|e| err(e.to_string()))?;
     let header: Vec<String> = reader
         .schema()
@@ -36,31 +86,24 @@ pub(super) fn read(
         .iter()
         .map(|f| f.name().clone())
         .collect();
-    let shape = shape(&header, false)?;
-    let mut row = TextRow {
+    let shape = shape(&header, false, rows)?;
+    let mut row = InputRow {
         line: 0,
-        record: csv::StringRecord::with_capacity(256, header.len()),
+        record: csv::StringRecord::new(),
+        columns: Vec::new(),
+        index: 0,
     };
     for batch in reader {
         let batch = batch.map_err(|e| err(e.to_string()))?;
-        let texts: Vec<StringArray> = batch
+        row.columns = batch
             .columns()
             .iter()
-            .map(|c| {
-                let utf8 = cast(c, &DataType::Utf8).map_err(|e| err(e.to_string()))?;
-                utf8.as_any()
-                    .downcast_ref::<StringArray>()
-                    .cloned()
-                    .ok_or_else(|| err("a column could not be read as text".into()))
-            })
-            .collect::<Result<_, _>>()?;
-        for i in 0..batch.num_rows() {
+            .map(Column::new)
+            .collect::<Result<_, _>>()
+            .map_err(|e| err(format!("a column could not be read: {e}")))?;
+        for index in 0..batch.num_rows() {
             row.line += 1;
-            row.record.clear();
-            for t in &texts {
-                row.record
-                    .push_field(if t.is_null(i) { "" } else { t.value(i) });
-            }
+            row.index = index;
             each(&shape, &row);
         }
     }

@@ -137,6 +137,8 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
     }
     let index = builder.build();
     let object_places = index.places().to_vec();
+    let rni = crate::validate::read_rni(&rni, config, report);
+    let kvk = crate::validate::read_kvk(&kvk, config, report);
 
     let leegstand =
         keep_uncovered_aggregates(leegstand, &objecten, &object_places, &registry, report);

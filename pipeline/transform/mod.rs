@@ -111,22 +111,23 @@ impl OutputTable {
     }
 }
 
+/// The words of a model's SQL (outside `--` comments) that are among `names`.
+fn names_in<'a>(sql: &str, names: &BTreeSet<&'a str>) -> BTreeSet<&'a str> {
+    sql.lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .flat_map(|l| l.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')))
+        .filter_map(|w| names.get(w).copied())
+        .collect()
+}
+
 /// Models in an order where each comes after the models its SQL names.
 pub fn model_order() -> Result<Vec<(&'static str, &'static str)>, TransformError> {
     let names: BTreeSet<&str> = MODELS.iter().map(|(n, _)| *n).collect();
     let deps: BTreeMap<&str, BTreeSet<&str>> = MODELS
         .iter()
         .map(|(name, sql)| {
-            let code: String = sql
-                .lines()
-                .filter(|l| !l.trim_start().starts_with("--"))
-                .collect::<Vec<_>>()
-                .join("\n");
-            let words: BTreeSet<&str> = code
-                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .filter_map(|w| names.get(w).copied())
-                .filter(|w| w != name)
-                .collect();
+            let mut words = names_in(sql, &names);
+            words.remove(name);
             (*name, words)
         })
         .collect();
@@ -164,8 +165,10 @@ pub async fn run(
     report: &QualityReport,
     config: &Config,
 ) -> Result<BTreeMap<String, OutputTable>, TransformError> {
+    let clock = std::time::Instant::now();
     let staged = staging::stage(&mut located, report, config)?;
     std::mem::drop(located);
+    tracing::debug!(seconds = clock.elapsed().as_secs_f64(), "staged the facts");
     let staged = staged
         .into_iter()
         .map(|s| OutputTable {
@@ -175,14 +178,12 @@ pub async fn run(
         })
         .collect();
     let all: Vec<&str> = MODELS.iter().map(|(n, _)| *n).collect();
-    let mut tables = run_models(staged, &all).await?;
-    // Only the models read the fact-level staging tables; a national stg_objecten alone is
-    // about 2 GB that disclosure control and publishing need not hold.
-    tables.retain(|name, _| !FACT_STAGING.contains(&name.as_str()));
-    Ok(tables)
+    run_models(staged, &all, &FACT_STAGING).await
 }
 
-/// The staging tables with a row per input fact, dropped once the models have run.
+/// The staging tables with a row per input fact. Only the models read them, so each is dropped
+/// as soon as the last model that names it has run: a national stg_objecten alone is about
+/// 2 GB that the later models, disclosure control and publishing need not hold.
 const FACT_STAGING: [&str; 5] = [
     "stg_objecten",
     "stg_leegstand_aggregaat",
@@ -192,10 +193,12 @@ const FACT_STAGING: [&str; 5] = [
 ];
 
 /// Registers `inputs` and runs the named models (in dependency order) over them; returns the
-/// inputs and the models' results by name.
+/// inputs and the models' results by name, except the inputs named in `transient`: those are
+/// dropped once no model still to run reads them.
 pub async fn run_models(
     inputs: Vec<OutputTable>,
     models: &[&str],
+    transient: &[&str],
 ) -> Result<BTreeMap<String, OutputTable>, TransformError> {
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut session = SessionConfig::new().with_target_partitions(threads);
@@ -211,19 +214,29 @@ pub async fn run_models(
         ctx.register_table(input.name.as_str(), Arc::new(table))?;
         tables.insert(input.name.clone(), input);
     }
-    for (name, sql) in model_order()?
+    let order: Vec<(&str, &str)> = model_order()?
         .into_iter()
         .filter(|(n, _)| models.contains(n))
-    {
+        .collect();
+    let last_reader = last_readers(&order, transient);
+    for (i, table) in transient.iter().enumerate() {
+        if last_reader[i].is_none() {
+            ctx.deregister_table(*table)?;
+            tables.remove(*table);
+        }
+    }
+    for (step, (name, sql)) in order.into_iter().enumerate() {
         let model_err = |source| TransformError::Model {
             model: name.to_string(),
             source,
         };
+        let clock = std::time::Instant::now();
         let df = ctx.sql(sql).await.map_err(model_err)?;
         let planned: SchemaRef = Arc::new(df.schema().as_arrow().clone());
         let batches = df.collect().await.map_err(model_err)?;
         // The physical schema may differ from the logical one in nullability; batches rule.
         let schema = batches.first().map_or(planned, RecordBatch::schema);
+        tracing::debug!(seconds = clock.elapsed().as_secs_f64(), "ran model {name}");
         let table = MemTable::try_new(schema.clone(), vec![batches.clone()]).map_err(model_err)?;
         ctx.register_table(name, Arc::new(table))
             .map_err(model_err)?;
@@ -235,8 +248,27 @@ pub async fn run_models(
                 batches,
             },
         );
+        for (i, table) in transient.iter().enumerate() {
+            if last_reader[i] == Some(step) {
+                ctx.deregister_table(*table)?;
+                tables.remove(*table);
+            }
+        }
     }
     Ok(tables)
+}
+
+/// For each of `tables`, the position in `order` of the last model whose SQL names it.
+fn last_readers(order: &[(&str, &str)], tables: &[&str]) -> Vec<Option<usize>> {
+    let wanted: BTreeSet<&str> = tables.iter().copied().collect();
+    let read: Vec<BTreeSet<&str>> = order
+        .iter()
+        .map(|(_, sql)| names_in(sql, &wanted))
+        .collect();
+    tables
+        .iter()
+        .map(|t| read.iter().rposition(|names| names.contains(t)))
+        .collect()
 }
 
 /// Rows per batch handed to DataFusion: small enough to spread a big staging table over every
@@ -292,6 +324,17 @@ mod tests {
             .collect();
         seen.sort_unstable();
         assert_eq!(seen, (0..rows as i64).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_transient_table_lives_until_its_last_reader() {
+        let order = [
+            ("a", "select * from stg_x"),
+            ("b", "-- not stg_z\nselect 1 from stg_x join stg_y on true"),
+            ("c", "select 2 from b"),
+        ];
+        let last = last_readers(&order, &["stg_x", "stg_y", "stg_z"]);
+        assert_eq!(last, vec![Some(1), Some(1), None]);
     }
 
     #[test]

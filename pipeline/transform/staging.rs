@@ -2,7 +2,7 @@
 //! `queries/` read. Everything a model needs from Rust — periods, areas, the location bridge,
 //! sectors, weights — is made here, so the SQL never sees a config file.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::Hash;
 use std::sync::Arc;
 
@@ -34,6 +34,15 @@ fn utf8<S: AsRef<str>>(values: impl IntoIterator<Item = Option<S>>) -> ArrayRef 
     Arc::new(builder.finish())
 }
 
+/// Text of `rows` values of about the length of an area code, in buffers sized at once.
+fn utf8_sized<'a>(rows: usize, values: impl IntoIterator<Item = Option<&'a str>>) -> ArrayRef {
+    let mut builder = StringBuilder::with_capacity(rows, rows * 10);
+    for v in values {
+        builder.append_option(v);
+    }
+    Arc::new(builder.finish())
+}
+
 /// Text of a column whose values repeat (area codes, periods): each distinct key is formatted
 /// once, since a national fact table has tens of millions of rows over a few thousand values.
 fn repeated<K: Hash + Eq + Copy>(
@@ -41,10 +50,20 @@ fn repeated<K: Hash + Eq + Copy>(
     show: impl Fn(K) -> String,
 ) -> ArrayRef {
     let mut shown: HashMap<K, String, foldhash::fast::RandomState> = HashMap::default();
-    let mut builder = StringBuilder::new();
+    let keys = keys.into_iter();
+    let mut builder = StringBuilder::with_capacity(keys.size_hint().0, keys.size_hint().0 * 8);
+    // Runs of one key (a file's single peildatum) skip the map.
+    let (mut last, mut last_text): (Option<K>, String) = (None, String::new());
     for key in keys {
         match key {
-            Some(k) => builder.append_value(shown.entry(k).or_insert_with(|| show(k))),
+            Some(k) => {
+                if last != Some(k) {
+                    last_text.clear();
+                    last_text.push_str(shown.entry(k).or_insert_with(|| show(k)));
+                    last = Some(k);
+                }
+                builder.append_value(&last_text);
+            }
             None => builder.append_null(),
         }
     }
@@ -207,7 +226,12 @@ fn objecten_batches(
     places: &[Location],
     grain: Grain,
 ) -> Result<Vec<RecordBatch>, ArrowError> {
-    let location = |f: &ObjectFact| places.get(f.place()).copied();
+    // The codes of each numbered place, formatted once: a lookup by number per fact.
+    let codes: Vec<(String, String)> = places
+        .iter()
+        .map(|l| (show_code(l.gemeente), show_code(finest(l))))
+        .collect();
+    let code = |f: &ObjectFact, pick: fn(&(String, String)) -> &str| codes.get(f.place()).map(pick);
     let files = if objecten.is_empty() {
         vec![Vec::new()]
     } else {
@@ -227,11 +251,11 @@ fn objecten_batches(
                 ("leeg", boolean(o.iter().map(ObjectFact::leeg))),
                 (
                     "gemeentecode",
-                    repeated(o.iter().map(|f| location(f).map(|l| l.gemeente)), show_code),
+                    utf8_sized(o.len(), o.iter().map(|f| code(f, |c| &c.0))),
                 ),
                 (
                     "locatie",
-                    repeated(o.iter().map(|f| location(f).map(|l| finest(&l))), show_code),
+                    utf8_sized(o.len(), o.iter().map(|f| code(f, |c| &c.1))),
                 ),
             ])
         })
@@ -318,13 +342,20 @@ pub fn stage(
             "vestigingsnummer",
             int64(k.iter().map(|f| f.vestiging.vestigingsnummer as i64)),
         ),
-        (
-            "sector",
-            utf8(
-                k.iter()
-                    .map(|f| sectors.sector(&f.vestiging.sbi_versie, &f.vestiging.sbi_code)),
-            ),
-        ),
+        ("sector", {
+            // A national drop has millions of vestigingen over a few thousand SBI codes.
+            let mut known: HashMap<(&str, &str), Option<&str>, foldhash::fast::RandomState> =
+                HashMap::default();
+            utf8(k.iter().map(|f| {
+                let key = (
+                    f.vestiging.sbi_versie.as_str(),
+                    f.vestiging.sbi_code.as_str(),
+                );
+                *known
+                    .entry(key)
+                    .or_insert_with(|| sectors.sector(key.0, key.1))
+            }))
+        }),
         (
             "verblijfsobject_id",
             opt_int64(k.iter().map(|f| f.object.map(|id| id as i64))),
@@ -335,7 +366,7 @@ pub fn stage(
         ),
         (
             "periode_uitschrijving",
-            utf8(k.iter().map(|f| f.vestiging.uitgeschreven.map(label))),
+            repeated(k.iter().map(|f| f.vestiging.uitgeschreven), label),
         ),
         (
             "kortlevend",
@@ -469,24 +500,31 @@ pub fn stage(
 /// Every location a fact lies in, plus every wijk and buurt with a boundary.
 fn all_locations(located: &Located) -> BTreeSet<Location> {
     let r = &located.registry;
-    // The objects' few thousand distinct locations, in parallel, before the ordered set.
-    type Distinct = HashSet<Location, foldhash::fast::RandomState>;
-    let of_objects: Distinct = located
+    // Which numbered object places hold a fact: a mark per number, files in parallel.
+    let places = &located.object_places;
+    let used: Vec<bool> = located
         .objecten
         .par_iter()
-        .fold(Distinct::default, |mut set, file| {
-            set.extend(
-                file.iter()
-                    .filter_map(|f| located.object_places.get(f.place())),
-            );
-            set
-        })
-        .reduce(Distinct::default, |mut a, b| {
-            a.extend(b);
-            a
-        });
-    let mut set: BTreeSet<Location> = of_objects
-        .into_iter()
+        .fold(
+            || vec![false; places.len()],
+            |mut used, file| {
+                for f in file {
+                    if let Some(u) = used.get_mut(f.place()) {
+                        *u = true;
+                    }
+                }
+                used
+            },
+        )
+        .reduce(
+            || vec![false; places.len()],
+            |a, b| a.iter().zip(&b).map(|(x, y)| *x || *y).collect(),
+        );
+    let mut set: BTreeSet<Location> = places
+        .iter()
+        .zip(&used)
+        .filter(|(_, u)| **u)
+        .map(|(l, _)| *l)
         .chain(located.leegstand.iter().map(|f| f.location))
         .chain(located.rni.iter().map(|f| f.location))
         .chain(located.kvk.iter().map(|f| f.location))

@@ -29,8 +29,10 @@ pub struct ValidDrop {
     /// time, because a national drop holds tens of millions of objects.
     pub verblijfsobjecten: Vec<InputFile>,
     pub leegstand: Vec<Row<LeegstandAggregaat>>,
-    pub rni: Vec<Row<RniRegel>>,
-    pub kvk: Vec<Row<Vestiging>>,
+    /// The RNI and KvK files: `locate` reads them (`read_rni`, `read_kvk`) once the objects
+    /// are placed, so that their millions of rows and the objects' are not held at once.
+    pub rni: Vec<InputFile>,
+    pub kvk: Vec<InputFile>,
     pub signalen: Vec<Row<Signaal>>,
 }
 
@@ -350,12 +352,8 @@ pub fn load(
         leegstand: read_input(get("leegstand"), "leegstand", config, report, |c| {
             sources::leegstand(c, config)
         }),
-        rni: read_input(get("rni"), "rni", config, report, |c| {
-            sources::rni(c, config)
-        }),
-        kvk: read_input(get("kvk"), "kvk", config, report, |c| {
-            sources::vestiging(c, config)
-        }),
+        rni: get("rni").to_vec(),
+        kvk: get("kvk").to_vec(),
         signalen: read_input(get("signalen"), "signalen", config, report, |c| {
             sources::signaal(c, config)
         }),
@@ -388,10 +386,31 @@ pub fn load(
         report,
         |l| (l.area, l.peildatum),
     );
-    check_unique_keys(&drop.kvk, "kvk", "vestigingsnummer", report, |v| {
+    drop
+}
+
+/// Reads and validates the RNI files of a drop.
+pub fn read_rni(
+    files: &[InputFile],
+    config: &Config,
+    report: &mut QualityReport,
+) -> Vec<Row<RniRegel>> {
+    read_input(files, "rni", config, report, |c| sources::rni(c, config))
+}
+
+/// Reads and validates the KvK files of a drop; each vestigingsnummer occurs once.
+pub fn read_kvk(
+    files: &[InputFile],
+    config: &Config,
+    report: &mut QualityReport,
+) -> Vec<Row<Vestiging>> {
+    let rows = read_input(files, "kvk", config, report, |c| {
+        sources::vestiging(c, config)
+    });
+    check_unique_keys(&rows, "kvk", "vestigingsnummer", report, |v| {
         v.vestigingsnummer
     });
-    drop
+    rows
 }
 
 #[cfg(test)]

@@ -13,14 +13,15 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 pub use cells::AreaCode;
-pub use load::{ValidDrop, fingerprint, load, read_objects};
+pub use load::{ValidDrop, fingerprint, load, read_kvk, read_objects, read_rni};
 pub use report::{Finding, QualityReport, RuleSummary, Severity};
 pub use sources::{
     Address, Bevolking, District, Herindeling, LeegstandAggregaat, LocationKey, RniRegel, Signaal,
     Verblijfsobject, Vestiging,
 };
 
-use crate::ingest::{TableShape, TextRow};
+use crate::ingest::{Cell, InputRow, TableShape};
+use std::borrow::Cow;
 
 /// The inputs of a drop, as named in the config's `[inputs.<name>]`.
 pub const INPUT_NAMES: [&str; 9] = [
@@ -75,102 +76,131 @@ impl Problem {
 }
 
 /// Typed access to the cells of one row; every failure is a `Problem` naming the column.
+/// A Parquet cell that already has the asked type is taken as it is; anything else is read as
+/// text, by the same rules as a CSV cell.
 pub struct Cells<'a> {
     table: &'a TableShape,
-    row: &'a TextRow,
+    row: &'a InputRow,
 }
 
 impl<'a> Cells<'a> {
-    pub fn opt(&self, column: &'static str) -> Option<&'a str> {
+    /// The cell under `column`; `None` when the column is absent or the cell empty.
+    pub fn cell(&self, column: &'static str) -> Option<Cell<'a>> {
         self.row.get(self.table.index(column))
     }
 
-    pub fn req(&self, column: &'static str) -> Result<&'a str, Problem> {
-        self.opt(column)
+    pub fn req_cell(&self, column: &'static str) -> Result<Cell<'a>, Problem> {
+        self.cell(column)
             .ok_or_else(|| Problem::new(column, "waarde_ontbreekt", "the value is empty"))
     }
 
+    pub fn opt(&self, column: &'static str) -> Option<Cow<'a, str>> {
+        self.cell(column).map(Cell::text)
+    }
+
+    pub fn req(&self, column: &'static str) -> Result<Cow<'a, str>, Problem> {
+        self.req_cell(column).map(Cell::text)
+    }
+
     pub fn count(&self, column: &'static str) -> Result<i64, Problem> {
-        let text = self.req(column)?;
-        cells::parse_count(text).map_err(|negative| {
+        let cell = self.req_cell(column)?;
+        let parsed = match cell {
+            Cell::Int(n) if n >= 0 => Ok(n),
+            Cell::Int(_) => Err(true),
+            other => cells::parse_count(&other.text()),
+        };
+        parsed.map_err(|negative| {
+            let text = cell.text();
             if negative {
                 Problem::new(column, "negatief_aantal", "a count cannot be negative")
-                    .with_value(text)
+                    .with_value(&text)
             } else {
-                Problem::new(column, "onleesbare_waarde", "not a whole number").with_value(text)
+                Problem::new(column, "onleesbare_waarde", "not a whole number").with_value(&text)
             }
         })
     }
 
     pub fn date(&self, column: &'static str) -> Result<NaiveDate, Problem> {
-        let text = self.req(column)?;
-        crate::calendar::parse_date(text).ok_or_else(|| {
+        let text = match self.req_cell(column)? {
+            Cell::Date(d) if (1000..=9999).contains(&chrono::Datelike::year(&d)) => return Ok(d),
+            other => other.text(),
+        };
+        crate::calendar::parse_date(&text).ok_or_else(|| {
             Problem::new(
                 column,
                 "onleesbare_waarde",
                 "not a date (YYYY-MM-DD or DD-MM-YYYY)",
             )
-            .with_value(text)
+            .with_value(&text)
         })
     }
 
     pub fn opt_date(&self, column: &'static str) -> Result<Option<NaiveDate>, Problem> {
-        match self.opt(column) {
+        match self.cell(column) {
             None => Ok(None),
             Some(_) => self.date(column).map(Some),
         }
     }
 
     pub fn bool(&self, column: &'static str) -> Result<bool, Problem> {
-        let text = self.req(column)?;
-        cells::parse_bool(text).ok_or_else(|| {
+        let text = match self.req_cell(column)? {
+            Cell::Bool(b) => return Ok(b),
+            other => other.text(),
+        };
+        cells::parse_bool(&text).ok_or_else(|| {
             Problem::new(
                 column,
                 "onleesbare_waarde",
                 "not a boolean (true/false, ja/nee, 1/0)",
             )
-            .with_value(text)
+            .with_value(&text)
         })
     }
 
     pub fn decimal(&self, column: &'static str) -> Result<Option<f64>, Problem> {
-        match self.opt(column) {
-            None => Ok(None),
-            Some(text) => cells::parse_decimal(text, self.table.decimal_comma)
-                .map(Some)
-                .ok_or_else(|| {
-                    Problem::new(column, "onleesbare_waarde", "not a decimal number")
-                        .with_value(text)
-                }),
-        }
+        let text = match self.cell(column) {
+            None => return Ok(None),
+            Some(Cell::Float(f)) if f.is_finite() => return Ok(Some(f)),
+            Some(Cell::Int(n)) => return Ok(Some(n as f64)),
+            Some(other) => other.text(),
+        };
+        cells::parse_decimal(&text, self.table.decimal_comma)
+            .map(Some)
+            .ok_or_else(|| {
+                Problem::new(column, "onleesbare_waarde", "not a decimal number").with_value(&text)
+            })
     }
 
     pub fn area(&self, column: &'static str) -> Result<Option<AreaCode>, Problem> {
         match self.opt(column) {
             None => Ok(None),
-            Some(text) => AreaCode::parse(text).map(Some).ok_or_else(|| {
+            Some(text) => AreaCode::parse(&text).map(Some).ok_or_else(|| {
                 Problem::new(
                     column,
                     "onleesbare_waarde",
                     "not a CBS area code (GM0000, WK000000, BU00000000)",
                 )
-                .with_value(text)
+                .with_value(&text)
             }),
         }
     }
 
     pub fn digits(&self, column: &'static str, n: usize) -> Result<Option<u64>, Problem> {
-        match self.opt(column) {
-            None => Ok(None),
-            Some(text) => cells::parse_digits(text, n).map(Some).ok_or_else(|| {
-                Problem::new(
-                    column,
-                    "onleesbare_waarde",
-                    format!("not a {n}-digit number"),
-                )
-                .with_value(text)
-            }),
-        }
+        let text = match self.cell(column) {
+            None => return Ok(None),
+            Some(Cell::Int(v)) if n <= 19 && u64::try_from(v).is_ok_and(|v| fits_digits(v, n)) => {
+                return Ok(Some(v as u64));
+            }
+            Some(other) => other.text(),
+        };
+        cells::parse_digits(&text, n).map(Some).ok_or_else(|| {
+            Problem::new(
+                column,
+                "onleesbare_waarde",
+                format!("not a {n}-digit number"),
+            )
+            .with_value(&text)
+        })
     }
 
     /// True when the file has this column at all.
@@ -178,14 +208,19 @@ impl<'a> Cells<'a> {
         self.table.has(column)
     }
 
-    /// Every cell of the row with its column, for whole-row scans.
-    pub fn all(&self) -> impl Iterator<Item = (&'static str, &'a str)> + '_ {
+    /// Every cell of the row as text with its column, for whole-row scans.
+    pub fn all(&self) -> impl Iterator<Item = (&'static str, Cow<'a, str>)> + '_ {
         self.table
             .columns
             .iter()
             .enumerate()
-            .filter_map(|(i, c)| self.row.get(Some(i)).map(|v| (*c, v)))
+            .filter_map(|(i, c)| self.row.get(Some(i)).map(|v| (*c, v.text())))
     }
+}
+
+/// True when `v` has at most `n` digits (n ≤ 19).
+fn fits_digits(v: u64, n: usize) -> bool {
+    n >= 19 || v < 10u64.pow(n as u32)
 }
 
 /// What a row parser decides about a row.
@@ -230,7 +265,12 @@ impl<T, P: FnMut(&Cells) -> Verdict<T>> RowParser<T, P> {
         }
     }
 
-    pub fn row(&mut self, shape: &TableShape, row: &TextRow, report: &mut QualityReport) {
+    pub fn row(&mut self, shape: &TableShape, row: &InputRow, report: &mut QualityReport) {
+        if self.rows == 0 {
+            // Room for every row at once: a national file grown by doubling copies its rows
+            // several times. Room not used is never touched, so it costs no memory.
+            self.kept.reserve(shape.rows_hint);
+        }
         self.rows += 1;
         let cells = Cells { table: shape, row };
         let (problem, severity) = match (self.parse)(&cells) {
@@ -314,5 +354,158 @@ pub fn check_unique_keys<T, K: std::hash::Hash + Eq + std::fmt::Debug>(
                 value: None,
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    use datafusion::arrow::array::{
+        ArrayRef, BooleanArray, Date32Array, Float64Array, Int32Array, Int64Array, StringArray,
+    };
+    use datafusion::arrow::record_batch::RecordBatch;
+    use datafusion::parquet::arrow::ArrowWriter;
+
+    use super::*;
+    use crate::ingest::{Contract, read_rows};
+
+    const CONTRACT: Contract = Contract {
+        source: "test",
+        columns: &["datum", "aantal", "id", "x", "ja", "tekst"],
+        required: &[],
+    };
+
+    /// What each typed accessor makes of every row of `path`, as text for comparison.
+    fn typed_rows(path: &std::path::Path) -> Vec<Vec<String>> {
+        let mut out = Vec::new();
+        read_rows(path, "t", &CONTRACT, &BTreeMap::new(), |table, row| {
+            let c = Cells { table, row };
+            let show = |r: Result<String, Problem>| r.unwrap_or_else(|p| p.rule.to_string());
+            out.push(vec![
+                show(c.date("datum").map(|d| d.to_string())),
+                show(c.count("aantal").map(|n| n.to_string())),
+                show(c.digits("id", 16).map(|d| format!("{d:?}"))),
+                show(c.decimal("x").map(|d| format!("{d:?}"))),
+                show(c.bool("ja").map(|b| b.to_string())),
+                show(c.req("tekst").map(|t| t.into_owned())),
+            ]);
+        })
+        .expect("reads");
+        out
+    }
+
+    #[test]
+    fn typed_parquet_cells_follow_the_text_rules() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.parquet");
+        let columns: Vec<(&str, ArrayRef)> = vec![
+            (
+                "datum",
+                Arc::new(Date32Array::from(vec![Some(19_723), None, Some(19_724)])),
+            ),
+            (
+                "aantal",
+                Arc::new(Int32Array::from(vec![Some(3), Some(-2), None])),
+            ),
+            (
+                "id",
+                Arc::new(Int64Array::from(vec![
+                    Some(363_010_000_000_001),
+                    Some(12_345_678_901_234_567),
+                    Some(-1),
+                ])),
+            ),
+            (
+                "x",
+                Arc::new(Float64Array::from(vec![
+                    Some(155_000.5),
+                    Some(f64::NAN),
+                    None,
+                ])),
+            ),
+            (
+                "ja",
+                Arc::new(BooleanArray::from(vec![Some(true), Some(false), None])),
+            ),
+            (
+                "tekst",
+                Arc::new(StringArray::from(vec![Some("  a "), Some(""), None])),
+            ),
+        ];
+        let batch = RecordBatch::try_from_iter(columns).expect("batch");
+        let file = std::fs::File::create(&path).expect("create");
+        let mut writer = ArrowWriter::try_new(file, batch.schema(), None).expect("writer");
+        writer.write(&batch).expect("write");
+        writer.close().expect("close");
+
+        let rows = typed_rows(&path);
+        assert_eq!(
+            rows[0],
+            [
+                "2024-01-01",
+                "3",
+                "Some(363010000000001)",
+                "Some(155000.5)",
+                "true",
+                "a"
+            ]
+        );
+        assert_eq!(
+            rows[1],
+            [
+                "waarde_ontbreekt",
+                "negatief_aantal",
+                "onleesbare_waarde",
+                "onleesbare_waarde",
+                "false",
+                "waarde_ontbreekt"
+            ]
+        );
+        assert_eq!(
+            rows[2],
+            [
+                "2024-01-02",
+                "waarde_ontbreekt",
+                "onleesbare_waarde",
+                "None",
+                "waarde_ontbreekt",
+                "waarde_ontbreekt"
+            ]
+        );
+    }
+
+    #[test]
+    fn text_cells_give_the_same_answers_as_typed_ones() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.csv");
+        std::fs::write(
+            &path,
+            "datum,aantal,id,x,ja,tekst\n\
+             2024-01-01,3,363010000000001,155000.5,ja,  a \n\
+             ,-2,12345678901234567,NaN,nee,\n\
+             2024-01-02,,-1,,,\n",
+        )
+        .expect("write");
+        let rows = typed_rows(&path);
+        assert_eq!(
+            rows[0][..5],
+            [
+                "2024-01-01",
+                "3",
+                "Some(363010000000001)",
+                "Some(155000.5)",
+                "true"
+            ]
+        );
+        assert_eq!(
+            rows[1][1..4],
+            ["negatief_aantal", "onleesbare_waarde", "onleesbare_waarde"]
+        );
+        assert_eq!(
+            rows[2][2..5],
+            ["onleesbare_waarde", "None", "waarde_ontbreekt"]
+        );
     }
 }

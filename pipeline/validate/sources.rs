@@ -8,6 +8,7 @@ use super::cells::{self, AreaCode, Postcode};
 use super::{Cells, Problem, Verdict};
 use crate::calendar::{Grain, Period};
 use crate::config::Config;
+use crate::ingest::Cell;
 use crate::ingest::Contract;
 
 pub const DISTRICTEN: Contract = Contract {
@@ -316,26 +317,30 @@ fn address(c: &Cells) -> Result<Option<Address>, Problem> {
     let Some(pc) = c.opt("postcode") else {
         return Ok(None);
     };
-    let postcode = cells::normalise_postcode(pc).ok_or_else(|| {
+    let postcode = cells::normalise_postcode(&pc).ok_or_else(|| {
         with_value(
             Problem::new(
                 "postcode",
                 "onleesbare_waarde",
                 "not a Dutch postcode (1234 AB)",
             ),
-            pc,
+            &pc,
         )
     })?;
-    let nr = c.req("huisnummer")?;
-    let huisnummer = nr.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
+    let nr = c.req_cell("huisnummer")?;
+    let huisnummer = match nr {
+        Cell::Int(n) => u32::try_from(n).ok(),
+        other => other.text().parse::<u32>().ok(),
+    };
+    let huisnummer = huisnummer.filter(|n| *n > 0).ok_or_else(|| {
         with_value(
             Problem::new("huisnummer", "onleesbare_waarde", "not a house number"),
-            nr,
+            &nr.text(),
         )
     })?;
     let upper = |col| -> Box<str> {
         c.opt(col)
-            .map(|s: &str| s.trim().to_uppercase().into_boxed_str())
+            .map(|s| s.trim().to_uppercase().into_boxed_str())
             .unwrap_or_default()
     };
     Ok(Some(Address {
@@ -409,13 +414,13 @@ pub fn herindeling(c: &Cells) -> Verdict<Herindeling> {
 pub fn bevolking(c: &Cells) -> Verdict<Bevolking> {
     (|| {
         let jaar_text = c.req("jaar")?;
-        let jaar = Period::parse(jaar_text)
+        let jaar = Period::parse(&jaar_text)
             .filter(|p| p.grain == Grain::Jaar)
             .map(|p| p.year)
             .ok_or_else(|| {
                 with_value(
                     Problem::new("jaar", "onleesbare_waarde", "not a year (2024 or 2024JJ00)"),
-                    jaar_text,
+                    &jaar_text,
                 )
             })?;
         Ok(Bevolking {
@@ -430,21 +435,18 @@ pub fn bevolking(c: &Cells) -> Verdict<Bevolking> {
 pub fn verblijfsobject(c: &Cells, config: &Config) -> Verdict<Verblijfsobject> {
     (|| {
         let peildatum = in_window(config, "peildatum", c.date("peildatum")?)?;
-        let id_text = c.req("verblijfsobject_id")?;
+        // An id that is there but not 16 digits is reported by `object_id`.
         let id = object_id(c)?.ok_or_else(|| {
-            with_value(
-                Problem::new(
-                    "verblijfsobject_id",
-                    "onleesbare_waarde",
-                    "not a 16-digit BAG id",
-                ),
-                id_text,
+            Problem::new(
+                "verblijfsobject_id",
+                "waarde_ontbreekt",
+                "the value is empty",
             )
         })?;
         let status = c.req("status")?;
         let counted = COUNTED_STATUSES
             .iter()
-            .any(|s| s.eq_ignore_ascii_case(status));
+            .any(|s| s.eq_ignore_ascii_case(&status));
         let bewoners = c.count("bewoners_brp")?;
         let vestigingen = c.count("vestigingen_hr")?;
         let woz = c.bool("woz_gebruik")?;
@@ -511,19 +513,19 @@ pub fn vestiging(c: &Cells, config: &Config) -> Verdict<Vestiging> {
         let vestigingsnummer = c.digits("vestigingsnummer", 12)?.ok_or_else(|| {
             with_value(
                 Problem::new("vestigingsnummer", "onleesbare_waarde", "not 12 digits"),
-                nr,
+                &nr,
             )
         })?;
         c.digits("kvk_nummer", 8)?;
         let sbi_text = c.req("sbi_code")?;
-        let sbi_code = cells::normalise_sbi(sbi_text).ok_or_else(|| {
+        let sbi_code = cells::normalise_sbi(&sbi_text).ok_or_else(|| {
             with_value(
                 Problem::new(
                     "sbi_code",
                     "onleesbare_waarde",
                     "not an SBI code of 2 to 5 digits",
                 ),
-                sbi_text,
+                &sbi_text,
             )
         })?;
         let ingeschreven = c.date("datum_inschrijving")?;
@@ -538,7 +540,9 @@ pub fn vestiging(c: &Cells, config: &Config) -> Verdict<Vestiging> {
         Ok(Vestiging {
             vestigingsnummer,
             sbi_code,
-            sbi_versie: c.opt("sbi_versie").unwrap_or("2008").to_string(),
+            sbi_versie: c
+                .opt("sbi_versie")
+                .map_or_else(|| "2008".into(), |v| v.into_owned()),
             ingeschreven,
             uitgeschreven,
             key: location_key(c, "buurtcode")?,
@@ -609,11 +613,11 @@ fn fase(text: &str) -> Result<u8, Problem> {
 /// A cell that looks like personal data, anywhere in a signals row.
 fn personal_data(c: &Cells) -> Option<Problem> {
     c.all().find_map(|(column, value)| {
-        let kind = if cells::looks_like_bsn(value) {
+        let kind = if cells::looks_like_bsn(&value) {
             "a BSN (9 digits passing the elfproef)"
-        } else if cells::looks_like_email(value) {
+        } else if cells::looks_like_email(&value) {
             "an e-mail address"
-        } else if cells::looks_like_phone(value) {
+        } else if cells::looks_like_phone(&value) {
             "a phone number"
         } else {
             return None;
@@ -632,10 +636,10 @@ pub fn signaal(c: &Cells, config: &Config) -> Verdict<Signaal> {
     }
     (|| {
         let text = c.req("periode")?;
-        let periode = Period::parse(text).ok_or_else(|| {
+        let periode = Period::parse(&text).ok_or_else(|| {
             with_value(
                 Problem::new("periode", "onleesbare_waarde", "not a period (2024-03, 2024-Q1, 2024MM03, 2024KW01)"),
-                text,
+                &text,
             )
         })?;
         if !periode.fits_in(config.grain) {
@@ -649,7 +653,7 @@ pub fn signaal(c: &Cells, config: &Config) -> Verdict<Signaal> {
                         config.grain.name()
                     ),
                 ),
-                text,
+                &text,
             ));
         }
         in_window(config, "periode", periode.start())?;
@@ -663,9 +667,9 @@ pub fn signaal(c: &Cells, config: &Config) -> Verdict<Signaal> {
         Ok(Signaal {
             periode,
             area,
-            bron: one_of("bron", c.req("bron")?, &BRONNEN)?,
-            vorm: one_of("vorm", c.req("vorm")?, &VORMEN)?,
-            fase: fase(c.req("fase")?)?,
+            bron: one_of("bron", &c.req("bron")?, &BRONNEN)?,
+            vorm: one_of("vorm", &c.req("vorm")?, &VORMEN)?,
+            fase: fase(&c.req("fase")?)?,
             aantal: c.count("aantal")?,
         })
     })()
