@@ -2,11 +2,15 @@
 -- The snapshot a stock indicator uses: the latest peildatum inside the period among the
 -- gemeente's rows (outputs.md §2, "Stocks"). Also records whether that snapshot holds object
 -- rows, and whether it places rows down to wijk and buurt (which decides coverage below gemeente).
--- Inputs: stg_objecten, stg_locaties, stg_leegstand_aggregaat, stg_rni.
+-- Inputs: stg_objecten, stg_object_plaatsen, stg_perioden, stg_locaties, stg_leegstand_aggregaat,
+-- stg_rni.
 with object_locaties as (
-    -- stg_objecten carries only the finest location; stg_locaties says which levels it has.
-    select distinct gemeentecode, periode, peildatum, locatie
-    from stg_objecten
+    -- stg_objecten carries only a place number; stg_object_plaatsen says where it is, and
+    -- stg_locaties which levels that location has.
+    select p.gemeentecode, per.periode, o.peildatum, p.locatie
+    from (select distinct peildatum, plaats from stg_objecten) o
+    join stg_object_plaatsen p on p.plaats = o.plaats
+    join stg_perioden per on o.peildatum between per.periode_start and per.periode_eind
 ),
 
 leegstand_rijen as (

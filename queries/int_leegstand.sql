@@ -1,21 +1,33 @@
 -- Grain: one row per area (buurt, wijk, gemeente) and period that the chosen leegstand snapshot
 -- places rows in: objects in use, administratief leeg, and verborgen bewoning (leeg objects with
 -- ≥1 RNI registration in the chosen RNI snapshot of the same gemeente and period).
--- Inputs: stg_objecten, stg_leegstand_aggregaat, int_rni_gekozen, stg_locaties, int_gekozen_peildata.
-with gekozen_objecten as (
-    select o.*
-    from stg_objecten o
-    join int_gekozen_peildata k
-      on k.bron = 'leegstand' and k.gemeentecode = o.gemeentecode
-     and k.periode = o.periode and k.peildatum = o.peildatum
+-- Inputs: stg_objecten, stg_object_plaatsen, stg_leegstand_aggregaat, int_rni_gekozen,
+-- stg_locaties, int_gekozen_peildata.
+--
+-- The object rows (tens of millions) are grouped and joined on their place number and
+-- peildatum; a place's codes and period come from the small tables.
+with gekozen_plaatsen as (
+    -- Per period, each place of a gemeente with the peildatum chosen for it.
+    select p.plaats, p.gemeentecode, p.locatie, k.periode, k.peildatum
+    from stg_object_plaatsen p
+    join int_gekozen_peildata k on k.bron = 'leegstand' and k.gemeentecode = p.gemeentecode
+),
+
+per_plaats as (
+    select peildatum, plaats,
+           count(*) as vbo_in_gebruik,
+           sum(case when leeg then 1 else 0 end) as leeg_aantal
+    from stg_objecten
+    group by peildatum, plaats
 ),
 
 objecten_per_locatie as (
-    select periode, locatie,
-           count(*) as vbo_in_gebruik,
-           sum(case when leeg then 1 else 0 end) as leeg_aantal
-    from gekozen_objecten
-    group by periode, locatie
+    select g.periode, g.locatie,
+           sum(o.vbo_in_gebruik) as vbo_in_gebruik,
+           sum(o.leeg_aantal) as leeg_aantal
+    from per_plaats o
+    join gekozen_plaatsen g on g.plaats = o.plaats and g.peildatum = o.peildatum
+    group by g.periode, g.locatie
 ),
 
 aggregaten_per_locatie as (
@@ -38,13 +50,14 @@ objecten_met_rni as (
 ),
 
 verborgen_per_locatie as (
-    select o.periode, o.locatie, count(*) as verborgen_bewoning
-    from gekozen_objecten o
+    select g.periode, g.locatie, count(*) as verborgen_bewoning
+    from stg_objecten o
+    join gekozen_plaatsen g on g.plaats = o.plaats and g.peildatum = o.peildatum
     join objecten_met_rni r
-      on r.gemeentecode = o.gemeentecode and r.periode = o.periode
+      on r.gemeentecode = g.gemeentecode and r.periode = g.periode
      and r.verblijfsobject_id = o.verblijfsobject_id
     where o.leeg
-    group by o.periode, o.locatie
+    group by g.periode, g.locatie
 ),
 
 per_locatie as (

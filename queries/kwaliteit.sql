@@ -1,8 +1,11 @@
 -- Grain: one row per input file and rule (the quality report, from stg_kwaliteit), plus one row
 -- per source and gemeente with the latest peildatum delivered (freshness; regel = 'laatste_peildatum').
--- Inputs: stg_kwaliteit, stg_objecten, stg_leegstand_aggregaat, stg_rni, stg_kvk, stg_signalen.
+-- Inputs: stg_kwaliteit, stg_objecten, stg_object_plaatsen, stg_leegstand_aggregaat, stg_rni, stg_kvk, stg_signalen.
 with versheid as (
-    select 'verblijfsobjecten' as bron, gemeentecode, max(peildatum) as laatste_peildatum from stg_objecten group by gemeentecode
+    select 'verblijfsobjecten' as bron, p.gemeentecode, max(o.peildatum) as laatste_peildatum
+    from (select plaats, max(peildatum) as peildatum from stg_objecten group by plaats) o
+    join stg_object_plaatsen p on p.plaats = o.plaats
+    group by p.gemeentecode
     union all
     select 'leegstand', gemeentecode, max(peildatum) from stg_leegstand_aggregaat group by gemeentecode
     union all

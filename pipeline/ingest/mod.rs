@@ -29,6 +29,8 @@ pub struct TableShape {
     pub file: String,
     /// The contract column at each position.
     pub columns: Vec<&'static str>,
+    /// The contract's columns that this file lacks.
+    pub absent: Vec<&'static str>,
     /// True for `;`-separated files, where `12,5` is a decimal.
     pub decimal_comma: bool,
     /// At least the number of data rows (a CSV's line count, a Parquet file's row count), so
@@ -145,11 +147,17 @@ impl IngestError {
 impl TableShape {
     /// Position of a contract column in this file, if present.
     pub fn index(&self, column: &str) -> Option<usize> {
-        // The validator asks with the contract's own names, so the address mostly matches and
-        // no text is compared (a dozen lookups per row, tens of millions of rows).
+        // The validator asks with the contract's own names, so the address mostly matches, also
+        // for a column the file lacks, and no text is compared (a dozen lookups per row, tens of
+        // millions of rows).
         let same = |c: &&str| std::ptr::eq(*c, column);
-        (self.columns.iter().position(same))
-            .or_else(|| self.columns.iter().position(|c| *c == column))
+        if let Some(i) = self.columns.iter().position(same) {
+            return Some(i);
+        }
+        if self.absent.iter().any(same) {
+            return None;
+        }
+        self.columns.iter().position(|c| *c == column)
     }
 
     pub fn has(&self, column: &str) -> bool {
@@ -203,9 +211,15 @@ pub fn read_rows(
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("parq"));
     let shape = |header: &[String], decimal_comma: bool, rows_hint: usize| {
+        let columns = map_header(header, shown, contract, mapping)?;
+        let absent = (contract.columns.iter())
+            .filter(|c| !columns.contains(c))
+            .copied()
+            .collect();
         Ok(TableShape {
             file: shown.to_string(),
-            columns: map_header(header, shown, contract, mapping)?,
+            columns,
+            absent,
             decimal_comma,
             rows_hint,
         })

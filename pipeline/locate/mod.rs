@@ -124,6 +124,7 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
 
     // The objects are read file by file and placed as they come: a national drop has tens of
     // millions, so only what is needed of them (the facts, the index) is kept.
+    let clock = Step::start();
     let builder = IndexBuilder::default();
     let per_file = crate::validate::read_objects(&verblijfsobjecten, config, report, |rows| {
         place_objects(&registry, &builder, rows)
@@ -135,13 +136,18 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
             report.reject("verblijfsobjecten", &origin, problem, Severity::Quarantine);
         }
     }
+    let clock = clock.done("read and placed the verblijfsobjecten");
     let index = builder.build();
     let object_places = index.places().to_vec();
+    let clock = clock.done("built the object index");
     let rni = crate::validate::read_rni(&rni, config, report);
+    let clock = clock.done("read the RNI files");
     let kvk = crate::validate::read_kvk(&kvk, config, report);
+    let clock = clock.done("read the KvK files");
 
     let leegstand =
         keep_uncovered_aggregates(leegstand, &objecten, &object_places, &registry, report);
+    let clock = clock.done("kept the uncovered leegstand aggregates");
     let rni = keep_placed(rni, "rni", report, |r| {
         let (location, object) = place_key(&registry, &index, &r.key, "gebiedscode")?;
         Ok(RniFact {
@@ -151,6 +157,7 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
             ingeschrevenen: r.ingeschrevenen,
         })
     });
+    let clock = clock.done("placed the RNI rows");
     let kvk = keep_placed(kvk, "kvk", report, |v| {
         let (location, object) = place_key(&registry, &index, &v.key, "buurtcode")?;
         Ok(KvkFact {
@@ -159,6 +166,7 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
             object,
         })
     });
+    clock.done("placed the KvK rows");
     let signalen = keep_placed(signalen, "signalen", report, |s| {
         let location = registry.resolve(s.area, "gebiedscode")?;
         Ok(SignaalFact {
@@ -198,6 +206,20 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
         kvk,
         signalen,
         bevolking,
+    }
+}
+
+/// Times the steps of `locate` (logged at debug level).
+struct Step(std::time::Instant);
+
+impl Step {
+    fn start() -> Step {
+        Step(std::time::Instant::now())
+    }
+
+    fn done(self, what: &str) -> Step {
+        tracing::debug!(seconds = self.0.elapsed().as_secs_f64(), "{what}");
+        Step::start()
     }
 }
 

@@ -34,15 +34,6 @@ fn utf8<S: AsRef<str>>(values: impl IntoIterator<Item = Option<S>>) -> ArrayRef 
     Arc::new(builder.finish())
 }
 
-/// Text of `rows` values of about the length of an area code, in buffers sized at once.
-fn utf8_sized<'a>(rows: usize, values: impl IntoIterator<Item = Option<&'a str>>) -> ArrayRef {
-    let mut builder = StringBuilder::with_capacity(rows, rows * 10);
-    for v in values {
-        builder.append_option(v);
-    }
-    Arc::new(builder.finish())
-}
-
 /// Text of a column whose values repeat (area codes, periods): each distinct key is formatted
 /// once, since a national fact table has tens of millions of rows over a few thousand values.
 fn repeated<K: Hash + Eq + Copy>(
@@ -221,17 +212,7 @@ impl SectorIndex {
 /// One batch per verblijfsobjecten file, made in parallel; each file's facts are freed as soon
 /// as its batch is made. The location columns are `gemeentecode` and `locatie`: the wijk and
 /// buurt a location lies in come from `stg_locaties`.
-fn objecten_batches(
-    objecten: Vec<Vec<ObjectFact>>,
-    places: &[Location],
-    grain: Grain,
-) -> Result<Vec<RecordBatch>, ArrowError> {
-    // The codes of each numbered place, formatted once: a lookup by number per fact.
-    let codes: Vec<(String, String)> = places
-        .iter()
-        .map(|l| (show_code(l.gemeente), show_code(finest(l))))
-        .collect();
-    let code = |f: &ObjectFact, pick: fn(&(String, String)) -> &str| codes.get(f.place()).map(pick);
+fn objecten_batches(objecten: Vec<Vec<ObjectFact>>) -> Result<Vec<RecordBatch>, ArrowError> {
     let files = if objecten.is_empty() {
         vec![Vec::new()]
     } else {
@@ -240,26 +221,28 @@ fn objecten_batches(
     files
         .into_par_iter()
         .map(|o| {
-            let label = |d: NaiveDate| Period::containing(d, grain).label();
             batch(vec![
                 ("peildatum", date32(o.iter().map(|f| Some(f.peildatum)))),
-                (
-                    "periode",
-                    repeated(o.iter().map(|f| Some(f.peildatum)), label),
-                ),
                 ("verblijfsobject_id", int64(o.iter().map(|f| f.id as i64))),
                 ("leeg", boolean(o.iter().map(ObjectFact::leeg))),
-                (
-                    "gemeentecode",
-                    utf8_sized(o.len(), o.iter().map(|f| code(f, |c| &c.0))),
-                ),
-                (
-                    "locatie",
-                    utf8_sized(o.len(), o.iter().map(|f| code(f, |c| &c.1))),
-                ),
+                ("plaats", int32(o.iter().map(|f| f.place() as i32))),
             ])
         })
         .collect()
+}
+
+/// `stg_object_plaatsen`: the gemeente and the finest location of each place number that
+/// `stg_objecten` carries, so that the tens of millions of object rows are grouped and joined
+/// on a number and each place's codes are written once.
+fn object_plaatsen(places: &[Location]) -> Result<RecordBatch, ArrowError> {
+    batch(vec![
+        ("plaats", int32((0..places.len()).map(|n| n as i32))),
+        (
+            "gemeentecode",
+            text(places.iter().map(|l| show_code(l.gemeente))),
+        ),
+        ("locatie", text(places.iter().map(locatie))),
+    ])
 }
 
 /// Builds every `stg_*` table; takes the object facts out of `located`.
@@ -305,6 +288,10 @@ pub fn stage(
 
     push("stg_gebieden", gebieden(located)?);
     push("stg_locaties", locaties(located)?);
+    push(
+        "stg_object_plaatsen",
+        object_plaatsen(&located.object_places)?,
+    );
 
     let a = &located.leegstand;
     let mut cols = vec![
@@ -488,11 +475,7 @@ pub fn stage(
     // Last, when nothing else needs the object facts: each file's are freed once staged.
     out.push(Staged {
         name: "stg_objecten",
-        batches: objecten_batches(
-            std::mem::take(&mut located.objecten),
-            &located.object_places,
-            grain,
-        )?,
+        batches: objecten_batches(std::mem::take(&mut located.objecten))?,
     });
     Ok(out)
 }

@@ -209,7 +209,12 @@ pub fn read_objects<C: Send>(
         made.push(c);
         keys.push((file, file_keys));
     }
+    let clock = std::time::Instant::now();
     check_unique_object_keys(keys, report);
+    tracing::debug!(
+        seconds = clock.elapsed().as_secs_f64(),
+        "checked the verblijfsobject keys"
+    );
     made
 }
 
@@ -218,8 +223,8 @@ type PlacedKey = (NaiveDate, u64, u32, u32);
 
 /// Reports every (peildatum, verblijfsobject_id) that occurs twice across the files, as
 /// `check_unique_keys` does, over compact keys instead of a map of rows. Each file's keys come
-/// sorted; only files whose key ranges overlap are sorted together, so a national drop (one
-/// snapshot and region per file, ranges apart) is checked without copying all its keys.
+/// sorted; only files whose key ranges overlap are merged, each group streaming through a k-way
+/// merge, so that a national drop's 40 M keys are checked without copying or sorting them again.
 fn check_unique_object_keys(
     files: Vec<(Option<Arc<str>>, ObjectKeys)>,
     report: &mut QualityReport,
@@ -232,17 +237,12 @@ fn check_unique_object_keys(
     let mut repeats: Vec<(u32, u32, String)> = overlapping_files(&keys)
         .par_iter()
         .flat_map_iter(|group| {
-            let mut merged: Vec<PlacedKey> = group
-                .iter()
-                .flat_map(|&f| {
-                    let n = u32::try_from(f).unwrap_or(u32::MAX);
-                    keys[f].iter().map(move |(d, id, line)| (d, id, n, line))
-                })
-                .collect();
-            if group.len() > 1 {
-                merged.sort_unstable();
-            }
-            adjacent_repeats(&merged, &names)
+            // Each file's keys are sorted: merging them gives the group's keys in order.
+            let merged = group.iter().map(|&f| {
+                let n = u32::try_from(f).unwrap_or(u32::MAX);
+                keys[f].iter().map(move |(d, id, line)| (d, id, n, line))
+            });
+            adjacent_repeats(itertools::kmerge(merged), &names)
         })
         .collect();
     repeats.sort();
@@ -287,21 +287,26 @@ fn overlapping_files(keys: &[ObjectKeys]) -> Vec<Vec<usize>> {
 
 /// In sorted keys, each repeat with the occurrence before it (in file and line order), as in
 /// `check_unique_keys`: (file, line, message).
-fn adjacent_repeats(sorted: &[PlacedKey], names: &[Arc<str>]) -> Vec<(u32, u32, String)> {
-    sorted
-        .windows(2)
-        .filter(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))
-        .map(|w| {
-            let (peildatum, id, f, line) = w[1];
-            let first = &names[w[0].2 as usize];
+fn adjacent_repeats(
+    sorted: impl Iterator<Item = PlacedKey>,
+    names: &[Arc<str>],
+) -> Vec<(u32, u32, String)> {
+    let mut repeats = Vec::new();
+    let mut before: Option<PlacedKey> = None;
+    for key in sorted {
+        if let Some((peildatum, id, first_file, first_line)) = before
+            && (peildatum, id) == (key.0, key.1)
+        {
+            let first = &names[first_file as usize];
             let message = format!(
-                "duplicate peildatum and verblijfsobject_id {:?}: also at {first}:{}; deliver each key once",
+                "duplicate peildatum and verblijfsobject_id {:?}: also at {first}:{first_line}; deliver each key once",
                 (peildatum, id),
-                w[0].3
             );
-            (f, line, message)
-        })
-        .collect()
+            repeats.push((key.2, key.3, message));
+        }
+        before = Some(key);
+    }
+    repeats
 }
 
 /// Reads and validates every input of the drop.
@@ -472,5 +477,41 @@ mod tests {
             })
             .collect();
         assert_eq!(found, vec![("v2.csv", Some(2), true)]);
+    }
+
+    #[test]
+    fn repeats_in_one_file_and_across_interleaved_files_name_the_occurrence_before() {
+        let files = vec![
+            keys("2024-03-31", &[1, 3, 5, 5]),
+            keys("2024-03-31", &[2, 3, 4, 6]),
+            keys("2024-03-31", &[3]),
+        ];
+        let named = files
+            .into_iter()
+            .enumerate()
+            .map(|(i, k)| (Some(Arc::from(format!("v{i}.csv"))), k))
+            .collect();
+        let mut report = QualityReport::default();
+        check_unique_object_keys(named, &mut report);
+        let found: Vec<_> = report
+            .findings
+            .iter()
+            .map(|f| {
+                let also = f.message.split("also at ").nth(1).unwrap_or("");
+                (
+                    f.file.as_str(),
+                    f.line,
+                    also.split(';').next().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("v0.csv", Some(5), "v0.csv:4"),
+                ("v1.csv", Some(3), "v0.csv:3"),
+                ("v2.csv", Some(2), "v1.csv:3"),
+            ]
+        );
     }
 }
