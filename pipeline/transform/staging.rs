@@ -2,7 +2,7 @@
 //! `queries/` read. Everything a model needs from Rust — periods, areas, the location bridge,
 //! sectors, weights — is made here, so the SQL never sees a config file.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::Arc;
 
@@ -144,11 +144,18 @@ fn show_code(code: AreaCode) -> String {
 /// The output periods: from the earliest to the latest period in which a snapshot or a signal
 /// falls (outputs.md §2, "Period range").
 pub fn period_range(located: &Located, grain: Grain) -> Vec<Period> {
-    let dates = located
+    // The objects (tens of millions) per file in parallel, as (earliest, latest).
+    let objects = located
         .objecten
-        .iter()
-        .flatten()
-        .map(|o| o.peildatum)
+        .par_iter()
+        .filter_map(|file| {
+            let dates = file.iter().map(|o| o.peildatum);
+            Some((dates.clone().min()?, dates.max()?))
+        })
+        .reduce_with(|a, b| (a.0.min(b.0), a.1.max(b.1)));
+    let dates = objects
+        .into_iter()
+        .flat_map(|(first, last)| [first, last])
         .chain(located.leegstand.iter().map(|a| a.peildatum))
         .chain(located.rni.iter().map(|r| r.peildatum))
         .chain(located.signalen.iter().map(|s| s.signaal.periode.start()));
@@ -286,8 +293,9 @@ pub fn stage(
         ])?,
     );
 
-    push("stg_gebieden", gebieden(located)?);
-    push("stg_locaties", locaties(located)?);
+    let locations = all_locations(located);
+    push("stg_gebieden", gebieden(located, &locations)?);
+    push("stg_locaties", locaties(&locations)?);
     push(
         "stg_object_plaatsen",
         object_plaatsen(&located.object_places)?,
@@ -503,14 +511,18 @@ fn all_locations(located: &Located) -> BTreeSet<Location> {
             || vec![false; places.len()],
             |a, b| a.iter().zip(&b).map(|(x, y)| *x || *y).collect(),
         );
+    // Millions of facts over a few thousand locations: distinct first (in parallel), then sorted.
+    type Locations = HashSet<Location, foldhash::fast::RandomState>;
+    let rni: Locations = located.rni.par_iter().map(|f| f.location).collect();
+    let kvk: Locations = located.kvk.par_iter().map(|f| f.location).collect();
     let mut set: BTreeSet<Location> = places
         .iter()
         .zip(&used)
         .filter(|(_, u)| **u)
         .map(|(l, _)| *l)
         .chain(located.leegstand.iter().map(|f| f.location))
-        .chain(located.rni.iter().map(|f| f.location))
-        .chain(located.kvk.iter().map(|f| f.location))
+        .chain(rni)
+        .chain(kvk)
         .collect();
     for b in &r.boundaries {
         if let Ok(l) = r.resolve(b.code, "gebiedscode")
@@ -527,7 +539,7 @@ fn all_locations(located: &Located) -> BTreeSet<Location> {
     set
 }
 
-fn gebieden(located: &Located) -> Result<RecordBatch, ArrowError> {
+fn gebieden(located: &Located, locations: &BTreeSet<Location>) -> Result<RecordBatch, ArrowError> {
     let r = &located.registry;
     // (niveau, code) → (name, gemeente, district, regio)
     type Row = (String, Option<String>, Option<String>, Option<String>);
@@ -557,7 +569,7 @@ fn gebieden(located: &Located) -> Result<RecordBatch, ArrowError> {
             (d.regio_naam.clone(), None, None, Some(d.regio_code.clone())),
         );
     }
-    for l in all_locations(located) {
+    for l in locations {
         let Some(d) = r.districts.get(&l.gemeente) else {
             continue;
         };
@@ -587,9 +599,9 @@ fn gebieden(located: &Located) -> Result<RecordBatch, ArrowError> {
 }
 
 /// The bridge from a fact's finest location to every area (buurt, wijk, gemeente) it lies in.
-fn locaties(located: &Located) -> Result<RecordBatch, ArrowError> {
+fn locaties(locations: &BTreeSet<Location>) -> Result<RecordBatch, ArrowError> {
     let mut rows: Vec<(String, &'static str, String)> = Vec::new();
-    for l in all_locations(located) {
+    for l in locations {
         let key = locatie(&l);
         for (niveau, code) in [
             ("buurt", l.buurt),
