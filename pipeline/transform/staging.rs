@@ -602,7 +602,7 @@ fn gebieden(located: &Located, locations: &BTreeSet<Location>) -> Result<RecordB
 fn locaties(locations: &BTreeSet<Location>) -> Result<RecordBatch, ArrowError> {
     let mut rows: Vec<(String, &'static str, String)> = Vec::new();
     for l in locations {
-        let key = locatie(&l);
+        let key = locatie(l);
         for (niveau, code) in [
             ("buurt", l.buurt),
             ("wijk", l.wijk),
