@@ -432,6 +432,18 @@ mod tests {
         )
     }
 
+    /// The findings of the key check over `files`, named `v0.csv`, `v1.csv`, ….
+    fn repeats_found(files: Vec<ObjectKeys>) -> Vec<Finding> {
+        let named = files
+            .into_iter()
+            .enumerate()
+            .map(|(i, k)| (Some(Arc::from(format!("v{i}.csv"))), k))
+            .collect();
+        let mut report = QualityReport::default();
+        check_unique_object_keys(named, &mut report);
+        report.findings
+    }
+
     #[test]
     fn keys_are_kept_sorted_and_whole() {
         let (a, b): (NaiveDate, NaiveDate) = (
@@ -458,15 +470,8 @@ mod tests {
             overlapping_files(&files),
             vec![vec![1, 2], vec![0], vec![3]]
         );
-        let named = files
-            .into_iter()
-            .enumerate()
-            .map(|(i, k)| (Some(Arc::from(format!("v{i}.csv"))), k))
-            .collect();
-        let mut report = QualityReport::default();
-        check_unique_object_keys(named, &mut report);
-        let found: Vec<_> = report
-            .findings
+        let findings = repeats_found(files);
+        let found: Vec<_> = findings
             .iter()
             .map(|f| {
                 (
@@ -486,15 +491,8 @@ mod tests {
             keys("2024-03-31", &[2, 3, 4, 6]),
             keys("2024-03-31", &[3]),
         ];
-        let named = files
-            .into_iter()
-            .enumerate()
-            .map(|(i, k)| (Some(Arc::from(format!("v{i}.csv"))), k))
-            .collect();
-        let mut report = QualityReport::default();
-        check_unique_object_keys(named, &mut report);
-        let found: Vec<_> = report
-            .findings
+        let findings = repeats_found(files);
+        let found: Vec<_> = findings
             .iter()
             .map(|f| {
                 let also = f.message.split("also at ").nth(1).unwrap_or("");
