@@ -3,6 +3,7 @@
 //! for human trafficking. See ARCHITECTURE.md for the map of the code.
 
 pub mod calendar;
+pub mod codes;
 pub mod config;
 pub mod demo;
 pub mod disclosure;

@@ -181,6 +181,27 @@ fn input_or_demo(input: Option<PathBuf>) -> Result<PathBuf, Failure> {
     Ok(dir)
 }
 
+/// The input and output of `run`: both given, or neither (the demo region into `data/out`). An
+/// explicit `--out` without `--input` is a usage error, so that a production cron line that lost
+/// its `--input` can never make the synthetic demo current.
+fn run_dirs(input: Option<PathBuf>, out: Option<PathBuf>) -> Result<(PathBuf, PathBuf), Failure> {
+    match (input, out) {
+        (Some(input), Some(out)) => Ok((input, out)),
+        (Some(input), None) => Ok((input, PathBuf::from(DEMO_OUT))),
+        (None, None) => {
+            println!(
+                "no --input and no --out: running the bundled demo region (synthetic data) into {DEMO_OUT}"
+            );
+            Ok((input_or_demo(None)?, PathBuf::from(DEMO_OUT)))
+        }
+        (None, Some(out)) => Err(usage(anyhow::anyhow!(
+            "--out {} was given without --input: name the drop to publish with --input DIR \
+             (the demo region is published only when neither is given, or write it with `risicobeeld demo`)",
+            out.display()
+        ))),
+    }
+}
+
 fn execute(command: Command) -> Result<u8, Failure> {
     match command {
         Command::Run {
@@ -190,8 +211,7 @@ fn execute(command: Command) -> Result<u8, Failure> {
             force,
         } => {
             let config = load_config(config.as_deref())?;
-            let input = input_or_demo(input)?;
-            let out = out.unwrap_or_else(|| PathBuf::from(DEMO_OUT));
+            let (input, out) = run_dirs(input, out)?;
             let started = std::time::Instant::now();
             match run(&input, &out, &config, force).map_err(|e| Failure {
                 code: e.exit_code(),
@@ -216,11 +236,18 @@ fn execute(command: Command) -> Result<u8, Failure> {
                     );
                     if let Some(d) = &m.disclosure {
                         println!(
-                            "  openbaar: {} of {} sensitive cells suppressed ({} primary, {} secondary); audit passed",
-                            d.primary + d.secondary,
+                            "  openbaar: {} of {} sensitive cells suppressed ({:.1} %): {} primary ({:.1} %), {} secondary ({:.1} %), {} by the wider repair ({:.1} %); {} of {} leeg_aantal shielded; audit passed",
+                            d.hidden(),
                             d.cells,
+                            d.share(d.hidden()),
                             d.primary,
-                            d.secondary
+                            d.share(d.primary),
+                            d.secondary,
+                            d.share(d.secondary),
+                            d.fallback,
+                            d.share(d.fallback),
+                            d.bounding_hidden,
+                            d.bounding_cells,
                         );
                     }
                     Ok(0)

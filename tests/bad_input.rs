@@ -367,6 +367,19 @@ fn usage_and_config_errors_exit_2() {
 }
 
 #[test]
+fn an_explicit_out_without_input_is_a_usage_error_and_writes_nothing() {
+    // A cron line that lost its --input must not publish the synthetic demo into production.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("productie");
+    let outcome = risicobeeld_cmd(&["run", "--out", out.to_str().expect("utf8")]);
+    assert_eq!(outcome.code, 2, "{}", outcome.stderr);
+    assert!(outcome.stderr.contains("--input"), "{}", outcome.stderr);
+    assert!(!out.exists(), "nothing written under --out");
+    let entries = std::fs::read_dir(dir.path()).expect("read dir").count();
+    assert_eq!(entries, 0, "nothing written next to it either");
+}
+
+#[test]
 fn validate_prints_the_report_and_exits_1_on_error() {
     let drop = Drop::of("mini");
     let ok = risicobeeld_cmd(&["validate", "--input", drop.input().to_str().expect("utf8")]);
@@ -385,4 +398,61 @@ fn validate_prints_the_report_and_exits_1_on_error() {
         bad.stdout
     );
     assert!(!drop.out().exists(), "validate writes nothing");
+}
+
+#[test]
+fn a_district_code_that_is_not_a_safe_name_stops_the_run_and_writes_nothing_outside() {
+    // A district code names a directory (`district=<code>`): these would escape the table or
+    // break the readers of hive partitions.
+    let long = "D".repeat(200);
+    for code in ["../x", "a/b", long.as_str(), "D\u{7}1", "D 1"] {
+        let drop = Drop::of("mini");
+        replace(
+            &drop,
+            "gebieden/districten.csv",
+            "GM0001,D1,",
+            &format!("GM0001,{code},"),
+        );
+        let outcome = drop.run(&[]);
+        let context = format!("code {code:?}:\n{}", outcome.stderr);
+        assert_eq!(outcome.code, 1, "{context}");
+        assert!(
+            outcome.stderr.contains("gebieden/districten.csv:2"),
+            "{context}"
+        );
+        assert!(outcome.stderr.contains("ongeldige_code"), "{context}");
+        assert!(outcome.stderr.contains("district_code"), "{context}");
+        // Nothing but the run's own bookkeeping under --out, and nothing beside it.
+        let top: Vec<String> = std::fs::read_dir(drop.dir.path())
+            .expect("read dir")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .collect();
+        assert!(
+            top.iter().all(|name| name == "input" || name == "out"),
+            "{top:?}; {context}"
+        );
+        assert!(drop.current().is_none(), "nothing published; {context}");
+        let runs = drop.out().join("runs");
+        let published = std::fs::read_dir(&runs).map_or(0, |d| d.count());
+        assert_eq!(published, 0, "{context}");
+    }
+}
+
+#[test]
+fn a_regio_code_is_checked_like_a_district_code() {
+    let drop = Drop::of("mini");
+    replace(
+        &drop,
+        "gebieden/districten.csv",
+        "District Een,R1,",
+        "District Een,R/1,",
+    );
+    let outcome = drop.run(&[]);
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains("regio_code") && outcome.stderr.contains("ongeldige_code"),
+        "{}",
+        outcome.stderr
+    );
 }

@@ -189,7 +189,7 @@ async fn check(d: &Dashboard, snapshot: &Snapshot) -> Vec<String> {
     if d.audience.is_empty() {
         problems.push("audience is empty: name at least one of analist, college, anoniem".into());
     }
-    let ctx = snapshot.context(Role::Analist);
+    let ctx = snapshot.analyst_context();
     for (i, p) in d.panels.iter().enumerate() {
         let at = format!("panel {} ({:?})", i + 1, p.title);
         for needed in required_fields(p.kind) {
@@ -384,11 +384,7 @@ impl ParamError {
 
 /// The shape of an area code (CBS) or of a district/regio code from `districten.csv`.
 pub fn well_formed_code(code: &str) -> bool {
-    !code.is_empty()
-        && code.len() <= 32
-        && code
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    crate::codes::is_safe_code(code)
 }
 
 fn gemeentecode_shape(code: &str) -> bool {

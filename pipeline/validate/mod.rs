@@ -69,7 +69,7 @@ impl Problem {
         }
     }
 
-    fn with_value(mut self, value: &str) -> Problem {
+    pub fn with_value(mut self, value: &str) -> Problem {
         self.value = Some(value.to_string());
         self
     }

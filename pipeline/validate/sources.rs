@@ -388,7 +388,7 @@ fn location_key(c: &Cells, area_column: &'static str) -> Result<LocationKey, Pro
 }
 
 pub fn district(c: &Cells) -> Verdict<District> {
-    (|| {
+    let parsed = (|| {
         Ok(District {
             gemeente: gemeente_code(c, "gemeentecode")?,
             district_code: c.req("district_code")?.to_string(),
@@ -396,8 +396,36 @@ pub fn district(c: &Cells) -> Verdict<District> {
             regio_code: c.req("regio_code")?.to_string(),
             regio_naam: c.req("regio_naam")?.to_string(),
         })
-    })()
-    .into()
+    })();
+    match parsed {
+        Ok(d) => match unsafe_code(&d) {
+            Some(problem) => Verdict::Error(problem),
+            None => Verdict::Keep(d),
+        },
+        Err(problem) => Verdict::Quarantine(problem),
+    }
+}
+
+/// A district or regio code that cannot be a directory name (`district=<code>`) stops the run:
+/// leaving the row out would silently drop the gemeente from its district.
+fn unsafe_code(d: &District) -> Option<Problem> {
+    [
+        ("district_code", &d.district_code),
+        ("regio_code", &d.regio_code),
+    ]
+    .into_iter()
+    .find(|(_, code)| !crate::codes::is_safe_code(code))
+    .map(|(column, code)| {
+        Problem::new(
+            column,
+            "ongeldige_code",
+            format!(
+                "{code:?} is not a valid code: use {}",
+                crate::codes::SAFE_CODE_RULE
+            ),
+        )
+        .with_value(code)
+    })
 }
 
 pub fn herindeling(c: &Cells) -> Verdict<Herindeling> {
