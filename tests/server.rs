@@ -517,8 +517,7 @@ fn a_new_snapshot_is_served_without_a_restart() {
         "one snapshot per page"
     );
     let status = json(&get(&s, "/status", None));
-    assert_eq!(status["run_id"], second_run.as_str());
-    assert_eq!(status["laatste_run"]["status"], "gepubliceerd");
+    assert_eq!(status["beschikbaar"], true);
     assert_eq!(status["laatste_run_mislukt"], false);
 
     // A failed run keeps the snapshot and raises the banner.
@@ -536,6 +535,144 @@ fn a_new_snapshot_is_served_without_a_restart() {
     );
     assert_eq!(json(&get(&s, "/status", None))["laatste_run_mislukt"], true);
     drop(s.state);
+}
+
+/// Paths, file names and messages an anonymous visitor must never be shown.
+fn assert_no_insides(body: &str, s: &Server) {
+    let out = s.drop.out();
+    let dir = s.drop.dir.path().to_string_lossy().to_string();
+    for secret in [dir.as_str(), &out.to_string_lossy(), "rni.csv"] {
+        assert!(!body.contains(secret), "{secret:?} shown: {body}");
+    }
+}
+
+#[test]
+fn anonymous_visitors_learn_that_a_run_failed_but_not_why() {
+    let s = server(true, true);
+    s.drop.write("rni/rni.csv", "dit,is,geen,rni\n1,2,3,4\n");
+    assert_eq!(s.drop.run(&[]).code, 1);
+    // The analyst gets the reason, in /status and on the page.
+    let anna = login(&s, "anna", ANALIST_PW);
+    let melding = json(&get(&s, "/status", Some(&anna)))["laatste_run"]["melding"]
+        .as_str()
+        .expect("the failed run's message")
+        .to_string();
+    assert!(!melding.is_empty());
+    let page = get(&s, "/", Some(&anna));
+    assert!(page.body.contains("niet gepubliceerd: "), "{}", page.body);
+    // Everyone else learns that it failed, not why.
+    let status = get(&s, "/status", None);
+    assert_eq!(status.status, StatusCode::OK);
+    let body = json(&status);
+    assert_eq!(body["laatste_run_mislukt"], true);
+    assert!(body.get("laatste_run").is_none() && body.get("run_id").is_none());
+    assert!(!status.body.contains(&melding));
+    assert_no_insides(&status.body, &s);
+    for path in ["/", "/over", "/gebied/GM0001"] {
+        let page = get(&s, path, None);
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(page.body.contains("niet gepubliceerd"), "{path}: banner");
+        assert!(!page.body.contains(&melding), "{path}: the run's message");
+        assert_no_insides(&page.body, &s);
+    }
+}
+
+/// What non-analysts must not get from a run whose openbaar/ tables cannot be trusted.
+fn assert_fails_closed(s: &Server, why: &str) {
+    // A fresh server over the tampered run (a running one would keep its loaded snapshot).
+    let state = AppState::new(&s.drop.out(), settings(&s.drop, true)).expect("state");
+    let tampered = Server {
+        drop: Drop::of("mini"),
+        state: state.clone(),
+        app: router(state),
+    };
+    let carl = login(&tampered, "carl", COLLEGE_PW);
+    for cookie in [None, Some(carl.as_str())] {
+        for path in [
+            "/",
+            "/gebied/GM0001?periode=2023-Q3",
+            "/college/GM0001",
+            "/college/GM0001/export",
+            "/vergelijk?gebied=GM0001&gebied=GM0002",
+            "/api/gebied_indicatoren?gebiedscode=GM0001",
+            "/api/signalen_fasen",
+            "/api/trends?format=csv",
+            "/dashboards/verkenner/paneel/2?format=csv",
+            "/dashboards/gebied/paneel/1?gebiedscode=GM0001&format=parquet",
+        ] {
+            let r = get(&tampered, path, cookie);
+            assert_eq!(
+                r.status,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "{why}: {path} as {cookie:?}: {}",
+                r.body
+            );
+            assert!(!r.body.contains("Eerstdorp"), "{why}: {path} shows an area");
+        }
+    }
+    let export = block_on(risicobeeld::serve::pages::export_college(
+        &tampered.state,
+        "GM0001",
+    ));
+    assert!(export.is_err(), "{why}: the export refuses");
+    // The analyst still works, and is told.
+    let anna = login(&tampered, "anna", ANALIST_PW);
+    let page = get(&tampered, "/gebied/GM0001", Some(&anna));
+    assert_eq!(page.status, StatusCode::OK, "{why}");
+    assert!(
+        page.body.contains("geen geldige openbare tabellen"),
+        "{why}: banner for analysts"
+    );
+    let status = json(&get(&tampered, "/status", Some(&anna)));
+    assert!(status["openbaar_probleem"].is_string(), "{why}");
+}
+
+#[test]
+fn a_run_without_valid_openbaar_tables_shows_non_analysts_nothing() {
+    let s = server(true, true);
+    let run = std::fs::read_link(s.drop.out().join("current")).expect("current");
+    let run = s.drop.out().join(run);
+    let copy = s.drop.dir.path().join("openbaar-kopie");
+    std::fs::rename(run.join("openbaar"), &copy).expect("move openbaar");
+    assert_fails_closed(&s, "no openbaar/");
+
+    // Only one table missing.
+    std::fs::rename(&copy, run.join("openbaar")).expect("restore");
+    let fasen = run.join("openbaar").join("signalen_fasen");
+    std::fs::rename(&fasen, &copy).expect("move one table");
+    assert_fails_closed(&s, "no openbaar/signalen_fasen");
+    std::fs::rename(&copy, &fasen).expect("restore");
+
+    // The full table copied over the protected one: no flags, small counts.
+    let open_gebied = run.join("openbaar").join("gebied_indicatoren");
+    std::fs::rename(&open_gebied, &copy).expect("move");
+    copy_dir(&run.join("gebied_indicatoren"), &open_gebied);
+    assert_fails_closed(&s, "full table as openbaar");
+    std::fs::remove_dir_all(&open_gebied).expect("remove");
+    std::fs::rename(&copy, &open_gebied).expect("restore");
+
+    // A manifest without its disclosure section.
+    let manifest_path = run.join("manifest.json");
+    let text = std::fs::read_to_string(&manifest_path).expect("manifest");
+    let mut manifest: serde_json::Value = serde_json::from_str(&text).expect("json");
+    manifest
+        .as_object_mut()
+        .expect("object")
+        .remove("disclosure");
+    std::fs::write(&manifest_path, manifest.to_string()).expect("write");
+    assert_fails_closed(&s, "manifest without disclosure");
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
 }
 
 #[test]

@@ -100,6 +100,12 @@ fn api_context(
             "nog geen gepubliceerde snapshot",
         )
     })?;
+    if let Err(e) = snapshot.context(viewer.role) {
+        return Err(Box::new(json_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &e.to_string(),
+        )));
+    }
     Ok((viewer, snapshot))
 }
 
@@ -143,7 +149,10 @@ pub async fn table(
             ),
         );
     }
-    let ctx = snapshot.context(viewer.role);
+    let ctx = match snapshot.context(viewer.role) {
+        Ok(ctx) => ctx,
+        Err(e) => return json_error(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+    };
     let schema = match ctx.table_provider(*table).await {
         Ok(p) => p.schema(),
         Err(e) => return json_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
@@ -293,7 +302,10 @@ async fn run_sql(state: &AppState, headers: &HeaderMap, pairs: &[(String, String
     }
     let max_rows = state.settings.sql_max_rows;
     let limit = Duration::from_secs(state.settings.sql_timeout_secs);
-    let ctx = snapshot.context(viewer.role);
+    let ctx = match snapshot.context(viewer.role) {
+        Ok(ctx) => ctx,
+        Err(e) => return json_error(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+    };
     let read_only = SQLOptions::new()
         .with_allow_ddl(false)
         .with_allow_dml(false)
@@ -376,8 +388,13 @@ pub async fn sql_post(State(state): Shared, headers: HeaderMap, body: String) ->
     run_sql(&state, &headers, &pairs).await
 }
 
-/// `GET /status`: freshness and the last run, for monitoring.
-pub async fn status(State(state): Shared) -> Response {
+/// `GET /status`: for monitoring. Everyone learns whether a snapshot is up, whether it is stale
+/// and whether the last run failed; analysts also get the run, its times, the load error and the
+/// freshness per source (these can name files and paths).
+pub async fn status(State(state): Shared, headers: HeaderMap) -> Response {
+    let details = state
+        .viewer(&headers)
+        .is_some_and(|v| v.role.sees_full_tables());
     let last = RunStatus::read(state.snapshots.out());
     let load_error = state
         .snapshots
@@ -386,24 +403,32 @@ pub async fn status(State(state): Shared) -> Response {
         .ok()
         .and_then(|e| e.clone());
     let Some(snapshot) = state.snapshot() else {
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            axum::Json(serde_json::json!({
+        let body = if details {
+            serde_json::json!({
+                "beschikbaar": false,
                 "run_id": null,
                 "laatste_run": last,
                 "snapshot_fout": load_error,
-            })),
-        )
-            .into_response();
+            })
+        } else {
+            serde_json::json!({ "beschikbaar": false })
+        };
+        return (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response();
     };
     let m = &snapshot.manifest;
-    let age_hours = chrono::DateTime::parse_from_rfc3339(&m.finished)
-        .ok()
-        .map(|f| (chrono::Utc::now() - f.with_timezone(&chrono::Utc)).num_minutes() as f64 / 60.0);
-    let stale = age_hours.is_some_and(|h| h > state.settings.stale_after_hours as f64);
+    let age_hours = snapshot.age_hours();
+    let stale = snapshot.is_stale(state.settings.stale_after_hours);
     let failed = last
         .as_ref()
         .is_some_and(|s| s.failed() && s.tijd.as_str() >= m.finished.as_str());
+    if !details {
+        let body = serde_json::json!({
+            "beschikbaar": true,
+            "verouderd": stale,
+            "laatste_run_mislukt": failed,
+        });
+        return with_run(axum::Json(body).into_response(), &snapshot);
+    }
     let mut bronnen: std::collections::BTreeMap<&str, Vec<&super::snapshot::Freshness>> =
         Default::default();
     for f in &snapshot.freshness {
@@ -421,6 +446,7 @@ pub async fn status(State(state): Shared) -> Response {
         })
         .collect();
     let body = serde_json::json!({
+        "beschikbaar": true,
         "run_id": snapshot.run_id,
         "gestart": m.started,
         "gepubliceerd": m.finished,
@@ -430,6 +456,7 @@ pub async fn status(State(state): Shared) -> Response {
         "laatste_run": last,
         "laatste_run_mislukt": failed,
         "snapshot_fout": load_error,
+        "openbaar_probleem": snapshot.public_problem(),
         "bronnen": bronnen,
     });
     with_run(axum::Json(body).into_response(), &snapshot)

@@ -89,9 +89,12 @@ impl AppState {
     /// The accounts, read again when the file changed (so `user add` needs no restart).
     pub fn users(&self) -> Arc<UsersFile> {
         let now = modified(&self.users_file);
-        let Ok(mut cached) = self.users.lock() else {
-            return Arc::new(UsersFile::default());
-        };
+        // A panic elsewhere while the lock was held leaves the accounts as they were: keep
+        // using them. (Answering "no accounts" here would open the server to anonymous visitors.)
+        let mut cached = self
+            .users
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if cached.0 != now {
             match UsersFile::load(&self.users_file) {
                 Ok(u) => *cached = (now, Arc::new(u)),

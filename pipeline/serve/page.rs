@@ -77,7 +77,7 @@ pub async fn run_panel(
     sql: &str,
     bound: &Bound,
 ) -> Result<Vec<RecordBatch>, String> {
-    let ctx = snapshot.context(role);
+    let ctx = snapshot.context(role).map_err(|e| e.to_string())?;
     let work = async {
         let df = ctx.sql(sql).await.map_err(|e| e.to_string())?;
         let df = df

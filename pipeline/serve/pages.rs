@@ -154,34 +154,50 @@ async fn find_dashboard(
     }
 }
 
-/// Freshness banner: stale snapshot, failed last run, or a snapshot that would not load.
-pub fn banner(state: &AppState, snapshot: &Snapshot) -> Option<String> {
+/// Freshness banner: stale snapshot, failed last run, a snapshot that would not load, or (for
+/// analysts) a snapshot whose openbaar/ tables are missing. What went wrong, with its paths and
+/// messages, is shown to analysts only; everyone else reads that something did.
+pub fn banner(state: &AppState, snapshot: &Snapshot, role: Role) -> Option<String> {
+    let details = role.sees_full_tables();
     let mut parts = Vec::new();
-    let finished = chrono::DateTime::parse_from_rfc3339(&snapshot.manifest.finished).ok();
-    if let Some(f) = finished {
-        let hours = (chrono::Utc::now() - f.with_timezone(&chrono::Utc)).num_hours();
-        if hours > state.settings.stale_after_hours as i64 {
-            parts.push(format!(
-                "De gegevens zijn verouderd: de getoonde snapshot is {hours} uur oud (gepubliceerd {}).",
-                snapshot.manifest.finished
-            ));
-        }
+    if snapshot.is_stale(state.settings.stale_after_hours)
+        && let Some(hours) = snapshot.age_hours()
+    {
+        parts.push(format!(
+            "De gegevens zijn verouderd: de getoonde snapshot is {} uur oud (gepubliceerd {}).",
+            hours.floor(),
+            snapshot.manifest.finished
+        ));
     }
     if let Some(status) = RunStatus::read(state.snapshots.out())
         && status.failed()
         && status.tijd.as_str() >= snapshot.manifest.finished.as_str()
     {
+        let reason = if details {
+            format!(": {}", status.melding.unwrap_or_default())
+        } else {
+            String::new()
+        };
         parts.push(format!(
-            "De laatste run ({}) is niet gepubliceerd: {}. U ziet de vorige snapshot.",
+            "De laatste run ({}) is niet gepubliceerd{reason}. U ziet de vorige snapshot.",
             status.tijd,
-            status.melding.unwrap_or_default()
         ));
     }
     if let Ok(e) = state.snapshots.last_error.read()
         && let Some(e) = e.as_ref()
     {
+        let reason = if details {
+            format!(" ({e})")
+        } else {
+            String::new()
+        };
         parts.push(format!(
-            "Een nieuwe snapshot kon niet worden geladen ({e}); u ziet de vorige."
+            "Een nieuwe snapshot kon niet worden geladen{reason}; u ziet de vorige."
+        ));
+    }
+    if details && let Some(problem) = snapshot.public_problem() {
+        parts.push(format!(
+            "Let op: deze snapshot heeft geen geldige openbare tabellen ({problem}); college en bezoekers zien er geen cijfers van."
         ));
     }
     (!parts.is_empty()).then(|| parts.join(" "))
@@ -270,6 +286,13 @@ async fn show_to(
     let Some(snapshot) = state.snapshot() else {
         return no_snapshot(state);
     };
+    if let Err(e) = snapshot.context(viewer.role) {
+        return error_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &e.to_string(),
+            Some(&viewer),
+        );
+    }
     let d = match find_dashboard(state, &snapshot, name, &viewer).await {
         Ok(d) => d,
         Err(r) => return r,
@@ -318,7 +341,7 @@ async fn show_to(
     let page = Page {
         title: &title,
         body,
-        banner: banner(state, &snapshot),
+        banner: banner(state, &snapshot, viewer.role),
         user: viewer.user.as_deref().map(|u| (u, viewer.role.name())),
         run_id: &snapshot.run_id,
         footer: footer(&snapshot, mode),
@@ -511,7 +534,7 @@ pub async fn dashboard_list(State(state): Shared, headers: HeaderMap) -> Respons
     let page = Page {
         title: "Dashboards",
         body,
-        banner: banner(&state, &snapshot),
+        banner: banner(&state, &snapshot, viewer.role),
         user: viewer.user.as_deref().map(|u| (u, viewer.role.name())),
         run_id: &snapshot.run_id,
         footer: footer(&snapshot, Mode::Live),
@@ -538,37 +561,70 @@ pub async fn about(State(state): Shared, headers: HeaderMap) -> Response {
         esc(&m.grain)
     );
     if let Some(status) = RunStatus::read(state.snapshots.out()) {
+        // The run's message can name files and paths: for analysts only.
+        let melding = status
+            .melding
+            .filter(|_| viewer.role.sees_full_tables())
+            .map(|m| format!(" – {}", esc(&m)))
+            .unwrap_or_default();
         body.push_str(&format!(
-            "<h2>Laatste run</h2><p>{}: {}{}</p>",
+            "<h2>Laatste run</h2><p>{}: {}{melding}</p>",
             esc(&status.tijd),
             esc(&status.status),
-            status
-                .melding
-                .map(|m| format!(" – {}", esc(&m)))
-                .unwrap_or_default()
         ));
     }
-    body.push_str("<h2>Bronnen</h2><div class=\"tabel\"><table><caption>Ingelezen bestanden</caption><thead><tr><th scope=\"col\">bron</th><th scope=\"col\">bestand</th><th scope=\"col\">rijen</th><th scope=\"col\">in quarantaine</th></tr></thead><tbody>");
-    for i in &m.inputs {
-        body.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td class=\"getal\">{}</td><td class=\"getal\">{}</td></tr>",
-            esc(&i.bron),
-            esc(&i.bestand),
-            i.rows_read,
-            i.rows_quarantined
-        ));
-    }
+    body.push_str(&sources_table(&m.inputs, viewer.role.sees_full_tables()));
     body.push_str("</tbody></table></div><p><a href=\"/dashboards/kwaliteit\">Kwaliteit van de levering per gemeente</a> · <a href=\"/status\">status als JSON</a></p>");
     let page = Page {
         title: "Status en bronnen",
         body,
-        banner: banner(&state, &snapshot),
+        banner: banner(&state, &snapshot, viewer.role),
         user: viewer.user.as_deref().map(|u| (u, viewer.role.name())),
         run_id: &snapshot.run_id,
         footer: footer(&snapshot, Mode::Live),
         mode: Mode::Live,
     };
     html_response(StatusCode::OK, page.render(), Some(&snapshot.run_id))
+}
+
+/// The inputs of the run: per file for analysts, per source for everyone else (file names are
+/// the data team's business, not the public's).
+fn sources_table(inputs: &[crate::publish::InputEntry], per_file: bool) -> String {
+    let mut rows: Vec<(String, String, u64, u64)> = Vec::new();
+    for i in inputs {
+        let file = if per_file {
+            i.bestand.clone()
+        } else {
+            String::new()
+        };
+        match rows.iter_mut().find(|r| r.0 == i.bron && r.1 == file) {
+            Some(r) => {
+                r.2 += i.rows_read;
+                r.3 += i.rows_quarantined;
+            }
+            None => rows.push((i.bron.clone(), file, i.rows_read, i.rows_quarantined)),
+        }
+    }
+    let (caption, file_header) = if per_file {
+        ("Ingelezen bestanden", "<th scope=\"col\">bestand</th>")
+    } else {
+        ("Ingelezen bronnen", "")
+    };
+    let mut html = format!(
+        "<h2>Bronnen</h2><div class=\"tabel\"><table><caption>{caption}</caption><thead><tr><th scope=\"col\">bron</th>{file_header}<th scope=\"col\">rijen</th><th scope=\"col\">in quarantaine</th></tr></thead><tbody>"
+    );
+    for (bron, file, read, quarantined) in rows {
+        let file = if per_file {
+            format!("<td>{}</td>", esc(&file))
+        } else {
+            String::new()
+        };
+        html.push_str(&format!(
+            "<tr><td>{}</td>{file}<td class=\"getal\">{read}</td><td class=\"getal\">{quarantined}</td></tr>",
+            esc(&bron)
+        ));
+    }
+    html
 }
 
 fn safe_return(path: Option<&str>) -> String {

@@ -83,12 +83,45 @@ pub struct Freshness {
     pub laatste_peildatum: String,
 }
 
+/// The published columns that hold person counts, per table: in `openbaar/` each must carry its
+/// `<column>_onderdrukt` flag and show no value from 1 to `min_count − 1`.
+pub const SENSITIVE_COLUMNS: [(&str, &[&str]); 2] = [
+    ("gebied_indicatoren", &crate::disclosure::SENSITIVE),
+    ("signalen_fasen", &["aantal", "bereikt"]),
+];
+
+fn sensitive_columns(table: &str) -> &'static [&'static str] {
+    SENSITIVE_COLUMNS
+        .iter()
+        .find(|(t, _)| *t == table)
+        .map_or(&[], |(_, c)| c)
+}
+
+/// Every column of a table that carries a disclosure flag in `openbaar/` (the sensitive ones,
+/// and in `gebied_indicatoren` the counts that bound them).
+fn flagged_columns(table: &str) -> Vec<&'static str> {
+    if table == "gebied_indicatoren" {
+        crate::disclosure::controlled().collect()
+    } else {
+        sensitive_columns(table).to_vec()
+    }
+}
+
+/// Asked for the tables of a role that may see only protected figures, in a run whose
+/// `openbaar/` tables are missing or not valid: such a run shows non-analysts nothing.
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error(
+    "de openbare (beschermde) cijfers van deze snapshot ontbreken of zijn niet geldig; alleen analisten kunnen deze snapshot inzien"
+)]
+pub struct NotProtected;
+
 /// A published run, loaded. Immutable: a request holds an `Arc<Snapshot>` from start to end.
 pub struct Snapshot {
     pub run_id: String,
     pub manifest: Manifest,
     analyst: SessionContext,
-    public: SessionContext,
+    /// The `openbaar/` tables, or why this run has none that may be shown (fail closed).
+    public: Result<SessionContext, String>,
     pub areas: BTreeMap<String, Area>,
     /// Periods in order (labels sort chronologically within one grain).
     pub periods: Vec<String>,
@@ -103,13 +136,24 @@ pub struct Snapshot {
 pub const NIVEAUS: [&str; 5] = ["buurt", "wijk", "gemeente", "district", "regio"];
 
 impl Snapshot {
-    /// The SQL context of a role: analysts get the full tables, everyone else `openbaar/`.
-    pub fn context(&self, role: Role) -> &SessionContext {
+    /// The SQL context of a role: analysts get the full tables, everyone else `openbaar/` — and
+    /// nothing at all when this run's `openbaar/` tables are missing or not valid.
+    pub fn context(&self, role: Role) -> Result<&SessionContext, NotProtected> {
         if role.sees_full_tables() {
-            &self.analyst
+            Ok(&self.analyst)
         } else {
-            &self.public
+            self.public.as_ref().map_err(|_| NotProtected)
         }
+    }
+
+    /// The full tables, for checking that a dashboard's SQL plans (never for answering).
+    pub fn analyst_context(&self) -> &SessionContext {
+        &self.analyst
+    }
+
+    /// Why non-analysts see nothing of this run (for the analysts' banner and the log).
+    pub fn public_problem(&self) -> Option<&str> {
+        self.public.as_ref().err().map(String::as_str)
     }
 
     /// Loads `<out>/runs/<run_id>` into memory.
@@ -126,23 +170,28 @@ impl Snapshot {
             .map_err(|e| read_err("manifest.json", e.to_string()))?;
 
         let analyst = SessionContext::new();
-        let public = SessionContext::new();
+        // What disclosure control promised; without it nothing under openbaar/ is trusted.
+        let min_count = manifest.disclosure.as_ref().map(|d| d.min_count);
+        let mut public = match min_count {
+            Some(_) => Ok(SessionContext::new()),
+            None => Err("manifest.json has no disclosure section".to_string()),
+        };
         let mut gebied = None;
         let mut trends = None;
         let mut kwaliteit = None;
         for table in TABLES {
             let full = crate::disclosure::read_dir_table(&dir.join(table))
                 .map_err(|e| read_err(table, e.to_string()))?;
-            let open_dir = dir.join("openbaar").join(table);
-            let open = if open_dir.is_dir() {
-                crate::disclosure::read_dir_table(&open_dir)
-                    .map_err(|e| read_err(&format!("openbaar/{table}"), e.to_string()))?
-            } else {
-                full.clone()
-            };
-            let full = with_flags_of(&full, &open).map_err(|e| read_err(table, e))?;
+            let full =
+                with_flags(&full, &flagged_columns(table)).map_err(|e| read_err(table, e))?;
             register(&analyst, table, &full).map_err(|e| read_err(table, e))?;
-            register(&public, table, &open).map_err(|e| read_err(table, e))?;
+            if let (Ok(ctx), Some(min_count)) = (&public, min_count) {
+                let checked = read_protected(&dir, table, min_count)
+                    .and_then(|open| register(ctx, table, &open));
+                if let Err(problem) = checked {
+                    public = Err(problem);
+                }
+            }
             if table == "gebied_indicatoren" {
                 gebied = Some(full);
             } else if table == "trends" {
@@ -150,6 +199,12 @@ impl Snapshot {
             } else if table == "kwaliteit" {
                 kwaliteit = Some(full);
             }
+        }
+        if let Err(problem) = &public {
+            tracing::error!(
+                run_id,
+                "{problem}: non-analysts see nothing of this snapshot (fail closed)"
+            );
         }
         let gebied = gebied.ok_or_else(|| read_err("gebied_indicatoren", "missing".into()))?;
         let areas = areas_of(&gebied);
@@ -167,11 +222,8 @@ impl Snapshot {
             .map_err(|e| read_err("gebieden.geojson", e.to_string()))?;
         let shapes = crate::serve::map::project_shapes(&geojson)
             .map_err(|e| read_err("gebieden.geojson", e))?;
-        let min_count = manifest
-            .disclosure
-            .as_ref()
-            .map(|d| d.min_count)
-            .unwrap_or(5);
+        // Only for showing `<min_count` to analysts when the run has no disclosure section.
+        let min_count = min_count.unwrap_or(crate::config::DisclosureConfig::default().min_count);
         Ok(Snapshot {
             run_id: run_id.to_string(),
             manifest,
@@ -187,28 +239,76 @@ impl Snapshot {
         })
     }
 
+    /// Hours since the run was published (from the manifest), if its time can be read.
+    pub fn age_hours(&self) -> Option<f64> {
+        let finished = chrono::DateTime::parse_from_rfc3339(&self.manifest.finished).ok()?;
+        let age = chrono::Utc::now() - finished.with_timezone(&chrono::Utc);
+        Some(age.num_seconds() as f64 / 3600.0)
+    }
+
+    /// Older than `stale_after_hours`: the banner and `/status` both ask this.
+    pub fn is_stale(&self, stale_after_hours: u64) -> bool {
+        self.age_hours()
+            .is_some_and(|h| h > stale_after_hours as f64)
+    }
+
     pub fn latest_period(&self) -> Option<&str> {
         self.periods.last().map(String::as_str)
     }
 }
 
-/// The full table with every `<col>_onderdrukt` column of its `openbaar/` twin added as
-/// `false`, so one dashboard query runs unchanged for every role.
-fn with_flags_of(full: &RecordBatch, open: &RecordBatch) -> Result<RecordBatch, String> {
+/// The `openbaar/` twin of `table`, checked: present, every sensitive column with its
+/// `_onderdrukt` flag, and no sensitive value from 1 to `min_count − 1`. Err says what is wrong.
+fn read_protected(dir: &Path, table: &str, min_count: i64) -> Result<RecordBatch, String> {
+    let open_dir = dir.join("openbaar").join(table);
+    if !open_dir.is_dir() {
+        return Err(format!("openbaar/{table} is missing"));
+    }
+    let open = crate::disclosure::read_dir_table(&open_dir)
+        .map_err(|e| format!("openbaar/{table} cannot be read: {e}"))?;
+    let columns = sensitive_columns(table);
+    for column in columns {
+        if open.column_by_name(column).is_some()
+            && open.column_by_name(&flag_name(column)).is_none()
+        {
+            return Err(format!(
+                "openbaar/{table} has {column} without {}: not made by disclosure control",
+                flag_name(column)
+            ));
+        }
+    }
+    let small = crate::disclosure::small_values(&open, columns, min_count);
+    if small > 0 {
+        return Err(format!(
+            "openbaar/{table} shows {small} sensitive values below {min_count}"
+        ));
+    }
+    Ok(open)
+}
+
+/// The flag beside `<column>`: `_onderdrukt` (the renderer shows `<5`) or `_afgeschermd`.
+pub fn flag_name(column: &str) -> String {
+    crate::disclosure::flag_name(column)
+}
+
+/// The full table with an all-`false` flag (`flag_name`) for each of its flagged `columns`, as
+/// its `openbaar/` twin has them, so one dashboard query runs unchanged for every role.
+fn with_flags(full: &RecordBatch, columns: &[&str]) -> Result<RecordBatch, String> {
     let mut fields: Vec<Field> = full
         .schema()
         .fields()
         .iter()
         .map(|f| f.as_ref().clone())
         .collect();
-    let mut columns: Vec<ArrayRef> = full.columns().to_vec();
-    for f in open.schema().fields() {
-        if f.name().ends_with("_onderdrukt") && full.column_by_name(f.name()).is_none() {
-            fields.push(Field::new(f.name(), DataType::Boolean, true));
-            columns.push(Arc::new(BooleanArray::from(vec![false; full.num_rows()])));
+    let mut arrays: Vec<ArrayRef> = full.columns().to_vec();
+    for column in columns {
+        let flag = flag_name(column);
+        if full.column_by_name(column).is_some() && full.column_by_name(&flag).is_none() {
+            fields.push(Field::new(flag, DataType::Boolean, true));
+            arrays.push(Arc::new(BooleanArray::from(vec![false; full.num_rows()])));
         }
     }
-    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).map_err(|e| e.to_string())
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| e.to_string())
 }
 
 fn register(ctx: &SessionContext, name: &str, batch: &RecordBatch) -> Result<(), String> {
