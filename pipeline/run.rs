@@ -227,6 +227,9 @@ fn run_locked(
             cells: disclosure.cells,
             primary: disclosure.primary,
             secondary: disclosure.secondary,
+            fallback: disclosure.fallback,
+            bounding_cells: disclosure.bounding_cells,
+            bounding_hidden: disclosure.bounding_hidden,
         }),
     };
     phase_done(clock, "disclosure control and audit");

@@ -432,46 +432,63 @@ pub fn audit_with(
     Ok(exposed)
 }
 
-/// Suppresses one more cell next to each exposed one, until the audit passes: the smallest
-/// published non-zero member of a relation it is in, or else a published zero there (a
-/// published zero next to a small hidden count can pin it as well). Returns the cells added.
-pub fn repair(
-    system: &mut CellSystem,
-    protection: Protection,
-    max_rounds: usize,
-) -> Result<usize, String> {
+/// Hides more cells until the audit passes, and returns how many it hid (besides those that
+/// `secondary` adds after each round). For each exposed cell, in this order of preference:
+/// 1. the smallest published non-zero member of a relation the cell is in (local repair);
+/// 2. else the nearest published non-zero cell further out: a breadth-first search through the
+///    relations of the hidden cells around it, nearest ring first, smallest value within a ring
+///    (the wider search: the bound comes from a relation the cell is not in itself, as a hidden
+///    buurt capped by a hidden wijk that its gemeente and the other wijken pin);
+/// 3. else the nearest published zero (a published zero beside a hidden count can pin it).
+///
+/// Every round hides at least one cell, so the loop ends after at most as many rounds as there
+/// are cells. It cannot run out of candidates while a cell is exposed: with every cell of its
+/// connected part hidden, the relations have no published numbers left, every solution can be
+/// scaled up, and a cell with a true value above zero is unbounded; a hidden zero is never
+/// exposed through its upper bound only, and the search then still finds the published zero
+/// or non-zero cells it is pinned by. Should it happen all the same, the run stops (exit 3)
+/// rather than publish an exposed cell.
+pub fn repair(system: &mut CellSystem, protection: Protection) -> Result<usize, String> {
     let mut added = 0;
     let mut cache = AuditCache::default();
     let memberships = relations_of_cells(system);
-    for round in 1..=max_rounds {
+    for round in 1usize.. {
         let exposed = audit_with(system, protection, &mut cache)?;
         tracing::debug!(round, exposed = exposed.len(), "disclosure audit round");
-        if exposed.is_empty() {
+        let Some(first) = exposed.first() else {
             return Ok(added);
-        }
+        };
+        let first = first.to_string();
+        // A relation that got a newly hidden cell this round changes the bounds of every cell
+        // in it: its other exposed cells wait for the next audit instead of hiding more.
+        let mut touched = vec![false; system.relations.len()];
         let mut progress = false;
         for e in exposed {
-            if let Some(c) = repair_candidate(system, &memberships[e.cell], e.cell) {
-                system.cells[c].suppressed = true;
-                added += 1;
-                progress = true;
+            if memberships[e.cell].iter().any(|&r| touched[r]) {
+                continue;
             }
+            let local = repair_candidate(system, &memberships[e.cell], e.cell);
+            let (chosen, wider) = match local {
+                Some(c) => (Some(c), false),
+                None => (wider_candidate(system, &memberships, e.cell), true),
+            };
+            let Some(c) = chosen else { continue };
+            system.cells[c].suppressed = true;
+            system.cells[c].fallback = wider;
+            for &r in &memberships[c] {
+                touched[r] = true;
+            }
+            added += 1;
+            progress = true;
         }
         added += system.secondary();
         if !progress {
-            break;
+            return Err(format!(
+                "no published cell is left to hide next to an exposed one (round {round}): {first}"
+            ));
         }
     }
-    let left = audit_with(system, protection, &mut cache)?;
-    if left.is_empty() {
-        Ok(added)
-    } else {
-        Err(format!(
-            "still exposed after {max_rounds} rounds ({} cells): {}",
-            left.len(),
-            left[0]
-        ))
-    }
+    unreachable!("the rounds above run until the audit passes or no cell is left")
 }
 
 /// For every cell, the relations it is a member of (total or part).
@@ -485,21 +502,72 @@ fn relations_of_cells(system: &CellSystem) -> Vec<Vec<usize>> {
     memberships
 }
 
-/// The published cell to hide next to an exposed one (a member of one of its `relations`), if
-/// any is left.
+fn members(relation: &super::cells::Relation) -> impl Iterator<Item = usize> + '_ {
+    std::iter::once(relation.total).chain(relation.parts.iter().copied())
+}
+
+/// A published cell whose value is known (every cell in a run; an audit of published tables
+/// does not repair).
+fn published(system: &CellSystem, c: usize) -> bool {
+    !system.cells[c].suppressed && system.cells[c].value.is_some()
+}
+
+/// The smallest published non-zero member of `relations` (other than `exposed`), if any.
 fn repair_candidate(system: &CellSystem, relations: &[usize], exposed: usize) -> Option<usize> {
-    let neighbours: Vec<usize> = relations
+    relations
         .iter()
-        .map(|&r| &system.relations[r])
-        .flat_map(|r| std::iter::once(r.total).chain(r.parts.iter().copied()))
-        .filter(|&c| c != exposed && !system.cells[c].suppressed && system.cells[c].value.is_some())
-        .collect();
-    let smallest_non_zero = neighbours
-        .iter()
-        .copied()
+        .flat_map(|&r| members(&system.relations[r]))
+        .filter(|&c| c != exposed && published(system, c))
         .filter(|&c| system.cells[c].value.is_some_and(|v| v > 0))
-        .min_by_key(|&c| (system.cells[c].value, c));
-    smallest_non_zero.or_else(|| neighbours.iter().copied().min())
+        .min_by_key(|&c| (system.cells[c].value, c))
+}
+
+/// The nearest published non-zero cell around `exposed`, searching ring by ring through the
+/// relations of hidden cells (the smallest value in the nearest ring that has one); else the
+/// nearest published zero.
+fn wider_candidate(
+    system: &CellSystem,
+    memberships: &[Vec<usize>],
+    exposed: usize,
+) -> Option<usize> {
+    let mut seen_relation = vec![false; system.relations.len()];
+    let mut seen_cell = vec![false; system.cells.len()];
+    seen_cell[exposed] = true;
+    let mut ring = vec![exposed];
+    let mut nearest_zero = None;
+    while !ring.is_empty() {
+        let mut next = Vec::new();
+        let mut non_zero = Vec::new();
+        for &hidden in &ring {
+            for &r in &memberships[hidden] {
+                if std::mem::replace(&mut seen_relation[r], true) {
+                    continue;
+                }
+                for c in members(&system.relations[r]) {
+                    if std::mem::replace(&mut seen_cell[c], true) {
+                        continue;
+                    }
+                    if !published(system, c) {
+                        if system.cells[c].suppressed {
+                            next.push(c);
+                        }
+                    } else if system.cells[c].value.is_some_and(|v| v > 0) {
+                        non_zero.push(c);
+                    } else if nearest_zero.is_none() {
+                        nearest_zero = Some(c);
+                    }
+                }
+            }
+        }
+        if let Some(c) = non_zero
+            .into_iter()
+            .min_by_key(|&c| (system.cells[c].value, c))
+        {
+            return Some(c);
+        }
+        ring = next;
+    }
+    nearest_zero
 }
 
 #[cfg(test)]
@@ -625,6 +693,173 @@ mod tests {
         }
     }
 
+    /// A random region as `build_system` makes it: per area a bounding `leeg` count and a
+    /// sensitive `verborgen ≤ leeg`; children under a parent with `≥` below gemeente (rows the
+    /// children do not place) and `=` above; at gemeente level and up a signal total split in
+    /// two forms. Counts are mostly 0 to 6, so most cells are small.
+    fn region(spec: &RegionSpec) -> CellSystem {
+        let mut s = CellSystem::default();
+        let mut values = spec.values.iter().copied().cycle();
+        let mut next = move || values.next().unwrap_or(0);
+        fn area(
+            s: &mut CellSystem,
+            name: &str,
+            level: usize,
+            spec: &RegionSpec,
+            next: &mut dyn FnMut() -> i64,
+        ) -> [usize; 5] {
+            // [leeg, verborgen, signalen_totaal, form a, form b] of this area.
+            let children: Vec<[usize; 5]> = if level < 4 {
+                let n = spec.fan_out[level % spec.fan_out.len()];
+                (0..n)
+                    .map(|i| area(s, &format!("{name}.{i}"), level + 1, spec, next))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let value = |s: &CellSystem, c: usize| s.cells[c].value.unwrap_or(0);
+            let sum =
+                |s: &CellSystem, k: usize| children.iter().map(|c| value(s, c[k])).sum::<i64>();
+            let exact = level < 3;
+            let extra = |n: &mut dyn FnMut() -> i64| {
+                if exact || children.is_empty() {
+                    0
+                } else {
+                    n() % 2
+                }
+            };
+            let verborgen_v = if children.is_empty() {
+                next()
+            } else {
+                sum(s, 1) + extra(next)
+            };
+            let leeg_v = if children.is_empty() {
+                verborgen_v + next() % 3
+            } else {
+                sum(s, 0).max(verborgen_v) + extra(next)
+            };
+            let leeg = s.bounding_cell(format!("{name} leeg"), Some(leeg_v), false);
+            let verborgen = s.cell(format!("{name} verborgen"), Some(verborgen_v), false);
+            s.relate(leeg, vec![verborgen], false);
+            let mut signal = [usize::MAX; 3];
+            if level <= 2 {
+                let (a, b) = if level == 2 {
+                    (next(), next())
+                } else {
+                    (sum(s, 3), sum(s, 4))
+                };
+                signal = [
+                    s.cell(format!("{name} signalen"), Some(a + b), false),
+                    s.cell(format!("{name} vorm a"), Some(a), false),
+                    s.cell(format!("{name} vorm b"), Some(b), false),
+                ];
+                s.relate(signal[0], vec![signal[1], signal[2]], true);
+            }
+            for k in 0..5 {
+                let total = [leeg, verborgen, signal[0], signal[1], signal[2]][k];
+                let parts: Vec<usize> = children
+                    .iter()
+                    .map(|c| c[k])
+                    .filter(|&c| c != usize::MAX)
+                    .collect();
+                if total != usize::MAX && !parts.is_empty() {
+                    let exact_here = exact
+                        && s.cells[total].value == Some(parts.iter().map(|&p| value(s, p)).sum());
+                    s.relate(total, parts, exact_here);
+                }
+            }
+            [leeg, verborgen, signal[0], signal[1], signal[2]]
+        }
+        area(&mut s, "R", 0, spec, &mut next);
+        s
+    }
+
+    #[derive(Debug, Clone)]
+    struct RegionSpec {
+        fan_out: Vec<usize>,
+        values: Vec<i64>,
+    }
+
+    fn region_spec() -> impl Strategy<Value = RegionSpec> {
+        let small = prop_oneof![
+            4 => Just(0i64),
+            3 => Just(1i64),
+            2 => 2i64..5,
+            1 => 5i64..9,
+        ];
+        (
+            proptest::collection::vec(1usize..4, 1..5),
+            proptest::collection::vec(small, 5..60),
+        )
+            .prop_map(|(fan_out, values)| RegionSpec { fan_out, values })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn the_repair_always_ends_with_a_set_that_passes_the_audit(spec in region_spec(), min_count in 3i64..6) {
+            let mut s = region(&spec);
+            let protection = Protection::for_min_count(min_count);
+            s.primary(min_count);
+            s.secondary();
+            repair(&mut s, protection).expect("the repair always finds a safe set");
+            prop_assert!(audit(&s, protection).expect("solves").is_empty());
+            for c in &s.cells {
+                let small = c.value.is_some_and(|v| v >= 1 && v < min_count);
+                prop_assert!(!(c.sensitive && small && !c.suppressed), "{} is shown", c.label);
+            }
+        }
+    }
+
+    #[test]
+    fn a_small_leeg_count_is_shielded_when_it_would_bound_a_hidden_count() {
+        // leeg 2 ≥ verborgen 2 (hidden): the published leeg would say verborgen ≤ 2.
+        let mut s = CellSystem::default();
+        let leeg = s.bounding_cell("leeg".into(), Some(2), false);
+        let verborgen = s.cell("verborgen".into(), Some(2), false);
+        s.relate(leeg, vec![verborgen], false);
+        let protection = Protection::for_min_count(5);
+        s.primary(5);
+        assert!(
+            !s.cells[leeg].suppressed,
+            "not sensitive: no primary suppression"
+        );
+        assert_eq!(audit(&s, protection).expect("solves").len(), 1);
+        repair(&mut s, protection).expect("repairs");
+        assert!(s.cells[leeg].suppressed);
+        assert_eq!(s.counts().bounding_hidden, 1);
+        // A large leeg count bounds nothing below min_count: it stays.
+        let mut s = CellSystem::default();
+        let leeg = s.bounding_cell("leeg".into(), Some(40), false);
+        let verborgen = s.cell("verborgen".into(), Some(2), false);
+        s.relate(leeg, vec![verborgen], false);
+        s.primary(5);
+        repair(&mut s, protection).expect("repairs");
+        assert!(!s.cells[leeg].suppressed);
+    }
+
+    #[test]
+    fn the_wider_search_hides_a_cell_of_the_relation_that_pins_from_further_out() {
+        // Buurten x (3, hidden) and z (0) under a hidden wijk W (3); W is capped by its
+        // gemeente G ≥ W + S (20 ≥ 3 + 17), so x ≤ W ≤ 3. Locally x has only the zero: the
+        // wider search takes S, in the relation that caps W, instead of hiding the zero.
+        let mut s = CellSystem::default();
+        let g = s.cell("G".into(), Some(20), false);
+        let w = s.cell("W".into(), Some(3), false);
+        let sib = s.cell("S".into(), Some(17), false);
+        let x = s.cell("x".into(), Some(3), false);
+        let z = s.cell("z".into(), Some(0), false);
+        s.relate(g, vec![w, sib], false);
+        s.relate(w, vec![x, z], false);
+        let protection = Protection::for_min_count(5);
+        s.primary(5);
+        s.secondary();
+        repair(&mut s, protection).expect("repairs");
+        assert!(audit(&s, protection).expect("solves").is_empty());
+        assert!(s.is_suppressed("S"), "the pinning sibling is hidden");
+        assert!(!s.is_suppressed("z"), "no zero hidden for nothing");
+    }
+
     fn row(total: i64, parts: &[i64], hidden: &[usize]) -> CellSystem {
         let mut s = CellSystem::default();
         let t = s.cell("total".into(), Some(total), false);
@@ -690,7 +925,7 @@ mod tests {
             2
         );
         let mut s = s;
-        let added = repair(&mut s, Protection::for_min_count(5), 10).expect("repairs");
+        let added = repair(&mut s, Protection::for_min_count(5)).expect("repairs");
         assert!(added >= 1 && s.is_suppressed("p0"));
         assert!(
             audit(&s, Protection::for_min_count(5))

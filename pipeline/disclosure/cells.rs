@@ -1,6 +1,7 @@
-//! The cell system of disclosure control: every sensitive count as a cell, and the relations an
-//! attacker can use between them (a total and its parts; a parent area and its children).
-//! Primary suppression (1 … min_count − 1) and secondary suppression work on this system.
+//! The cell system of disclosure control: every sensitive count as a cell, the non-sensitive
+//! counts that bound one (`leeg_aantal ≥ verborgen_bewoning`), and the relations an attacker can
+//! use between them (a total and its parts; a parent area and its children). Primary suppression
+//! (1 … min_count − 1) and secondary suppression work on this system.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +14,11 @@ pub struct Cell {
     pub value: Option<i64>,
     pub suppressed: bool,
     pub primary: bool,
+    /// A person count. A non-sensitive cell (a count of buildings that bounds a person count)
+    /// is never suppressed for its own sake, only to protect a sensitive one.
+    pub sensitive: bool,
+    /// Hidden by the repair's wider search (a relation further away than the exposed cell's own).
+    pub fallback: bool,
 }
 
 /// `total = Σ parts` (exact) or `total ≥ Σ parts` (a parent with rows its children do not place).
@@ -23,6 +29,23 @@ pub struct Relation {
     pub exact: bool,
 }
 
+/// The cells of a system and how many are hidden, by reason (the manifest's disclosure entry).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Sensitive cells (non-null person counts).
+    pub cells: usize,
+    /// Hidden for being 1 … min_count − 1.
+    pub primary: usize,
+    /// Hidden so that no total and its parts give a hidden cell away (secondary suppression and
+    /// the repair's first choice: a published member of a relation the exposed cell is in).
+    pub secondary: usize,
+    /// Hidden by the repair's wider search, further from the exposed cell.
+    pub fallback: usize,
+    /// Non-sensitive counts that bound a sensitive one (`leeg_aantal`), and how many are hidden.
+    pub bounding_cells: usize,
+    pub bounding_hidden: usize,
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct CellSystem {
     pub cells: Vec<Cell>,
@@ -31,8 +54,23 @@ pub struct CellSystem {
 }
 
 impl CellSystem {
-    /// Adds a cell (or returns the existing one with this label).
+    /// Adds a sensitive cell (or returns the existing one with this label).
     pub fn cell(&mut self, label: String, value: Option<i64>, suppressed: bool) -> usize {
+        self.add(label, value, suppressed, true)
+    }
+
+    /// Adds a non-sensitive cell that bounds sensitive ones (or returns the existing one).
+    pub fn bounding_cell(&mut self, label: String, value: Option<i64>, suppressed: bool) -> usize {
+        self.add(label, value, suppressed, false)
+    }
+
+    fn add(
+        &mut self,
+        label: String,
+        value: Option<i64>,
+        suppressed: bool,
+        sensitive: bool,
+    ) -> usize {
         if let Some(&i) = self.index.get(&label) {
             return i;
         }
@@ -43,6 +81,8 @@ impl CellSystem {
             value,
             suppressed,
             primary: false,
+            sensitive,
+            fallback: false,
         });
         i
     }
@@ -63,7 +103,7 @@ impl CellSystem {
 
     /// Suppresses every cell with a value from 1 to `min_count − 1`.
     pub fn primary(&mut self, min_count: i64) {
-        for c in &mut self.cells {
+        for c in self.cells.iter_mut().filter(|c| c.sensitive) {
             if c.value.is_some_and(|v| v >= 1 && v < min_count) {
                 c.suppressed = true;
                 c.primary = true;
@@ -118,10 +158,19 @@ impl CellSystem {
         smallest_part.or_else(|| (r.total != lone && nonzero(&r.total)).then_some(r.total))
     }
 
-    pub fn suppressed_count(&self) -> (usize, usize) {
-        let primary = self.cells.iter().filter(|c| c.primary).count();
-        let all = self.cells.iter().filter(|c| c.suppressed).count();
-        (primary, all - primary)
+    /// How many cells are hidden, and why.
+    pub fn counts(&self) -> Counts {
+        let sensitive = || self.cells.iter().filter(|c| c.sensitive);
+        let hidden = || sensitive().filter(|c| c.suppressed);
+        let bounding = || self.cells.iter().filter(|c| !c.sensitive);
+        Counts {
+            cells: sensitive().count(),
+            primary: hidden().filter(|c| c.primary).count(),
+            secondary: hidden().filter(|c| !c.primary && !c.fallback).count(),
+            fallback: hidden().filter(|c| c.fallback).count(),
+            bounding_cells: bounding().count(),
+            bounding_hidden: bounding().filter(|c| c.suppressed).count(),
+        }
     }
 
     pub fn is_suppressed(&self, label: &str) -> bool {

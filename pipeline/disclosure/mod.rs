@@ -32,10 +32,36 @@ pub const SENSITIVE: [&str; 8] = [
     "signalen_arbeid",
     "signalen_overig",
 ];
-const DERIVED: [(&str, &str); 3] = [
+/// Non-sensitive counts of `gebied_indicatoren` that bound a sensitive one: `verborgen_bewoning`
+/// counts leeg objects, so `leeg_aantal ≥ verborgen_bewoning`. Hidden only where that bound would
+/// give a hidden count away (a buurt with 2 leeg objects tells that its hidden verborgen_bewoning
+/// is at most 2). `vbo_in_gebruik` bounds both as well, but it counts BAG objects, which anyone
+/// can count in the public BAG: hiding it would protect nothing (docs/disclosure.md).
+pub const BOUNDING: [(&str, &str); 1] = [("leeg_aantal", "verborgen_bewoning")];
+
+/// The flag beside a column that marks its hidden cells: `<column>_onderdrukt` for a person
+/// count (pages show `<5`), `<column>_afgeschermd` for a bounding count (hidden to protect
+/// another cell, whatever its own value; pages show a dash).
+pub fn flag_name(column: &str) -> String {
+    if BOUNDING.iter().any(|(bound, _)| *bound == column) {
+        format!("{column}_afgeschermd")
+    } else {
+        format!("{column}_onderdrukt")
+    }
+}
+
+/// Every column of `gebied_indicatoren` that disclosure control may hide.
+pub fn controlled() -> impl Iterator<Item = &'static str> {
+    SENSITIVE
+        .into_iter()
+        .chain(BOUNDING.iter().map(|(bound, _)| *bound))
+}
+
+const DERIVED: [(&str, &str); 4] = [
     ("rni_ingeschrevenen", "rni_per_1000_inwoners"),
     ("verborgen_bewoning", "verborgen_per_1000_vbo"),
     ("signalen_totaal", "signalen_per_10000_inwoners"),
+    ("leeg_aantal", "leeg_pct"),
 ];
 /// `overig` in gebied_indicatoren is the sum of these forms in signalen_fasen.
 const OVERIG_VORMEN: [&str; 4] = ["crimineel_seksueel", "orgaan", "overig", "onbekend"];
@@ -56,13 +82,8 @@ pub enum DisclosureError {
     Read { path: String, message: String },
 }
 
-/// What disclosure control did, for the run's report.
-#[derive(Debug, Clone, Default)]
-pub struct Summary {
-    pub cells: usize,
-    pub primary: usize,
-    pub secondary: usize,
-}
+/// What disclosure control did, for the run's report: the cells and how many were hidden, why.
+pub type Summary = cells::Counts;
 
 fn concat(table: &OutputTable) -> Result<RecordBatch, DisclosureError> {
     Ok(concat_batches(&table.schema, &table.batches)?)
@@ -94,9 +115,9 @@ fn ints(batch: &RecordBatch, name: &str) -> Result<Vec<Option<i64>>, DisclosureE
     Ok(a.iter().collect())
 }
 
-/// `<column>_onderdrukt`, or all false when the table has no flags (the full tables).
+/// The column's flag (`flag_name`), or all false when the table has no flags (the full tables).
 fn flags(batch: &RecordBatch, column: &str) -> Vec<bool> {
-    let name = format!("{column}_onderdrukt");
+    let name = flag_name(column);
     batch
         .column_by_name(&name)
         .and_then(|c| {
@@ -149,6 +170,16 @@ pub fn build_system(
     for column in SENSITIVE {
         values.push((ints(gebied, column)?, flags(gebied, column)));
     }
+    // Tables published before bounding cells existed have no flags for them: their values are
+    // then all shown, which is what the audit must assume.
+    let mut bounding = Vec::new();
+    for (column, _) in BOUNDING {
+        let v = match gebied.column_by_name(column) {
+            Some(_) => ints(gebied, column)?,
+            None => vec![None; gebied.num_rows()],
+        };
+        bounding.push((v, flags(gebied, column)));
+    }
     // Cells, and the split of signalen_totaal within each row.
     for r in 0..gebied.num_rows() {
         let (Some(n), Some(c), Some(p)) = (&niveau[r], &code[r], &periode[r]) else {
@@ -162,6 +193,16 @@ pub fn build_system(
         if let Some(total) = ids[3] {
             let parts: Vec<usize> = ids[4..].iter().flatten().copied().collect();
             s.relate(total, parts, true);
+        }
+        for (k, (bound, count)) in BOUNDING.iter().enumerate() {
+            let (v, f) = (&bounding[k].0[r], bounding[k].1[r]);
+            if v.is_none() && !f {
+                continue;
+            }
+            let b = s.bounding_cell(gebied_label(n, c, p, bound), *v, f);
+            if let Some(part) = s.get(&gebied_label(n, c, p, count)) {
+                s.relate(b, vec![part], false);
+            }
         }
     }
     // Parent = Σ children, per column and period.
@@ -179,7 +220,7 @@ pub fn build_system(
         ) else {
             continue;
         };
-        for column in SENSITIVE {
+        for column in controlled() {
             if let Some(id) = s.get(&gebied_label(n, c, p, column)) {
                 children
                     .entry((parent_level.to_string(), parent.clone(), p.clone(), column))
@@ -290,7 +331,7 @@ fn suppress(
         }
         if add_flags {
             fields.push(Arc::new(Field::new(
-                format!("{column}_onderdrukt"),
+                flag_name(column),
                 DataType::Boolean,
                 false,
             )));
@@ -366,17 +407,13 @@ pub async fn openbaar(
     let mut system = build_system(&gebied, &fasen)?;
     system.primary(min_count);
     system.secondary();
-    audit::repair(&mut system, protection, 50).map_err(DisclosureError::Audit)?;
-    let (primary, secondary) = system.suppressed_count();
-    let summary = Summary {
-        cells: system.cells.len(),
-        primary,
-        secondary,
-    };
+    audit::repair(&mut system, protection).map_err(DisclosureError::Audit)?;
+    let summary = system.counts();
 
     // The score and the trends are recomputed from the suppressed counts by the same models.
     let ratios = concat(get(tables, "int_gebied_ratios")?)?;
-    let ratios = suppress(&ratios, &SENSITIVE, gebied_labels(&ratios)?, &system, false)?;
+    let columns: Vec<&str> = controlled().collect();
+    let ratios = suppress(&ratios, &columns, gebied_labels(&ratios)?, &system, false)?;
     let inputs = vec![
         table("int_gebied_ratios", ratios),
         get(tables, "stg_score_gewichten")?.clone(),
@@ -386,7 +423,7 @@ pub async fn openbaar(
     let open_gebied = concat(get(&rebuilt, "gebied_indicatoren")?)?;
     let open_gebied = suppress(
         &open_gebied,
-        &SENSITIVE,
+        &columns,
         gebied_labels(&open_gebied)?,
         &system,
         true,

@@ -75,8 +75,35 @@ pub struct DisclosureEntry {
     pub min_count: i64,
     /// Sensitive cells (non-null person counts) in the full tables.
     pub cells: usize,
+    /// Hidden for being 1 … min_count − 1.
     pub primary: usize,
+    /// Hidden so that no total and its parts give a hidden cell away.
     pub secondary: usize,
+    /// Hidden by the repair's wider search (docs/disclosure.md).
+    #[serde(default)]
+    pub fallback: usize,
+    /// Non-sensitive counts that bound a sensitive one (`leeg_aantal`), and how many of those
+    /// were hidden to protect it.
+    #[serde(default)]
+    pub bounding_cells: usize,
+    #[serde(default)]
+    pub bounding_hidden: usize,
+}
+
+impl DisclosureEntry {
+    /// Hidden sensitive cells, all reasons together.
+    pub fn hidden(&self) -> usize {
+        self.primary + self.secondary + self.fallback
+    }
+
+    /// `part` as a percentage of the sensitive cells.
+    pub fn share(&self, part: usize) -> f64 {
+        if self.cells == 0 {
+            0.0
+        } else {
+            100.0 * part as f64 / self.cells as f64
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
