@@ -146,3 +146,88 @@ fn the_audit_catches_an_under_suppressed_table() {
     );
     assert!(audit.stdout.contains("[3.00, 3.00]"), "{}", audit.stdout);
 }
+
+/// One generated object of GM0001: its wijk (0 or 1), whether it is administratively leeg,
+/// and how many RNI registrations it has.
+type Object = (usize, bool, i64);
+/// One generated signal row: gemeente, period, form, phase, aantal.
+type Signal = (usize, usize, usize, i64, i64);
+
+/// Adds generated objects and RNI rows to the mini drop and replaces its signals: leeg objects with
+/// RNI registrations make `verborgen_bewoning` (hidden when small) bounded by a small
+/// `leeg_aantal`; signals are mostly 0 to 4.
+fn write_random_region(drop: &Drop, objects: &[Object], signals: &[Signal]) {
+    // The fixture's own objects and RNI rows stay (KvK rows refer to them); more are added.
+    let mut objecten = drop.read("verblijfsobjecten/objecten.csv");
+    let mut rni = drop.read("rni/rni.csv");
+    for (i, (wijk, leeg, registrations)) in objects.iter().enumerate() {
+        let id = format!("00010100000{:05}", i + 100);
+        let x = 100_010 + 500 * wijk + 15 * (i % 30);
+        let (brp, woz) = if *leeg { (0, "nee") } else { (1, "ja") };
+        objecten.push_str(&format!(
+            "2024-03-31,{id},Verblijfsobject in gebruik,woonfunctie,{x},450500,1234AB,{},,,{brp},0,{woz}\n",
+            i + 100
+        ));
+        if *registrations > 0 {
+            rni.push_str(&format!("2024-03-31,{registrations},{id},,,,,\n"));
+        }
+    }
+    let mut rows = std::collections::BTreeMap::new();
+    for (gemeente, period, form, phase, aantal) in signals {
+        let key = (
+            ["GM0001", "GM0002", "GM0003"][*gemeente],
+            ["2023-Q4", "2024-Q1", "2024-Q2"][*period],
+            ["arbeid", "seksueel", "crimineel", "overig"][*form],
+            *phase,
+        );
+        rows.insert(key, *aantal);
+    }
+    let mut signalen = String::from("periode,gebiedscode,bron,vorm,fase,aantal\n");
+    for ((gemeente, period, form, phase), aantal) in rows {
+        signalen.push_str(&format!(
+            "{period},{gemeente},politie,{form},{phase},{aantal}\n"
+        ));
+    }
+    drop.write("verblijfsobjecten/objecten.csv", &objecten);
+    drop.write("rni/rni.csv", &rni);
+    drop.write("signalen/signalen.csv", &signalen);
+}
+
+fn small_count() -> impl proptest::strategy::Strategy<Value = i64> {
+    use proptest::prelude::*;
+    prop_oneof![4 => Just(0i64), 4 => Just(1i64), 3 => 2i64..5, 1 => 5i64..12]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(8))]
+    #[test]
+    fn random_small_regions_always_publish_and_pass_the_audit(
+        objects in proptest::collection::vec(
+            (0usize..2, proptest::prelude::any::<bool>(), small_count()),
+            1..40,
+        ),
+        signals in proptest::collection::vec(
+            (0usize..3, 0usize..3, 0usize..4, 1i64..6, small_count()),
+            0..60,
+        ),
+    ) {
+        let drop = Drop::of("mini");
+        write_random_region(&drop, &objects, &signals);
+        let run = drop.run(&[]);
+        proptest::prop_assert_eq!(run.code, 0, "{}", run.stderr);
+        let current = drop.out().join("current");
+        assert_no_small_counts(&current);
+        let audit = risicobeeld_cmd(&["audit", "--out", drop.out().to_str().expect("utf8")]);
+        proptest::prop_assert_eq!(audit.code, 0, "{}{}", audit.stdout, audit.stderr);
+        // A published leeg_aantal never caps a hidden verborgen_bewoning below 5.
+        for row in read_table(&current.join("openbaar"), "gebied_indicatoren") {
+            if row["verborgen_bewoning_onderdrukt"] == V::B(true) {
+                let leeg = &row["leeg_aantal"];
+                proptest::prop_assert!(
+                    !matches!(leeg, V::I(n) if *n < 5),
+                    "leeg_aantal {leeg:?} shown beside a hidden verborgen_bewoning: {row:?}"
+                );
+            }
+        }
+    }
+}

@@ -239,7 +239,8 @@ fn one_relation_bounds(system: &CellSystem, relation: usize) -> Option<Vec<(usiz
     Some(hidden_parts.iter().map(|&p| (p, min, rest)).collect())
 }
 
-/// Every suppressed cell that the published numbers pin down or bound below `min_count`.
+/// Every suppressed sensitive cell that the published numbers pin down or bound below
+/// `min_count`.
 pub fn audit(system: &CellSystem, protection: Protection) -> Result<Vec<Exposure>, String> {
     audit_with(system, protection, &mut AuditCache::default())
 }
@@ -275,6 +276,7 @@ fn audit_component(
     {
         return Ok(intervals
             .into_iter()
+            .filter(|&(c, _, _)| system.cells[c].sensitive)
             .filter_map(|(c, min, max)| exposure(c, min, max))
             .collect());
     }
@@ -283,7 +285,9 @@ fn audit_component(
     pool.widen(&component, protection)?;
     let mut exposed = Vec::new();
     for (i, &c) in vars.iter().enumerate() {
-        if pool.certifies(i, protection) {
+        // A hidden bounding cell needs no protection of its own (it is hidden only to protect
+        // the person count it bounds): it is a variable of the programs, never an exposure.
+        if !system.cells[c].sensitive || pool.certifies(i, protection) {
             continue;
         }
         let failed =
@@ -365,6 +369,7 @@ impl FeasiblePool {
     /// one or two per cell.
     fn widen(&mut self, component: &Component, protection: Protection) -> Result<(), String> {
         let mut open: Vec<usize> = (0..self.low.len())
+            .filter(|&i| component.system.cells[component.vars[i]].sensitive)
             .filter(|&i| !self.certifies(i, protection))
             .collect();
         while !open.is_empty() {
@@ -433,13 +438,17 @@ pub fn audit_with(
 }
 
 /// Hides more cells until the audit passes, and returns how many it hid (besides those that
-/// `secondary` adds after each round). For each exposed cell, in this order of preference:
-/// 1. the smallest published non-zero member of a relation the cell is in (local repair);
-/// 2. else the nearest published non-zero cell further out: a breadth-first search through the
-///    relations of the hidden cells around it, nearest ring first, smallest value within a ring
-///    (the wider search: the bound comes from a relation the cell is not in itself, as a hidden
-///    buurt capped by a hidden wijk that its gemeente and the other wijken pin);
-/// 3. else the nearest published zero (a published zero beside a hidden count can pin it).
+/// `secondary` adds after each round). For each exposed cell:
+/// 1. local repair: the smallest published non-zero member of a relation the cell is in, or
+///    else a published zero there (a published zero beside a hidden count can pin it);
+/// 2. only in a round where local repair hides nothing (every exposed cell's own relations are
+///    hidden already), the wider search: for each exposed cell the nearest published cell
+///    further out — breadth-first through the relations of the hidden cells around it, nearest
+///    ring first, within a ring the smallest non-zero one, else a zero. The bound then comes
+///    from a relation the cell is not in itself, as a hidden buurt capped by a hidden wijk that
+///    its gemeente and the other wijken pin; before this search existed, such a round stopped
+///    the repair and the run published nothing. (While local repair still makes progress
+///    elsewhere, a stuck cell waits: the cells hidden around it often protect it.)
 ///
 /// Every round hides at least one cell, so the loop ends after at most as many rounds as there
 /// are cells. It cannot run out of candidates while a cell is exposed: with every cell of its
@@ -459,27 +468,29 @@ pub fn repair(system: &mut CellSystem, protection: Protection) -> Result<usize, 
             return Ok(added);
         };
         let first = first.to_string();
-        // A relation that got a newly hidden cell this round changes the bounds of every cell
-        // in it: its other exposed cells wait for the next audit instead of hiding more.
-        let mut touched = vec![false; system.relations.len()];
         let mut progress = false;
-        for e in exposed {
-            if memberships[e.cell].iter().any(|&r| touched[r]) {
-                continue;
+        for e in &exposed {
+            if let Some(&c) = local_candidates(system, &memberships[e.cell], e.cell).first()
+                && !system.cells[c].suppressed
+            {
+                system.cells[c].suppressed = true;
+                added += 1;
+                progress = true;
             }
-            let local = repair_candidate(system, &memberships[e.cell], e.cell);
-            let (chosen, wider) = match local {
-                Some(c) => (Some(c), false),
-                None => (wider_candidate(system, &memberships, e.cell), true),
-            };
-            let Some(c) = chosen else { continue };
-            system.cells[c].suppressed = true;
-            system.cells[c].fallback = wider;
-            for &r in &memberships[c] {
-                touched[r] = true;
+        }
+        if !progress {
+            // Local repair is stuck: every exposed cell's own relations are hidden already.
+            for e in &exposed {
+                let wider = wider_candidates(system, &memberships, e.cell);
+                if let Some(&c) = wider.first()
+                    && !system.cells[c].suppressed
+                {
+                    system.cells[c].suppressed = true;
+                    system.cells[c].fallback = true;
+                    added += 1;
+                    progress = true;
+                }
             }
-            added += 1;
-            progress = true;
         }
         added += system.secondary();
         if !progress {
@@ -490,6 +501,9 @@ pub fn repair(system: &mut CellSystem, protection: Protection) -> Result<usize, 
     }
     unreachable!("the rounds above run until the audit passes or no cell is left")
 }
+
+/// How many cells the wider search collects before it stops looking further out.
+const WIDER_CANDIDATES: usize = 12;
 
 /// For every cell, the relations it is a member of (total or part).
 fn relations_of_cells(system: &CellSystem) -> Vec<Vec<usize>> {
@@ -512,32 +526,38 @@ fn published(system: &CellSystem, c: usize) -> bool {
     !system.cells[c].suppressed && system.cells[c].value.is_some()
 }
 
-/// The smallest published non-zero member of `relations` (other than `exposed`), if any.
-fn repair_candidate(system: &CellSystem, relations: &[usize], exposed: usize) -> Option<usize> {
-    relations
+/// Non-zero cells first, smallest first; then zeros; ties by cell number.
+fn by_preference(system: &CellSystem, cells: &mut [usize]) {
+    cells.sort_by_key(|&c| {
+        let v = system.cells[c].value.unwrap_or(0);
+        (v == 0, v, c)
+    });
+}
+
+/// The published members of `relations` other than `exposed`, in order of preference.
+fn local_candidates(system: &CellSystem, relations: &[usize], exposed: usize) -> Vec<usize> {
+    let mut cells: Vec<usize> = relations
         .iter()
         .flat_map(|&r| members(&system.relations[r]))
         .filter(|&c| c != exposed && published(system, c))
-        .filter(|&c| system.cells[c].value.is_some_and(|v| v > 0))
-        .min_by_key(|&c| (system.cells[c].value, c))
+        .collect();
+    cells.sort_unstable();
+    cells.dedup();
+    by_preference(system, &mut cells);
+    cells
 }
 
-/// The nearest published non-zero cell around `exposed`, searching ring by ring through the
-/// relations of hidden cells (the smallest value in the nearest ring that has one); else the
-/// nearest published zero.
-fn wider_candidate(
-    system: &CellSystem,
-    memberships: &[Vec<usize>],
-    exposed: usize,
-) -> Option<usize> {
+/// Published cells around `exposed`, ring by ring through the relations of hidden cells (the
+/// nearest ring first; within a ring in order of preference).
+fn wider_candidates(system: &CellSystem, memberships: &[Vec<usize>], exposed: usize) -> Vec<usize> {
     let mut seen_relation = vec![false; system.relations.len()];
     let mut seen_cell = vec![false; system.cells.len()];
     seen_cell[exposed] = true;
     let mut ring = vec![exposed];
-    let mut nearest_zero = None;
-    while !ring.is_empty() {
+    let mut found = Vec::new();
+    while !ring.is_empty() && found.len() < WIDER_CANDIDATES {
         let mut next = Vec::new();
-        let mut non_zero = Vec::new();
+        let mut published_here = Vec::new();
         for &hidden in &ring {
             for &r in &memberships[hidden] {
                 if std::mem::replace(&mut seen_relation[r], true) {
@@ -547,27 +567,19 @@ fn wider_candidate(
                     if std::mem::replace(&mut seen_cell[c], true) {
                         continue;
                     }
-                    if !published(system, c) {
-                        if system.cells[c].suppressed {
-                            next.push(c);
-                        }
-                    } else if system.cells[c].value.is_some_and(|v| v > 0) {
-                        non_zero.push(c);
-                    } else if nearest_zero.is_none() {
-                        nearest_zero = Some(c);
+                    if published(system, c) {
+                        published_here.push(c);
+                    } else if system.cells[c].suppressed {
+                        next.push(c);
                     }
                 }
             }
         }
-        if let Some(c) = non_zero
-            .into_iter()
-            .min_by_key(|&c| (system.cells[c].value, c))
-        {
-            return Some(c);
-        }
+        by_preference(system, &mut published_here);
+        found.extend(published_here);
         ring = next;
     }
-    nearest_zero
+    found
 }
 
 #[cfg(test)]
@@ -841,8 +853,7 @@ mod tests {
     #[test]
     fn the_wider_search_hides_a_cell_of_the_relation_that_pins_from_further_out() {
         // Buurten x (3, hidden) and z (0) under a hidden wijk W (3); W is capped by its
-        // gemeente G ≥ W + S (20 ≥ 3 + 17), so x ≤ W ≤ 3. Locally x has only the zero: the
-        // wider search takes S, in the relation that caps W, instead of hiding the zero.
+        // gemeente G ≥ W + S (20 ≥ 3 + 17), so x ≤ W ≤ 3. W's local repair takes S.
         let mut s = CellSystem::default();
         let g = s.cell("G".into(), Some(20), false);
         let w = s.cell("W".into(), Some(3), false);
@@ -856,8 +867,24 @@ mod tests {
         s.secondary();
         repair(&mut s, protection).expect("repairs");
         assert!(audit(&s, protection).expect("solves").is_empty());
-        assert!(s.is_suppressed("S"), "the pinning sibling is hidden");
-        assert!(!s.is_suppressed("z"), "no zero hidden for nothing");
+        assert!(s.is_suppressed("S"), "the capping sibling is hidden");
+        // With the zero also hidden, x's own relation has nothing published left: only the
+        // wider search can reach S (the old repair stopped here and the run failed).
+        let mut s = CellSystem::default();
+        let g = s.cell("G".into(), Some(20), false);
+        let w = s.cell("W".into(), Some(3), true);
+        let sib = s.cell("S".into(), Some(17), false);
+        let x = s.cell("x".into(), Some(3), true);
+        let z = s.cell("z".into(), Some(0), true);
+        s.relate(g, vec![w, sib], false);
+        s.relate(w, vec![x, z], false);
+        // x's own relation (W ≥ x + z) has no published cell left.
+        let memberships = relations_of_cells(&s);
+        assert!(local_candidates(&s, &memberships[x], x).is_empty());
+        assert_eq!(wider_candidates(&s, &memberships, x).first(), Some(&sib));
+        repair(&mut s, protection).expect("repairs");
+        assert!(audit(&s, protection).expect("solves").is_empty());
+        assert!(s.cells[sib].suppressed);
     }
 
     fn row(total: i64, parts: &[i64], hidden: &[usize]) -> CellSystem {
