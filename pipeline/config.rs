@@ -34,6 +34,7 @@ pub struct Config {
     pub validation: ValidationConfig,
     pub kvk: KvkConfig,
     pub score: ScoreConfig,
+    pub statistiek: StatistiekConfig,
     pub disclosure: DisclosureConfig,
     pub geography: GeographyConfig,
     /// Per input: where its files are and how a user's own column names map onto the contract.
@@ -104,6 +105,28 @@ pub struct ScoreConfig {
     pub weights: BTreeMap<String, f64>,
 }
 
+/// Small-area statistics (statistics.md §6).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StatistiekConfig {
+    /// Level of the intervals of the rates (0.95: 95 %).
+    pub betrouwbaarheid: f64,
+    /// Benjamini–Hochberg level below which a change is `opvallend`.
+    pub fdr: f64,
+    /// The risk score from the smoothed rates (true) or the raw ones (the old behaviour).
+    pub score_op_gladgemaakt: bool,
+}
+
+impl Default for StatistiekConfig {
+    fn default() -> Self {
+        StatistiekConfig {
+            betrouwbaarheid: 0.95,
+            fdr: 0.05,
+            score_op_gladgemaakt: true,
+        }
+    }
+}
+
 /// The indicators the risk score can use (outputs.md §3).
 pub const SCORE_INDICATORS: [&str; 5] = [
     "leeg_pct",
@@ -160,6 +183,7 @@ impl Default for Config {
             validation: ValidationConfig::default(),
             kvk: KvkConfig::default(),
             score: ScoreConfig::default(),
+            statistiek: StatistiekConfig::default(),
             disclosure: DisclosureConfig::default(),
             geography: GeographyConfig::default(),
             inputs: BTreeMap::new(),
@@ -265,6 +289,12 @@ impl Config {
         let width = self.disclosure.min_interval_width;
         if !width.is_finite() || width < 0.0 {
             return invalid("disclosure.min_interval_width must be a number ≥ 0".into());
+        }
+        let open_unit = |v: f64| v.is_finite() && v > 0.0 && v < 1.0;
+        if !open_unit(self.statistiek.betrouwbaarheid) || !open_unit(self.statistiek.fdr) {
+            return invalid(
+                "statistiek.betrouwbaarheid and statistiek.fdr must lie between 0 and 1 (e.g. 0.95 and 0.05)".into(),
+            );
         }
         if self.disclosure.min_count < 1 {
             return invalid("disclosure.min_count must be at least 1".into());

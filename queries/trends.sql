@@ -1,7 +1,12 @@
 -- Grain: one row per area, indicator and period (outputs.md §2): the value, its change against
 -- the previous period and the same period a year before, the mean of the last four periods, and
--- how it compares with the other areas of its level in the regio (mean and z-score).
--- Inputs: gebied_indicatoren, stg_perioden.
+-- how it compares with the other areas of its level in the regio (mean and z-score). For the five
+-- rates (statistics.md §4), whether the change against a year earlier is more than chance:
+-- p_vorig_jaar, the conditional exact test of the two counts given their denominators, and
+-- opvallend, true when the Benjamini–Hochberg adjusted p-value over the areas of the same level,
+-- indicator and period is below [statistiek] fdr.
+-- Inputs: gebied_indicatoren, int_gebied_ratios (the rates' denominators), stg_perioden,
+-- stg_statistiek.
 --
 -- The earlier periods are looked up while the table is still wide (one row per area and period,
 -- the sixteen values in one array), and only then unpivoted to one row per indicator: joining
@@ -12,24 +17,59 @@ with waarden as (
     select niveau, gebiedscode, regio_code, district, periode,
            -- In the order of the names in `lang` below.
            make_array(
-               cast(inwoners as double),
-               cast(vbo_in_gebruik as double),
-               cast(leeg_aantal as double),
-               leeg_pct,
-               cast(rni_ingeschrevenen as double),
-               cast(rni_adressen as double),
-               rni_per_1000_inwoners,
-               cast(verborgen_bewoning as double),
-               cast(kvk_risico_actief as double),
-               cast(kvk_uitzendbureaus as double),
-               cast(kvk_risico_nieuw as double),
-               cast(kvk_risico_opgeheven as double),
-               cast(kvk_kortlevend as double),
-               cast(kvk_adresconcentratie as double),
-               cast(signalen_totaal as double),
-               risicoscore
+               cast(g.inwoners as double),
+               cast(g.vbo_in_gebruik as double),
+               cast(g.leeg_aantal as double),
+               g.leeg_pct,
+               cast(g.rni_ingeschrevenen as double),
+               cast(g.rni_adressen as double),
+               g.rni_per_1000_inwoners,
+               cast(g.verborgen_bewoning as double),
+               cast(g.kvk_risico_actief as double),
+               cast(g.kvk_uitzendbureaus as double),
+               cast(g.kvk_risico_nieuw as double),
+               cast(g.kvk_risico_opgeheven as double),
+               cast(g.kvk_kortlevend as double),
+               cast(g.kvk_adresconcentratie as double),
+               cast(g.signalen_totaal as double),
+               g.risicoscore,
+               g.verborgen_per_1000_vbo,
+               g.kvk_risico_per_1000_inwoners,
+               g.signalen_per_10000_inwoners
            ) as waarden
-    from gebied_indicatoren
+    from gebied_indicatoren g
+),
+
+-- The test of each rate's change against a year earlier, wide: one row per area and period
+-- (the counts and denominators are in int_gebied_ratios), null where either year has no rate.
+toetsen as (
+    select nu.niveau, nu.gebiedscode, nu.periode,
+           make_array(
+               null, null, null,
+               case when nu.leeg_pct is not null and vj.leeg_pct is not null then
+                   p_twee_tellingen(cast(nu.leeg_aantal as double), cast(nu.vbo_in_gebruik as double),
+                                    cast(vj.leeg_aantal as double), cast(vj.vbo_in_gebruik as double)) end,
+               null, null,
+               case when nu.rni_per_1000_inwoners is not null and vj.rni_per_1000_inwoners is not null then
+                   p_twee_tellingen(cast(nu.rni_ingeschrevenen as double), cast(nu.inwoners_rni as double),
+                                    cast(vj.rni_ingeschrevenen as double), cast(vj.inwoners_rni as double)) end,
+               null, null, null, null, null, null, null, null, null,
+               case when nu.verborgen_per_1000_vbo is not null and vj.verborgen_per_1000_vbo is not null then
+                   p_twee_tellingen(cast(nu.verborgen_bewoning as double), cast(nu.vbo_verborgen as double),
+                                    cast(vj.verborgen_bewoning as double), cast(vj.vbo_verborgen as double)) end,
+               case when nu.kvk_risico_per_1000_inwoners is not null
+                         and vj.kvk_risico_per_1000_inwoners is not null then
+                   p_twee_tellingen(cast(nu.kvk_risico_actief as double), cast(nu.inwoners_kvk as double),
+                                    cast(vj.kvk_risico_actief as double), cast(vj.inwoners_kvk as double)) end,
+               case when nu.signalen_per_10000_inwoners is not null
+                         and vj.signalen_per_10000_inwoners is not null then
+                   p_twee_tellingen(cast(nu.signalen_totaal as double), cast(nu.inwoners_signalen as double),
+                                    cast(vj.signalen_totaal as double), cast(vj.inwoners_signalen as double)) end
+           ) as p_waarden
+    from int_gebied_ratios nu
+    join stg_perioden pe on pe.periode = nu.periode
+    join int_gebied_ratios vj
+      on vj.niveau = nu.niveau and vj.gebiedscode = nu.gebiedscode and vj.periode = pe.vorig_jaar_periode
 ),
 
 -- Each area-period beside the same area one, two and three periods and one year earlier
@@ -37,7 +77,7 @@ with waarden as (
 met_eerder as (
     select w.*,
            p1.waarden as vorige, p2.waarden as twee_terug, p3.waarden as drie_terug,
-           j.waarden as vorig_jaar
+           j.waarden as vorig_jaar, t.p_waarden
     from waarden w
     join stg_perioden nu on nu.periode = w.periode
     left join stg_perioden een_terug on een_terug.periode = nu.vorige_periode
@@ -50,6 +90,8 @@ met_eerder as (
       on p3.niveau = w.niveau and p3.gebiedscode = w.gebiedscode and p3.periode = twee.vorige_periode
     left join waarden j
       on j.niveau = w.niveau and j.gebiedscode = w.gebiedscode and j.periode = nu.vorig_jaar_periode
+    left join toetsen t
+      on t.niveau = w.niveau and t.gebiedscode = w.gebiedscode and t.periode = w.periode
 ),
 
 -- The unpivot: unnest() side by side walks the arrays in step; a missing earlier period (a null
@@ -60,13 +102,16 @@ lang as (
                'inwoners', 'vbo_in_gebruik', 'leeg_aantal', 'leeg_pct',
                'rni_ingeschrevenen', 'rni_adressen', 'rni_per_1000_inwoners', 'verborgen_bewoning',
                'kvk_risico_actief', 'kvk_uitzendbureaus', 'kvk_risico_nieuw', 'kvk_risico_opgeheven',
-               'kvk_kortlevend', 'kvk_adresconcentratie', 'signalen_totaal', 'risicoscore'
+               'kvk_kortlevend', 'kvk_adresconcentratie', 'signalen_totaal', 'risicoscore',
+               'verborgen_per_1000_vbo', 'kvk_risico_per_1000_inwoners',
+               'signalen_per_10000_inwoners'
            )) as indicator,
            unnest(waarden) as waarde,
            unnest(vorige) as vorige_periode,
            unnest(twee_terug) as twee_terug,
            unnest(drie_terug) as drie_terug,
-           unnest(vorig_jaar) as vorig_jaar
+           unnest(vorig_jaar) as vorig_jaar,
+           unnest(p_waarden) as p_vorig_jaar
     from met_eerder
 ),
 
@@ -87,8 +132,34 @@ vergeleken as (
                      rows between unbounded preceding and unbounded following)
 ),
 
+-- Benjamini–Hochberg over the areas of a level, indicator and period: per group the largest
+-- p-value the step-up rule rejects at [statistiek] fdr (bh_grens); a change is opvallend when its
+-- p-value is at most that — exactly when its adjusted p-value is below fdr. A GROUP BY over the
+-- wide tests and a join of ~100 thresholds, instead of windows over the long form.
+toetsen_lang as (
+    select niveau, periode,
+           unnest(make_array(
+               'inwoners', 'vbo_in_gebruik', 'leeg_aantal', 'leeg_pct',
+               'rni_ingeschrevenen', 'rni_adressen', 'rni_per_1000_inwoners', 'verborgen_bewoning',
+               'kvk_risico_actief', 'kvk_uitzendbureaus', 'kvk_risico_nieuw', 'kvk_risico_opgeheven',
+               'kvk_kortlevend', 'kvk_adresconcentratie', 'signalen_totaal', 'risicoscore',
+               'verborgen_per_1000_vbo', 'kvk_risico_per_1000_inwoners',
+               'signalen_per_10000_inwoners'
+           )) as indicator,
+           unnest(p_waarden) as p
+    from toetsen
+),
+
+grenzen as (
+    select t.niveau, t.indicator, t.periode, bh_grens(array_agg(t.p), max(s.fdr)) as grens
+    from toetsen_lang t
+    cross join stg_statistiek s
+    where t.p is not null
+    group by t.niveau, t.indicator, t.periode
+),
+
 final as (
-    select niveau, gebiedscode, indicator, periode, waarde,
+    select v.niveau, gebiedscode, v.indicator, v.periode, waarde,
            vorige_periode,
            waarde - vorige_periode as verschil_vorige_periode,
            vorig_jaar,
@@ -98,8 +169,13 @@ final as (
            case when waarde is null then null
                 when regio_sd = 0 then 0.0
                 else (waarde - regio_gemiddelde) / regio_sd end as z_score,
+           p_vorig_jaar,
+           case when p_vorig_jaar is not null then coalesce(p_vorig_jaar <= g.grens, false) end
+               as opvallend,
            district
-    from vergeleken
+    from vergeleken v
+    left join grenzen g
+      on g.niveau = v.niveau and g.indicator = v.indicator and g.periode = v.periode
 )
 
 select * from final

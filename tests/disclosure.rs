@@ -55,6 +55,62 @@ pub fn assert_no_small_counts(snapshot: &Path) {
     assert!(scanned > 100, "scanned only {scanned} cells");
 }
 
+/// Each rate with the flag of the count it is made of (statistics.md §5).
+const RATE_OF_FLAG: [(&str, &str); 4] = [
+    ("rni_ingeschrevenen_onderdrukt", "rni_per_1000_inwoners"),
+    ("verborgen_bewoning_onderdrukt", "verborgen_per_1000_vbo"),
+    ("signalen_totaal_onderdrukt", "signalen_per_10000_inwoners"),
+    ("leeg_aantal_afgeschermd", "leeg_pct"),
+];
+
+/// In `openbaar/`, nothing is derived from a hidden count: not its rate, interval, comparison or
+/// smoothed value, nor a p-value of its trend. Returns how many hidden counts were checked.
+pub fn assert_no_statistics_of_hidden_counts(snapshot: &Path) -> usize {
+    let open = snapshot.join("openbaar");
+    let mut checked = 0;
+    let mut hidden = std::collections::BTreeSet::new();
+    for row in read_table(&open, "gebied_indicatoren") {
+        for (flag, rate) in RATE_OF_FLAG {
+            if row[flag] != V::B(true) {
+                continue;
+            }
+            for column in [
+                rate.to_string(),
+                format!("{rate}_ci_laag"),
+                format!("{rate}_ci_hoog"),
+                format!("{rate}_vergelijking"),
+                format!("{rate}_gladgemaakt"),
+            ] {
+                assert_eq!(
+                    row[column.as_str()],
+                    V::Null,
+                    "{column} of a hidden count: {row:?}"
+                );
+            }
+            hidden.insert(format!(
+                "{:?} {:?} {:?} {rate}",
+                row["niveau"], row["gebiedscode"], row["periode"]
+            ));
+            checked += 1;
+        }
+    }
+    for row in read_table(&open, "trends") {
+        let V::S(indicator) = &row["indicator"] else {
+            continue;
+        };
+        let key = format!(
+            "{:?} {:?} {:?} {indicator}",
+            row["niveau"], row["gebiedscode"], row["periode"]
+        );
+        if hidden.contains(&key) {
+            assert_eq!(row["waarde"], V::Null, "{row:?}");
+            assert_eq!(row["p_vorig_jaar"], V::Null, "{row:?}");
+            assert_eq!(row["opvallend"], V::Null, "{row:?}");
+        }
+    }
+    checked
+}
+
 #[test]
 fn mini_openbaar_hides_small_counts_and_passes_the_audit() {
     let drop = Drop::of("mini");
@@ -62,6 +118,7 @@ fn mini_openbaar_hides_small_counts_and_passes_the_audit() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let current = drop.out().join("current");
     assert_no_small_counts(&current);
+    assert!(assert_no_statistics_of_hidden_counts(&current) > 0);
     let open = read_table(&current.join("openbaar"), "gebied_indicatoren");
     let gm1 = open
         .iter()
@@ -77,6 +134,10 @@ fn mini_openbaar_hides_small_counts_and_passes_the_audit() {
     assert_eq!(gm1["verborgen_bewoning"], V::Null, "1 is primary");
     // Non-sensitive columns pass through.
     assert_eq!(gm1["vbo_in_gebruik"], V::I(4));
+    // But leeg_aantal 2 would say that the hidden verborgen_bewoning is at most 2: shielded.
+    assert_eq!(gm1["leeg_aantal"], V::Null);
+    assert_eq!(gm1["leeg_aantal_afgeschermd"], V::B(true));
+    assert_eq!(gm1["leeg_pct"], V::Null);
     let audit = risicobeeld_cmd(&["audit", "--out", drop.out().to_str().expect("utf8")]);
     assert_eq!(audit.code, 0, "{}{}", audit.stdout, audit.stderr);
     assert!(audit.stdout.contains("0 exposed"), "{}", audit.stdout);
@@ -217,6 +278,7 @@ proptest::proptest! {
         proptest::prop_assert_eq!(run.code, 0, "{}", run.stderr);
         let current = drop.out().join("current");
         assert_no_small_counts(&current);
+        assert_no_statistics_of_hidden_counts(&current);
         let audit = risicobeeld_cmd(&["audit", "--out", drop.out().to_str().expect("utf8")]);
         proptest::prop_assert_eq!(audit.code, 0, "{}{}", audit.stdout, audit.stderr);
         // A published leeg_aantal never caps a hidden verborgen_bewoning below 5.
@@ -230,4 +292,34 @@ proptest::proptest! {
             }
         }
     }
+}
+
+/// The national generator at scale 0.002 (all 342 gemeenten, ~1.5 objects per buurt per
+/// snapshot, nearly every count small): the repair of before issue 20 stopped on it ("still
+/// exposed after 50 rounds (720 cells)") and the run published nothing, as at scales 0.25 and
+/// 0.5. It must publish, with the audit passing and no small count shown.
+#[test]
+fn a_national_drop_of_mostly_small_counts_publishes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("drop");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_bench-drop"))
+        .args(["--scale", "0.002", "--out", input.to_str().expect("utf8")])
+        .output()
+        .expect("run bench-drop");
+    assert!(status.status.success(), "bench-drop failed");
+    let out = dir.path().join("out");
+    let run = risicobeeld_cmd(&[
+        "run",
+        "--input",
+        input.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("audit passed"), "{}", run.stdout);
+    let current = out.join("current");
+    assert_no_small_counts(&current);
+    assert_no_statistics_of_hidden_counts(&current);
+    let audit = risicobeeld_cmd(&["audit", "--out", out.to_str().expect("utf8")]);
+    assert_eq!(audit.code, 0, "{}{}", audit.stdout, audit.stderr);
 }

@@ -168,11 +168,17 @@ fn wijken_district_and_regio() {
 
 #[test]
 fn risk_score_and_contributions() {
-    let (_drop, rows) = published_mini();
-    // Gemeente level, 2024-Q1 (GM0003 has no indicator and no score):
+    // On the raw rates ([statistiek] score_op_gladgemaakt = false), gemeente level, 2024-Q1
+    // (GM0003 has no indicator and no score):
     //   leeg_pct 50 vs 5 → z +1, −1;  rni per 1000 2.5 vs 4.667 → z −1, +1;
     //   kvk per 1000: 1 vs 0 → z +1, −1;  verborgen per 1000 vbo and signals: GM0001 only → z 0.
     // GM0001: (1 − 1 + 0 + 1 + 0) / 5 = 0.2;  GM0002: (−1 + 1 − 1) / 3 = −1/3.
+    let drop = Drop::of("mini");
+    drop.write("ruw.toml", "[statistiek]\nscore_op_gladgemaakt = false\n");
+    let config = drop.input().join("ruw.toml");
+    let outcome = drop.run(&["--config", config.to_str().expect("utf8")]);
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    let rows = read_table(&drop.out().join("current"), "gebied_indicatoren");
     let gm1 = area_row(&rows, "GM0001", "2024-Q1");
     let gm2 = area_row(&rows, "GM0002", "2024-Q1");
     assert_close(&gm1["risicoscore"], 0.2, "score GM0001");
@@ -194,6 +200,68 @@ fn risk_score_and_contributions() {
         0.0,
         "contribution signalen",
     );
+}
+
+#[test]
+fn smoothed_rates_and_the_score_on_them() {
+    // The default score uses the empirical-Bayes rates (docs/statistics.md), gemeente level,
+    // 2024-Q1, GM0001 and GM0002 (GM0003 has no rates):
+    //   leeg: counts 2/4 and 10/200; m = 12/204 = 0.0588235, n̄ = 102;
+    //     s² = (4·0.4411765² + 200·0.0088235²)/204 − m/102 = 0.0038927 − 0.0005767 = 0.0033160;
+    //     w₁ = s²/(s² + m/4) = 0.18400 → 0.18400·0.5 + 0.81600·m = 0.14000 (14.00 %);
+    //     w₂ = s²/(s² + m/200) = 0.91853 → 0.91853·0.05 + 0.08147·m = 0.050719 (5.0719 %).
+    //   rni: 5/2000 and 7/1500; m = 12/3500; s² = (2000·(0.0025 − m)² + 1500·(0.0046667 − m)²)/3500
+    //     − m/1750 = 1.1497e-6 − 1.9592e-6 < 0 → 0: both get m = 3.4286 per 1000 (z 0).
+    //   kvk: 2/2000 and 0/1500; likewise s² < 0: both 2/3500 = 0.5714 per 1000 (z 0).
+    // Score GM0001: (1 + 0 + 0 + 0 + 0) / 5 = 0.2; GM0002: (−1 + 0 + 0) / 3 = −1/3.
+    let (_drop, rows) = published_mini();
+    let gm1 = area_row(&rows, "GM0001", "2024-Q1");
+    let gm2 = area_row(&rows, "GM0002", "2024-Q1");
+    let near = |v: &V, expected: f64, tolerance: f64, what: &str| match v {
+        V::F(x) => assert!(
+            (x - expected).abs() < tolerance,
+            "{what}: {x} vs {expected}"
+        ),
+        other => panic!("{what}: {other:?}"),
+    };
+    near(&gm1["leeg_pct_gladgemaakt"], 14.000, 2e-3, "leeg GM0001");
+    near(&gm2["leeg_pct_gladgemaakt"], 5.0719, 2e-4, "leeg GM0002");
+    near(
+        &gm1["rni_per_1000_inwoners_gladgemaakt"],
+        12.0 / 3.5,
+        1e-9,
+        "rni GM0001",
+    );
+    near(
+        &gm2["rni_per_1000_inwoners_gladgemaakt"],
+        12.0 / 3.5,
+        1e-9,
+        "rni GM0002",
+    );
+    near(
+        &gm1["kvk_risico_per_1000_inwoners_gladgemaakt"],
+        2.0 / 3.5,
+        1e-9,
+        "kvk",
+    );
+    assert_close(&gm1["risicoscore"], 0.2, "score GM0001");
+    assert_close(&gm2["risicoscore"], -1.0 / 3.0, "score GM0002");
+    let V::Struct(parts) = &gm1["risico_bijdragen"] else {
+        panic!("bijdragen is a struct")
+    };
+    assert_close(&parts["leeg_pct"], 0.2, "contribution leeg_pct");
+    assert_close(&parts["rni_per_1000_inwoners"], 0.0, "contribution rni");
+    assert_close(
+        &parts["kvk_risico_per_1000_inwoners"],
+        0.0,
+        "contribution kvk",
+    );
+    // Wilson for 2 of 4 at 95 %: centre (0.5 + 0.48018)/1.96036 = 0.5, half
+    // 1.959964·√(0.0625 + 0.060023)/1.96036 = 0.34993 → [15.00, 84.99] %; the regio's
+    // 12/204 = 5.88 % lies below the interval: hoger.
+    near(&gm1["leeg_pct_ci_laag"], 15.004, 2e-3, "leeg low");
+    near(&gm1["leeg_pct_ci_hoog"], 84.996, 2e-3, "leeg high");
+    assert_eq!(gm1["leeg_pct_vergelijking"], V::S("hoger".into()));
 }
 
 #[test]

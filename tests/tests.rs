@@ -11,3 +11,4 @@ mod peers;
 mod properties;
 mod publishing;
 mod server;
+mod statistics;

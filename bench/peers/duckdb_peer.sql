@@ -368,23 +368,79 @@ with ratios as (
     join gebieden g using (niveau, gebiedscode)
     join perioden p using (periode)
 ),
+-- Empirical-Bayes smoothing (Marshall's global method of moments) of the five rates within level
+-- and period; the z-scores are of the smoothed rates, as risicobeeld's (docs/statistics.md).
+tellers as (
+    select *,
+           case when leeg_pct is not null then leeg_aantal::double end as k_leeg,
+           case when leeg_pct is not null then vbo_in_gebruik::double end as n_leeg,
+           case when rni_per_1000_inwoners is not null then rni_ingeschrevenen::double end as k_rni,
+           case when rni_per_1000_inwoners is not null then inwoners_rni::double end as n_rni,
+           case when verborgen_per_1000_vbo is not null then verborgen_bewoning::double end as k_verborgen,
+           case when verborgen_per_1000_vbo is not null then vbo_verborgen::double end as n_verborgen,
+           case when kvk_per_1000_inwoners is not null then kvk_risico_actief::double end as k_kvk,
+           case when kvk_per_1000_inwoners is not null then inwoners_kvk::double end as n_kvk,
+           case when signalen_per_10000_inwoners is not null then signalen_totaal::double end as k_signalen,
+           case when signalen_per_10000_inwoners is not null then inwoners_signalen::double end as n_signalen
+    from ratios
+),
+prior as (
+    select *,
+           sum(k_leeg) over w / sum(n_leeg) over w as m_leeg,
+           sum(n_leeg) over w / count(n_leeg) over w as nbar_leeg,
+           sum(k_rni) over w / sum(n_rni) over w as m_rni,
+           sum(n_rni) over w / count(n_rni) over w as nbar_rni,
+           sum(k_verborgen) over w / sum(n_verborgen) over w as m_verborgen,
+           sum(n_verborgen) over w / count(n_verborgen) over w as nbar_verborgen,
+           sum(k_kvk) over w / sum(n_kvk) over w as m_kvk,
+           sum(n_kvk) over w / count(n_kvk) over w as nbar_kvk,
+           sum(k_signalen) over w / sum(n_signalen) over w as m_signalen,
+           sum(n_signalen) over w / count(n_signalen) over w as nbar_signalen
+    from tellers
+    window w as (partition by niveau, periode)
+),
+variantie as (
+    select *,
+           greatest(sum(n_leeg * (k_leeg / n_leeg - m_leeg) ** 2) over w / sum(n_leeg) over w - m_leeg / nbar_leeg, 0) as s2_leeg,
+           greatest(sum(n_rni * (k_rni / n_rni - m_rni) ** 2) over w / sum(n_rni) over w - m_rni / nbar_rni, 0) as s2_rni,
+           greatest(sum(n_verborgen * (k_verborgen / n_verborgen - m_verborgen) ** 2) over w / sum(n_verborgen) over w - m_verborgen / nbar_verborgen, 0) as s2_verborgen,
+           greatest(sum(n_kvk * (k_kvk / n_kvk - m_kvk) ** 2) over w / sum(n_kvk) over w - m_kvk / nbar_kvk, 0) as s2_kvk,
+           greatest(sum(n_signalen * (k_signalen / n_signalen - m_signalen) ** 2) over w / sum(n_signalen) over w - m_signalen / nbar_signalen, 0) as s2_signalen
+    from prior
+    window w as (partition by niveau, periode)
+),
+glad as (
+    select *,
+           100.0 * case when s2_leeg + m_leeg / n_leeg > 0
+                then (s2_leeg / (s2_leeg + m_leeg / n_leeg)) * (k_leeg / n_leeg) + (1 - s2_leeg / (s2_leeg + m_leeg / n_leeg)) * m_leeg
+                else k_leeg / n_leeg end as g_leeg,
+           1000.0 * case when s2_rni + m_rni / n_rni > 0
+                then (s2_rni / (s2_rni + m_rni / n_rni)) * (k_rni / n_rni) + (1 - s2_rni / (s2_rni + m_rni / n_rni)) * m_rni
+                else k_rni / n_rni end as g_rni,
+           1000.0 * case when s2_verborgen + m_verborgen / n_verborgen > 0
+                then (s2_verborgen / (s2_verborgen + m_verborgen / n_verborgen)) * (k_verborgen / n_verborgen) + (1 - s2_verborgen / (s2_verborgen + m_verborgen / n_verborgen)) * m_verborgen
+                else k_verborgen / n_verborgen end as g_verborgen,
+           1000.0 * case when s2_kvk + m_kvk / n_kvk > 0
+                then (s2_kvk / (s2_kvk + m_kvk / n_kvk)) * (k_kvk / n_kvk) + (1 - s2_kvk / (s2_kvk + m_kvk / n_kvk)) * m_kvk
+                else k_kvk / n_kvk end as g_kvk,
+           10000.0 * case when s2_signalen + m_signalen / n_signalen > 0
+                then (s2_signalen / (s2_signalen + m_signalen / n_signalen)) * (k_signalen / n_signalen) + (1 - s2_signalen / (s2_signalen + m_signalen / n_signalen)) * m_signalen
+                else k_signalen / n_signalen end as g_signalen
+    from variantie
+),
 z as (
     select *,
-           coalesce((leeg_pct - avg(leeg_pct) over w) / nullif(stddev_pop(leeg_pct) over w, 0),
-                    case when leeg_pct is not null then 0.0 end) as z_leeg,
-           coalesce((rni_per_1000_inwoners - avg(rni_per_1000_inwoners) over w)
-                    / nullif(stddev_pop(rni_per_1000_inwoners) over w, 0),
-                    case when rni_per_1000_inwoners is not null then 0.0 end) as z_rni,
-           coalesce((verborgen_per_1000_vbo - avg(verborgen_per_1000_vbo) over w)
-                    / nullif(stddev_pop(verborgen_per_1000_vbo) over w, 0),
-                    case when verborgen_per_1000_vbo is not null then 0.0 end) as z_verborgen,
-           coalesce((kvk_per_1000_inwoners - avg(kvk_per_1000_inwoners) over w)
-                    / nullif(stddev_pop(kvk_per_1000_inwoners) over w, 0),
-                    case when kvk_per_1000_inwoners is not null then 0.0 end) as z_kvk,
-           coalesce((signalen_per_10000_inwoners - avg(signalen_per_10000_inwoners) over w)
-                    / nullif(stddev_pop(signalen_per_10000_inwoners) over w, 0),
-                    case when signalen_per_10000_inwoners is not null then 0.0 end) as z_signalen
-    from ratios
+           coalesce((g_leeg - avg(g_leeg) over w) / nullif(stddev_pop(g_leeg) over w, 0),
+                    case when g_leeg is not null then 0.0 end) as z_leeg,
+           coalesce((g_rni - avg(g_rni) over w) / nullif(stddev_pop(g_rni) over w, 0),
+                    case when g_rni is not null then 0.0 end) as z_rni,
+           coalesce((g_verborgen - avg(g_verborgen) over w) / nullif(stddev_pop(g_verborgen) over w, 0),
+                    case when g_verborgen is not null then 0.0 end) as z_verborgen,
+           coalesce((g_kvk - avg(g_kvk) over w) / nullif(stddev_pop(g_kvk) over w, 0),
+                    case when g_kvk is not null then 0.0 end) as z_kvk,
+           coalesce((g_signalen - avg(g_signalen) over w) / nullif(stddev_pop(g_signalen) over w, 0),
+                    case when g_signalen is not null then 0.0 end) as z_signalen
+    from glad
     window w as (partition by niveau, periode)
 ),
 score as (

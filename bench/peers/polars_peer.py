@@ -308,15 +308,37 @@ def compute(drop: pathlib.Path) -> dict:
         "signalen_per_10000_inwoners": ratio(10000.0, "signalen_totaal", "inwoners_signalen"),
     }
     w = ["niveau", "periode"]
-    z = {name: pl.when(pl.col(name).is_null()).then(None)
-         .when(pl.col(name).std(ddof=0).over(w) == 0).then(0.0)
-         .otherwise((pl.col(name) - pl.col(name).mean().over(w)) / pl.col(name).std(ddof=0).over(w))
+    # Empirical-Bayes smoothing (Marshall's global method of moments) within level and period; the
+    # z-scores are of the smoothed rates, as risicobeeld's (docs/statistics.md).
+    parts = {
+        "leeg_pct": ("leeg_aantal", "vbo_in_gebruik", 100.0),
+        "rni_per_1000_inwoners": ("rni_ingeschrevenen", "inwoners_rni", 1000.0),
+        "verborgen_per_1000_vbo": ("verborgen_bewoning", "vbo_verborgen", 1000.0),
+        "kvk_per_1000_inwoners": ("kvk_risico_actief", "inwoners_kvk", 1000.0),
+        "signalen_per_10000_inwoners": ("signalen_totaal", "inwoners_signalen", 10000.0),
+    }
+    k = {n: pl.when(pl.col(n).is_not_null()).then(pl.col(c).cast(pl.Float64)) for n, (c, _, _) in parts.items()}
+    d = {n: pl.when(pl.col(n).is_not_null()).then(pl.col(c).cast(pl.Float64)) for n, (_, c, _) in parts.items()}
+    m = {n: k[n].sum().over(w) / d[n].sum().over(w) for n in parts}
+    nbar = {n: d[n].sum().over(w) / d[n].count().over(w) for n in parts}
+    s2 = {n: pl.max_horizontal((d[n] * (k[n] / d[n] - m[n]) ** 2).sum().over(w) / d[n].sum().over(w)
+                               - m[n] / nbar[n], pl.lit(0.0)) for n in parts}
+    glad = {}
+    for n, (_, _, scale) in parts.items():
+        weight = s2[n] / (s2[n] + m[n] / d[n])
+        glad[n] = pl.lit(scale) * pl.when(s2[n] + m[n] / d[n] > 0).then(
+            weight * (k[n] / d[n]) + (1.0 - weight) * m[n]).otherwise(k[n] / d[n])
+    z = {name: pl.when(pl.col(f"g_{name}").is_null()).then(None)
+         .when(pl.col(f"g_{name}").std(ddof=0).over(w) == 0).then(0.0)
+         .otherwise((pl.col(f"g_{name}") - pl.col(f"g_{name}").mean().over(w))
+                    / pl.col(f"g_{name}").std(ddof=0).over(w))
          for name in indicators}
     available = pl.sum_horizontal([pl.col(f"z_{n}").is_not_null().cast(pl.Int32) for n in indicators])
     gebied_indicatoren = (
         tellingen.join(gebieden.lazy(), on=["niveau", "gebiedscode"])
         .join(perioden.select("periode", "periode_start", "periode_eind"), on="periode")
         .with_columns(**indicators)
+        .with_columns(**{f"g_{n}": e for n, e in glad.items()})
         .with_columns(**{f"z_{n}": e for n, e in z.items()})
         .with_columns(risicoscore=pl.when(available > 0).then(
             pl.sum_horizontal([pl.col(f"z_{n}").fill_null(0.0) for n in indicators]) / available))

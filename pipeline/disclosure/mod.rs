@@ -418,6 +418,7 @@ pub async fn openbaar(
         table("int_gebied_ratios", ratios),
         get(tables, "stg_score_gewichten")?.clone(),
         get(tables, "stg_perioden")?.clone(),
+        get(tables, "stg_statistiek")?.clone(),
     ];
     let rebuilt = run_models(inputs, &["gebied_indicatoren", "trends"], &[]).await?;
     let open_gebied = concat(get(&rebuilt, "gebied_indicatoren")?)?;

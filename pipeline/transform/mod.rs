@@ -3,6 +3,7 @@
 //! The models are compiled into the binary, so a run needs no files besides its inputs.
 
 pub mod staging;
+pub mod statistics;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -208,6 +209,7 @@ pub async fn run_models(
         .sql_parser
         .map_string_types_to_utf8view = false;
     let ctx = SessionContext::new_with_config(session);
+    statistics::register(&ctx);
     let mut tables = BTreeMap::new();
     for input in inputs {
         let table = MemTable::try_new(input.schema.clone(), partitions(&input.batches, threads))?;

@@ -450,6 +450,23 @@ pub fn stage(
         )?,
     );
 
+    push(
+        "stg_statistiek",
+        batch(vec![
+            (
+                "betrouwbaarheid",
+                float64([config.statistiek.betrouwbaarheid]),
+            ),
+            ("fdr", float64([config.statistiek.fdr])),
+            (
+                "score_op_gladgemaakt",
+                Arc::new(datafusion::arrow::array::BooleanArray::from(vec![
+                    config.statistiek.score_op_gladgemaakt,
+                ])) as ArrayRef,
+            ),
+        ])?,
+    );
+
     // Per file and rule, plus one `rijen_gelezen` row per file so that every file delivered
     // shows up, also when nothing was wrong with it.
     let mut summaries = report.summaries();
