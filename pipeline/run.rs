@@ -45,7 +45,7 @@ impl RunError {
 }
 
 pub enum RunOutcome {
-    Published(Manifest),
+    Published(Box<Manifest>),
     /// Nothing changed since the current snapshot (its run id).
     NothingToDo(String),
     /// Validation found errors; nothing was published.
@@ -242,7 +242,7 @@ fn run_locked(
         config.keep_runs,
     )?;
     phase_done(clock, "wrote and published the snapshot");
-    Ok(RunOutcome::Published(published))
+    Ok(RunOutcome::Published(Box::new(published)))
 }
 
 /// Logs how long a phase took, the process's peak memory so far and what it still holds at

@@ -13,9 +13,21 @@
 -- and windowing the long form (16 times as many rows) took four times as long. gebied_indicatoren
 -- holds every area for every period (its spine is areas × periods), so "the last four periods"
 -- are the period itself and the three before it, whichever of them has a value.
-with waarden as (
+-- The indicators, in the order of the arrays below.
+with indicatoren as (
+    select make_array(
+               'inwoners', 'vbo_in_gebruik', 'leeg_aantal', 'leeg_pct',
+               'rni_ingeschrevenen', 'rni_adressen', 'rni_per_1000_inwoners', 'verborgen_bewoning',
+               'kvk_risico_actief', 'kvk_uitzendbureaus', 'kvk_risico_nieuw', 'kvk_risico_opgeheven',
+               'kvk_kortlevend', 'kvk_adresconcentratie', 'signalen_totaal', 'risicoscore',
+               'verborgen_per_1000_vbo', 'kvk_risico_per_1000_inwoners',
+               'signalen_per_10000_inwoners'
+           ) as namen
+),
+
+waarden as (
     select niveau, gebiedscode, regio_code, district, periode,
-           -- In the order of the names in `lang` below.
+           -- In the order of `indicatoren`.
            make_array(
                cast(g.inwoners as double),
                cast(g.vbo_in_gebruik as double),
@@ -98,14 +110,7 @@ met_eerder as (
 -- array) gives nulls.
 lang as (
     select niveau, gebiedscode, regio_code, district, periode,
-           unnest(make_array(
-               'inwoners', 'vbo_in_gebruik', 'leeg_aantal', 'leeg_pct',
-               'rni_ingeschrevenen', 'rni_adressen', 'rni_per_1000_inwoners', 'verborgen_bewoning',
-               'kvk_risico_actief', 'kvk_uitzendbureaus', 'kvk_risico_nieuw', 'kvk_risico_opgeheven',
-               'kvk_kortlevend', 'kvk_adresconcentratie', 'signalen_totaal', 'risicoscore',
-               'verborgen_per_1000_vbo', 'kvk_risico_per_1000_inwoners',
-               'signalen_per_10000_inwoners'
-           )) as indicator,
+           unnest(n.namen) as indicator,
            unnest(waarden) as waarde,
            unnest(vorige) as vorige_periode,
            unnest(twee_terug) as twee_terug,
@@ -113,6 +118,7 @@ lang as (
            unnest(vorig_jaar) as vorig_jaar,
            unnest(p_waarden) as p_vorig_jaar
     from met_eerder
+    cross join indicatoren n
 ),
 
 -- How each value compares with the other areas of its level in its regio, per indicator and
@@ -138,16 +144,10 @@ vergeleken as (
 -- wide tests and a join of ~100 thresholds, instead of windows over the long form.
 toetsen_lang as (
     select niveau, periode,
-           unnest(make_array(
-               'inwoners', 'vbo_in_gebruik', 'leeg_aantal', 'leeg_pct',
-               'rni_ingeschrevenen', 'rni_adressen', 'rni_per_1000_inwoners', 'verborgen_bewoning',
-               'kvk_risico_actief', 'kvk_uitzendbureaus', 'kvk_risico_nieuw', 'kvk_risico_opgeheven',
-               'kvk_kortlevend', 'kvk_adresconcentratie', 'signalen_totaal', 'risicoscore',
-               'verborgen_per_1000_vbo', 'kvk_risico_per_1000_inwoners',
-               'signalen_per_10000_inwoners'
-           )) as indicator,
+           unnest(n.namen) as indicator,
            unnest(p_waarden) as p
     from toetsen
+    cross join indicatoren n
 ),
 
 grenzen as (

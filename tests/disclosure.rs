@@ -308,13 +308,7 @@ fn a_national_drop_of_mostly_small_counts_publishes() {
         .expect("run bench-drop");
     assert!(status.status.success(), "bench-drop failed");
     let out = dir.path().join("out");
-    let run = risicobeeld_cmd(&[
-        "run",
-        "--input",
-        input.to_str().expect("utf8"),
-        "--out",
-        out.to_str().expect("utf8"),
-    ]);
+    let run = crate::util::run_drop(&input, &out);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("audit passed"), "{}", run.stdout);
     let current = out.join("current");

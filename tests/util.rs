@@ -128,14 +128,19 @@ pub fn demo_run(dir: &Path) {
     let out = dir.join("out");
     let demo = risicobeeld_cmd(&["demo", "--out", input.to_str().expect("utf8")]);
     assert_eq!(demo.code, 0, "{}", demo.stderr);
-    let run = risicobeeld_cmd(&[
+    let run = run_drop(&input, &out);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+/// `risicobeeld run --input <input> --out <out>`.
+pub fn run_drop(input: &Path, out: &Path) -> Outcome {
+    risicobeeld_cmd(&[
         "run",
         "--input",
         input.to_str().expect("utf8"),
         "--out",
         out.to_str().expect("utf8"),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    ])
 }
 
 pub fn risicobeeld_cmd(args: &[&str]) -> Outcome {
