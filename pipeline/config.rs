@@ -420,6 +420,27 @@ mod example_tests {
     }
 
     #[test]
+    fn statistics_levels_must_lie_between_0_and_1() {
+        for bad in [
+            "[statistiek]\nbetrouwbaarheid = 95.0",
+            "[statistiek]\nbetrouwbaarheid = 1.0",
+            "[statistiek]\nfdr = 0.0",
+            "[statistiek]\nfdr = -0.05",
+        ] {
+            let c: Config = toml::from_str(bad).expect("parses");
+            let e = c.check().expect_err(bad);
+            assert!(e.to_string().contains("statistiek"), "{bad}: {e}");
+        }
+        let c: Config =
+            toml::from_str("[statistiek]\nbetrouwbaarheid = 0.9\nfdr = 0.1").expect("parses");
+        assert!(c.check().is_ok());
+        assert!(
+            toml::from_str::<Config>("[statistiek]\nniveau = 0.9").is_err(),
+            "unknown key"
+        );
+    }
+
+    #[test]
     fn unknown_keys_are_errors() {
         let e = toml::from_str::<Config>("[validation]\nmax_quarantaine = 1").expect_err("typo");
         assert!(e.to_string().contains("max_quarantaine"));
