@@ -23,8 +23,12 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
         .block_on(future)
 }
 
+/// The checkout the tests run in. Cargo sets `CARGO_MANIFEST_DIR` when it runs a test; the
+/// compile-time value is only a fallback, because a test binary reused from a build in another
+/// clone (a shared `CARGO_TARGET_DIR`) carries that clone's path.
 pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
 }
 
 pub fn fixture(name: &str) -> PathBuf {
