@@ -55,6 +55,11 @@ fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> i64 {
 /// `BUURTEN` buurten from 5 to 5,000 objects in use (log-uniform), two years; the buurten in
 /// `high` have three times the true rates. Plus the regio (their sum).
 fn region(seed: u64, high: &[usize]) -> Vec<Area> {
+    region_from(seed, high, PERIODS[0])
+}
+
+/// As `region`, with the buurten in `high` at three times the rates only from period `from`.
+fn region_from(seed: u64, high: &[usize], from: &str) -> Vec<Area> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let sizes: Vec<i64> = (0..BUURTEN)
         .map(|_| (5.0 * 1000f64.powf(rng.random::<f64>())).round() as i64)
@@ -73,7 +78,11 @@ fn region(seed: u64, high: &[usize]) -> Vec<Area> {
             signalen: 0,
         };
         for (i, &vbo) in sizes.iter().enumerate() {
-            let f = if high.contains(&i) { 3.0 } else { 1.0 };
+            let f = if high.contains(&i) && periode >= from {
+                3.0
+            } else {
+                1.0
+            };
             let inwoners = 2 * vbo;
             let a = Area {
                 niveau: "buurt",
@@ -485,4 +494,32 @@ fn smoothed_values_lie_between_the_rate_and_the_prior_mean() {
         .find(|r| r["niveau"].s() == Some("regio"))
         .expect("regio");
     assert_eq!(regio["leeg_pct_vergelijking"], Value::Null);
+}
+
+#[test]
+fn opvallend_is_benjamini_hochberg_over_the_areas_of_each_indicator() {
+    // Forty buurten triple their rates from 2023-Q4 to 2024-Q4: real changes among chance ones.
+    let high: Vec<usize> = (0..BUURTEN).step_by(10).collect();
+    let (_, trends) = run(&region_from(3, &high, "2024-Q4"), true);
+    let mut groups: BTreeMap<(String, String, String), Vec<&Row>> = BTreeMap::new();
+    for t in trends.iter().filter(|t| t["p_vorig_jaar"].f().is_some()) {
+        let key = |c: &str| t[c].s().unwrap_or_default().to_string();
+        groups
+            .entry((key("niveau"), key("indicator"), key("periode")))
+            .or_default()
+            .push(t);
+    }
+    assert!(groups.len() >= 5, "{:?}", groups.keys());
+    let mut opvallend = 0;
+    for (group, rows) in &groups {
+        // The reference rule, in Rust, over the group's p-values.
+        let mut p: Vec<f64> = rows.iter().filter_map(|t| t["p_vorig_jaar"].f()).collect();
+        let threshold = risicobeeld::transform::statistics::bh_threshold(&mut p, 0.05);
+        for t in rows {
+            let expected = threshold.is_some_and(|g| t["p_vorig_jaar"].f() <= Some(g));
+            assert_eq!(t["opvallend"], Value::B(expected), "{group:?} {t:?}");
+            opvallend += usize::from(expected);
+        }
+    }
+    assert!(opvallend >= 40, "only {opvallend} changes opvallend");
 }

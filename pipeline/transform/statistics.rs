@@ -8,9 +8,7 @@ use std::sync::Arc;
 use datafusion::arrow::array::{Array, ArrayRef, Float64Array};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{DataFusionError, Result as DfResult};
-use datafusion::logical_expr::{
-    ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility, create_udf,
-};
+use datafusion::logical_expr::{ColumnarValue, ScalarUDF, Volatility, create_udf};
 use datafusion::prelude::SessionContext;
 use statrs::distribution::{Binomial, ChiSquared, ContinuousCDF, Discrete, DiscreteCDF, Normal};
 
@@ -132,53 +130,6 @@ pub fn bh_threshold(p: &mut [f64], fdr: f64) -> Option<f64> {
         .next_back()
 }
 
-/// `bh_grens(list of p-values, fdr)`: `bh_threshold` as a SQL function over a group's
-/// `array_agg` (nulls in the list are left out).
-#[derive(Debug, PartialEq, Eq, Hash)]
-struct BhGrens {
-    signature: Signature,
-}
-
-impl ScalarUDFImpl for BhGrens {
-    fn name(&self) -> &str {
-        "bh_grens"
-    }
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-    fn return_type(&self, _: &[DataType]) -> DfResult<DataType> {
-        Ok(DataType::Float64)
-    }
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
-        use datafusion::arrow::array::AsArray;
-        let arrays = ColumnarValue::values_to_arrays(&args.args)?;
-        let (Some(lists), Some(fdr)) = (arrays.first(), arrays.get(1)) else {
-            return Err(DataFusionError::Internal("bh_grens(list, fdr)".into()));
-        };
-        let fdr = datafusion::arrow::compute::cast(fdr, &DataType::Float64)?;
-        let fdr = fdr.as_primitive::<datafusion::arrow::datatypes::Float64Type>();
-        let lists = lists.as_list_opt::<i32>().ok_or_else(|| {
-            DataFusionError::Internal("bh_grens expects a list of p-values".into())
-        })?;
-        let out: Float64Array = (0..lists.len())
-            .map(|r| {
-                if lists.is_null(r) || fdr.is_null(r) {
-                    return None;
-                }
-                let values =
-                    datafusion::arrow::compute::cast(&lists.value(r), &DataType::Float64).ok()?;
-                let mut p: Vec<f64> = values
-                    .as_primitive::<datafusion::arrow::datatypes::Float64Type>()
-                    .iter()
-                    .flatten()
-                    .collect();
-                bh_threshold(&mut p, fdr.value(r))
-            })
-            .collect();
-        Ok(ColumnarValue::Array(Arc::new(out) as ArrayRef))
-    }
-}
-
 /// The Float64 arguments of a SQL function call, as arrays of one length.
 fn float_args(args: &[ColumnarValue]) -> DfResult<Vec<Float64Array>> {
     ColumnarValue::values_to_arrays(args)?
@@ -223,7 +174,8 @@ fn udf(name: &str, arity: usize, f: fn(&[f64]) -> Option<f64>) -> ScalarUDF {
 
 /// Registers the SQL functions: `wilson_laag(count, n, level)`, `wilson_hoog`,
 /// `poisson_laag(count, n, level)`, `poisson_hoog` (fractions, unscaled),
-/// `p_twee_tellingen(count1, n1, count2, n2)` and `bh_grens(list of p-values, fdr)`.
+/// and `p_twee_tellingen(count1, n1, count2, n2)`. (The Benjamini–Hochberg threshold is plain
+/// SQL in `trends.sql`; `bh_threshold` is its reference.)
 pub fn register(ctx: &SessionContext) {
     ctx.register_udf(udf("wilson_laag", 3, |a| {
         wilson(a[0], a[1], a[2]).map(|i| i.0)
@@ -239,9 +191,6 @@ pub fn register(ctx: &SessionContext) {
     }));
     ctx.register_udf(udf("p_twee_tellingen", 4, |a| {
         conditional_test(a[0], a[1], a[2], a[3])
-    }));
-    ctx.register_udf(ScalarUDF::new_from_impl(BhGrens {
-        signature: Signature::any(2, Volatility::Immutable),
     }));
 }
 
