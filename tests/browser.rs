@@ -120,6 +120,7 @@ fn pages_render_in_chromium_without_errors_foreign_requests_or_wcag_violations()
         .arg(&shots)
         .args([
             "verkenner=/?niveau=buurt",
+            "verkenner_wijk=/?niveau=wijk",
             "gebied=/gebied/GM0518",
             "college=/college/GM0518",
             "vergelijking=/vergelijk?gebied=GM0518&gebied=GM0603&gebied=GM1916",
@@ -134,8 +135,14 @@ fn pages_render_in_chromium_without_errors_foreign_requests_or_wcag_violations()
         String::from_utf8_lossy(&check.stderr)
     );
     let parsed: serde_json::Value = serde_json::from_str(&report).expect("JSON report");
-    assert_eq!(parsed.as_array().map(Vec::len), Some(4), "{report}");
-    for page in ["verkenner", "gebied", "college", "vergelijking"] {
+    assert_eq!(parsed.as_array().map(Vec::len), Some(5), "{report}");
+    for page in [
+        "verkenner",
+        "verkenner_wijk",
+        "gebied",
+        "college",
+        "vergelijking",
+    ] {
         let shot = shots.join(format!("{page}.png"));
         let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
         assert!(

@@ -109,8 +109,97 @@ fn files_under(dir: &Path, base: &Path, out: &mut Vec<(String, Vec<u8>)>) {
     }
 }
 
+/// The real wijken of `fixtures/demo` (CBS 2024) and their inwoners on 1 January 2024: code →
+/// inwoners (`None` where CBS has no figure, the "Groot water" wijken).
+fn real_wijken() -> BTreeMap<String, Option<i64>> {
+    let path = crate::util::fixture("demo/gebieden/inwoners_wijken_2024_riec_den_haag_west.csv");
+    let text = std::fs::read_to_string(path).expect("the real wijk table");
+    text.lines()
+        .skip(1)
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            (cells[0].to_string(), cells[4].parse().ok())
+        })
+        .collect()
+}
+
+/// The demo stands on the real wijken: each of them at wijk level in every period, with its real
+/// 2024 inwoners in the 2024 periods, every buurt inside a real wijk, and no rate of an area
+/// without inwoners divided by zero.
+fn assert_real_wijken(rows: &[Row]) {
+    let real = real_wijken();
+    assert_eq!(real.len(), 145, "the fixture holds the 145 real wijken");
+    let geojson = std::fs::read_to_string(crate::util::fixture(
+        "demo/gebieden/wijken_2024_riec_den_haag_west.geojson",
+    ))
+    .expect("the real wijk boundaries");
+    let doc: serde_json::Value = serde_json::from_str(&geojson).expect("geojson");
+    let shapes: Vec<String> = doc["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .filter_map(|f| f["properties"]["statcode"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(
+        shapes,
+        real.keys().cloned().collect::<Vec<_>>(),
+        "one boundary per wijk of the inwoners table"
+    );
+    let mut per_periode: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in rows.iter().filter(|r| s(&r["niveau"]) == Some("wijk")) {
+        let code = s(&r["gebiedscode"]).expect("code").to_string();
+        let periode = s(&r["periode"]).expect("periode").to_string();
+        if periode.starts_with("2024") {
+            let expected = real.get(&code).copied().flatten();
+            assert_eq!(r["inwoners"].i(), expected, "{code} {periode}");
+        }
+        per_periode.entry(periode).or_default().push(code);
+    }
+    assert!(per_periode.len() >= 8, "{:?}", per_periode.keys());
+    for (periode, mut codes) in per_periode {
+        codes.sort();
+        assert_eq!(
+            codes,
+            real.keys().cloned().collect::<Vec<_>>(),
+            "wijken in {periode}"
+        );
+    }
+    let buurten: Vec<&Row> = rows
+        .iter()
+        .filter(|r| s(&r["niveau"]) == Some("buurt"))
+        .collect();
+    assert!(buurten.len() > 200 * 8, "{} buurt rows", buurten.len());
+    for b in buurten {
+        let code = s(&b["gebiedscode"]).expect("code");
+        assert!(
+            real.contains_key(&format!("WK{}", &code[2..8])),
+            "{code} belongs to a real wijk"
+        );
+    }
+    for r in rows {
+        for (column, v) in r {
+            if let V::F(x) = v {
+                assert!(x.is_finite(), "{column} = {x} in {r:?}");
+            }
+        }
+    }
+    // Wijken without inwoners (water, dunes) stay on the map with no per-inwoner rate.
+    for r in rows
+        .iter()
+        .filter(|r| s(&r["niveau"]) == Some("wijk") && matches!(r["inwoners"], V::Null | V::I(0)))
+    {
+        for rate in [
+            "rni_per_1000_inwoners",
+            "kvk_risico_per_1000_inwoners",
+            "signalen_per_10000_inwoners",
+        ] {
+            assert_eq!(r[rate], V::Null, "{rate} in {r:?}");
+        }
+    }
+}
+
 #[test]
-fn demo_counts_add_up_and_two_runs_are_identical() {
+fn demo_on_the_real_wijken_adds_up_and_two_runs_are_identical() {
     let a = tempfile::tempdir().expect("tempdir");
     let b = tempfile::tempdir().expect("tempdir");
     demo_run(a.path());
@@ -145,6 +234,7 @@ fn demo_counts_add_up_and_two_runs_are_identical() {
     assert_eq!(audit.code, 0, "{}{}", audit.stdout, audit.stderr);
 
     let rows = read_table(&a.path().join("out/current"), "gebied_indicatoren");
+    assert_real_wijken(&rows);
     let field = |c: &'static str| move |r: &Row| s(&r[c]).map(str::to_string);
     check_sums(&rows, "gemeente", field("district_code"), "district", true);
     check_sums(&rows, "gemeente", field("regio_code"), "regio", true);

@@ -21,6 +21,8 @@ pub struct AreaRegistry {
     /// Dissolved gemeente → its final successor.
     pub successor: HashMap<AreaCode, AreaCode>,
     pub boundaries: Vec<Boundary>,
+    /// Whom the maps credit for the boundaries (each file's `attribution`, in file order).
+    pub attributions: Vec<String>,
     names: HashMap<AreaCode, String>,
     /// Point-in-polygon per level, finest first.
     indexes: Vec<LevelIndex>,
@@ -71,6 +73,7 @@ impl AreaRegistry {
             districts: districts.into_iter().map(|d| (d.gemeente, d)).collect(),
             successor,
             boundaries,
+            attributions: Vec::new(),
             names,
             indexes,
         }

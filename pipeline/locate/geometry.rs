@@ -88,6 +88,13 @@ pub struct Boundary {
     pub wgs84: MultiPolygon<f64>,
 }
 
+/// The boundaries of one GeoJSON file, and whom the map must credit for them.
+pub struct BoundaryFile {
+    pub boundaries: Vec<Boundary>,
+    /// The collection's optional `attribution` member (e.g. "CBS / PDOK"), shown under the maps.
+    pub attribution: Option<String>,
+}
+
 /// Reads one GeoJSON FeatureCollection of boundaries.
 pub fn read_boundaries(
     path: &std::path::Path,
@@ -95,6 +102,16 @@ pub fn read_boundaries(
     config: &GeographyConfig,
     projector: &Projector,
 ) -> Result<Vec<Boundary>, GeometryError> {
+    read_boundary_file(path, shown, config, projector).map(|f| f.boundaries)
+}
+
+/// Reads one GeoJSON FeatureCollection of boundaries with its attribution.
+pub fn read_boundary_file(
+    path: &std::path::Path,
+    shown: &str,
+    config: &GeographyConfig,
+    projector: &Projector,
+) -> Result<BoundaryFile, GeometryError> {
     let read_err = |message: String| GeometryError::Read {
         file: shown.to_string(),
         message,
@@ -103,11 +120,12 @@ pub fn read_boundaries(
     let collection: geojson::FeatureCollection = text
         .parse()
         .map_err(|e: geojson::Error| read_err(format!("not a GeoJSON FeatureCollection: {e}")))?;
-    let declared_rd = collection
-        .foreign_members
-        .as_ref()
-        .and_then(|m| m.get("crs"))
-        .is_some_and(|crs| crs.to_string().contains("28992"));
+    let member = |name: &str| collection.foreign_members.as_ref()?.get(name);
+    let declared_rd = member("crs").is_some_and(|crs| crs.to_string().contains("28992"));
+    let attribution = member("attribution")
+        .and_then(|a| a.as_str())
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty());
     let mut out = Vec::with_capacity(collection.features.len());
     for (index, feature) in collection.features.iter().enumerate() {
         let fail = |message: String| GeometryError::Feature {
@@ -158,7 +176,10 @@ pub fn read_boundaries(
             wgs84,
         });
     }
-    Ok(out)
+    Ok(BoundaryFile {
+        boundaries: out,
+        attribution,
+    })
 }
 
 /// RD New coordinates are metres in the hundreds of thousands; WGS84 degrees never exceed 180.

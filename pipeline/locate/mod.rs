@@ -291,11 +291,16 @@ fn build_registry(drop: &ValidDrop, config: &Config, report: &mut QualityReport)
         }
     };
     let mut boundaries = Vec::new();
+    let mut attributions: Vec<String> = Vec::new();
     match Projector::new() {
         Ok(projector) => {
             for f in &drop.gebieden {
-                match geometry::read_boundaries(&f.path, &f.shown, &config.geography, &projector) {
-                    Ok(b) => boundaries.extend(b),
+                match geometry::read_boundary_file(&f.path, &f.shown, &config.geography, &projector)
+                {
+                    Ok(file) => {
+                        boundaries.extend(file.boundaries);
+                        attributions.extend(file.attribution.filter(|a| !attributions.contains(a)));
+                    }
                     Err(e) => report.push(Finding {
                         source: "gebieden",
                         file: f.shown.clone(),
@@ -322,7 +327,9 @@ fn build_registry(drop: &ValidDrop, config: &Config, report: &mut QualityReport)
     }
     boundaries.sort_by_key(|b| b.code);
     let districts = drop.districten.iter().map(|r| r.value.clone()).collect();
-    AreaRegistry::new(districts, successor, boundaries)
+    let mut registry = AreaRegistry::new(districts, successor, boundaries);
+    registry.attributions = attributions;
+    registry
 }
 
 fn place(
@@ -502,6 +509,9 @@ pub fn boundaries_geojson(registry: &AreaRegistry) -> Vec<u8> {
             })
         })
         .collect();
-    let collection = serde_json::json!({ "type": "FeatureCollection", "features": features });
+    let mut collection = serde_json::json!({ "type": "FeatureCollection", "features": features });
+    if !registry.attributions.is_empty() {
+        collection["attribution"] = registry.attributions.join("; ").into();
+    }
     serde_json::to_vec(&collection).unwrap_or_default()
 }

@@ -51,6 +51,7 @@ pub fn project_shapes(geojson: &[u8]) -> Result<MapShapes, String> {
     let mut shapes = MapShapes {
         by_niveau: BTreeMap::new(),
         height: ((max_y - min_y) * scale).ceil(),
+        attribution: doc["attribution"].as_str().map(str::to_string),
     };
     for (niveau, code, name, polygons) in parsed {
         let mut path = String::new();
@@ -159,6 +160,13 @@ pub fn choropleth(
     }
     svg.push_str("</svg>");
     svg.push_str(&legend(&breaks, &numbers, format));
+    if let Some(attribution) = &shapes.attribution {
+        let _ = write!(
+            svg,
+            "<p class=\"bronvermelding\">Kaart: {}</p>",
+            esc(attribution)
+        );
+    }
     svg
 }
 

@@ -73,6 +73,8 @@ pub struct Shape {
 pub struct MapShapes {
     pub by_niveau: BTreeMap<String, Vec<Shape>>,
     pub height: f64,
+    /// Whom the boundaries come from (the published `attribution`), shown under every map.
+    pub attribution: Option<String>,
 }
 
 /// One source's latest delivered peildatum for one gemeente (from `kwaliteit`).
