@@ -121,6 +121,7 @@ fn pages_render_in_chromium_without_errors_foreign_requests_or_wcag_violations()
         .args([
             "verkenner=/?niveau=buurt",
             "verkenner_wijk=/?niveau=wijk",
+            "verkenner_vergelijking=/?niveau=wijk&indicator=leeg_pct&weergave=vergelijking",
             "gebied=/gebied/GM0518",
             "college=/college/GM0518",
             "vergelijking=/vergelijk?gebied=GM0518&gebied=GM0603&gebied=GM1916",
@@ -135,10 +136,11 @@ fn pages_render_in_chromium_without_errors_foreign_requests_or_wcag_violations()
         String::from_utf8_lossy(&check.stderr)
     );
     let parsed: serde_json::Value = serde_json::from_str(&report).expect("JSON report");
-    assert_eq!(parsed.as_array().map(Vec::len), Some(5), "{report}");
+    assert_eq!(parsed.as_array().map(Vec::len), Some(6), "{report}");
     for page in [
         "verkenner",
         "verkenner_wijk",
+        "verkenner_vergelijking",
         "gebied",
         "college",
         "vergelijking",

@@ -118,11 +118,85 @@ fn json(r: &Reply) -> serde_json::Value {
 }
 
 #[test]
+fn pages_say_how_sure_a_figure_is() {
+    let s = server(false, false);
+    // The map mode "vergelijking met de regio": classes by pattern and colour, in words.
+    let map = get(
+        &s,
+        "/?niveau=gemeente&periode=2024-Q1&indicator=leeg_pct&weergave=vergelijking",
+        None,
+    );
+    assert_eq!(map.status, StatusCode::OK);
+    for needle in [
+        "<pattern id=\"patroon-hoger\"",
+        "url(#patroon-lager)",
+        "significant hoger dan de regio",
+        "niet te onderscheiden van de regio",
+        "niet te beoordelen",
+    ] {
+        assert!(map.body.contains(needle), "map lacks {needle}");
+    }
+    // The table gives the chosen rate with its interval, "4,1 (3,2–5,3)".
+    let table = &map.body[map
+        .body
+        .find("<caption>Alle gebieden</caption>")
+        .expect("table")..];
+    let is_interval = |inside: &str| {
+        let (low, high) = inside.split_once('–').unwrap_or_default();
+        let number = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == ',');
+        number(low) && number(high)
+    };
+    assert!(
+        table
+            .split(" (")
+            .skip(1)
+            .filter_map(|rest| rest.split_once(')'))
+            .any(|(inside, _)| is_interval(inside)),
+        "no interval like 4,1 (3,2–5,3) in the table"
+    );
+    assert!(map.body.contains("Opvallende veranderingen"));
+    // A count has no comparison: the map falls back to its values.
+    let counts = get(
+        &s,
+        "/?niveau=gemeente&periode=2024-Q1&indicator=kvk_risico_actief&weergave=vergelijking",
+        None,
+    );
+    assert!(counts.body.contains("class=\"kaart\"") && !counts.body.contains("patroon-hoger"));
+    assert_eq!(
+        get(&s, "/?weergave=mooi", None).status,
+        StatusCode::BAD_REQUEST
+    );
+    // The area page says each rate against the regio in words.
+    let area = get(&s, "/gebied/GM0001?periode=2024-Q1", None);
+    assert!(area.body.contains("Hoe zeker is dit?"));
+    assert!(
+        [
+            "significant hoger",
+            "significant lager",
+            "niet te onderscheiden"
+        ]
+        .iter()
+        .any(|w| area.body.contains(w)),
+        "no rate in words"
+    );
+    // The college page calls a change a rise or fall only when it is more than chance.
+    let college = get(&s, "/college/GM0001", None);
+    let arrows = college.body.matches('▲').count() + college.body.matches('▼').count();
+    assert_eq!(
+        arrows,
+        college.body.matches("meer dan toeval").count(),
+        "an arrow without significance"
+    );
+}
+
+#[test]
 fn every_page_and_api_route_answers_for_a_visitor_without_accounts() {
     let s = server(false, false);
     for path in [
         "/",
         "/?niveau=wijk&periode=2024-Q1&indicator=leeg_pct",
+        "/?niveau=wijk&indicator=leeg_pct&weergave=vergelijking",
+        "/?niveau=gemeente&indicator=rni_per_1000_inwoners&weergave=gladgemaakt",
         "/gebied/GM0001",
         "/gebied/WK000101",
         "/college/GM0001",

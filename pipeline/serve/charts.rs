@@ -314,31 +314,44 @@ pub fn funnel(
 }
 
 /// KPI tiles: label, value and (optionally) the change in percent versus last year.
-pub fn kpi(tiles: &[(String, Cell, Option<Cell>)], format: &dyn Fn(&Cell) -> String) -> String {
+/// One key figure: its value and, when there is one, its change against a year earlier and
+/// whether that change is more than chance.
+pub struct KpiTile {
+    pub label: String,
+    pub value: Cell,
+    /// The change in percent.
+    pub change: Option<Cell>,
+    /// `Some(true)`: more than chance; `Some(false)`: within the margin; `None`: not tested.
+    pub significant: Option<bool>,
+}
+
+/// Key figures. A change is called a rise or a fall only when it is significant; within the
+/// margin it is "gelijk gebleven", and an untested change says so instead of showing an arrow.
+pub fn kpi(tiles: &[KpiTile], format: &dyn Fn(&Cell) -> String) -> String {
     let mut html = String::from("<ul class=\"kpi\">");
-    for (label, value, change) in tiles {
-        let change = match change.as_ref().and_then(Cell::number) {
-            Some(c) => {
-                let arrow = if c > 0.0 {
-                    "▲"
-                } else if c < 0.0 {
-                    "▼"
+    for tile in tiles {
+        let change = match (tile.change.as_ref().and_then(Cell::number), tile.significant) {
+            (Some(c), Some(true)) if c != 0.0 => {
+                let (arrow, word) = if c > 0.0 {
+                    ("▲", "gestegen")
                 } else {
-                    "="
+                    ("▼", "gedaald")
                 };
                 format!(
-                    "<span class=\"verschil\"><span aria-hidden=\"true\">{arrow}</span> {}{} % t.o.v. vorig jaar</span>",
+                    "<span class=\"verschil significant\"><span aria-hidden=\"true\">{arrow}</span> {word}: {}{} % t.o.v. vorig jaar (meer dan toeval)</span>",
                     if c > 0.0 { "+" } else { "" },
                     esc(&super::frame::format_number((c * 10.0).round() / 10.0))
                 )
             }
-            None => "<span class=\"verschil\">geen vergelijking met vorig jaar</span>".to_string(),
+            (Some(_), Some(_)) => "<span class=\"verschil\"><span aria-hidden=\"true\">=</span> gelijk gebleven t.o.v. vorig jaar (binnen de marge)</span>".to_string(),
+            (Some(_), None) => "<span class=\"verschil\">verandering t.o.v. vorig jaar niet getoetst</span>".to_string(),
+            (None, _) => "<span class=\"verschil\">geen vergelijking met vorig jaar</span>".to_string(),
         };
         let _ = write!(
             html,
             "<li><span class=\"kpi-label\">{}</span><span class=\"kpi-waarde\">{}</span>{change}</li>",
-            esc(label),
-            esc(&format(value))
+            esc(&tile.label),
+            esc(&format(&tile.value))
         );
     }
     html.push_str("</ul>");
@@ -376,11 +389,28 @@ mod tests {
     }
 
     #[test]
-    fn kpi_tiles_say_the_change_in_words() {
-        let html = kpi(
-            &[("Signalen".into(), Cell::Num(12.0), Some(Cell::Num(-20.0)))],
-            &fmt,
+    fn kpi_tiles_call_a_change_a_rise_or_fall_only_when_it_is_more_than_chance() {
+        let tile = |change: Option<f64>, significant: Option<bool>| KpiTile {
+            label: "Signalen".into(),
+            value: Cell::Num(9.0),
+            change: change.map(Cell::Num),
+            significant,
+        };
+        let html = kpi(&[tile(Some(-20.0), Some(true))], &fmt);
+        assert!(html.contains("gedaald: -20 % t.o.v. vorig jaar"), "{html}");
+        // 5 → 9 within chance: no arrow, no percentage.
+        let html = kpi(&[tile(Some(80.0), Some(false))], &fmt);
+        assert!(
+            html.contains("gelijk gebleven") && html.contains("binnen de marge"),
+            "{html}"
         );
-        assert!(html.contains("-20 % t.o.v. vorig jaar"), "{html}");
+        assert!(!html.contains('▲') && !html.contains("80"), "{html}");
+        let html = kpi(&[tile(Some(80.0), None)], &fmt);
+        assert!(
+            html.contains("niet getoetst") && !html.contains('▲'),
+            "{html}"
+        );
+        let html = kpi(&[tile(None, None)], &fmt);
+        assert!(html.contains("geen vergelijking"), "{html}");
     }
 }

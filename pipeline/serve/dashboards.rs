@@ -49,7 +49,20 @@ pub enum ParamKind {
     Gemeentecode,
     /// Two to eight area codes (`?gebied=…&gebied=…`), bound as `$gebied_1` … `$gebied_8`.
     Gebieden,
+    /// How a rate is shown: one of `WEERGAVEN` (the rate as counted, the smoothed estimate, or
+    /// the comparison with the regio).
+    Weergave,
 }
+
+/// The values of a `weergave` parameter, with their labels.
+pub const WEERGAVEN: [(&str, &str); 3] = [
+    ("ruw", "ruw (zoals geteld)"),
+    (
+        "gladgemaakt",
+        "gladgemaakt (kleine gebieden naar het gemiddelde)",
+    ),
+    ("vergelijking", "vergelijking met de regio"),
+];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -78,6 +91,13 @@ pub struct Fields {
     pub label: Option<String>,
     pub value: Option<String>,
     pub change: Option<String>,
+    /// Kpi: a boolean column, true when the change is more than chance (`trends.opvallend`);
+    /// false words it "gelijk gebleven (binnen de marge)", null "niet getoetst". Without this
+    /// field a change is never called a rise or a fall.
+    pub significant: Option<String>,
+    /// Map: a column of comparison classes (`hoger`, `gelijk`, `lager`); where any row has one,
+    /// the map shows the classes (by pattern as well as colour) instead of the value.
+    pub class: Option<String>,
     /// Table: the column whose values link to their area page.
     pub link: Option<String>,
     /// Table: a column of area codes to tick for a comparison.
@@ -170,6 +190,8 @@ fn field_columns(f: &Fields) -> Vec<(&'static str, &String)> {
         ("label", &f.label),
         ("value", &f.value),
         ("change", &f.change),
+        ("significant", &f.significant),
+        ("class", &f.class),
         ("link", &f.link),
         ("select", &f.select),
     ];
@@ -598,6 +620,11 @@ pub fn check_param(
             }
         }
         ParamKind::Gebieden => {}
+        ParamKind::Weergave => {
+            if !WEERGAVEN.iter().any(|(w, _)| *w == value) {
+                return Err(malformed("weergave (ruw, gladgemaakt, vergelijking)"));
+            }
+        }
     }
     Ok(())
 }

@@ -36,6 +36,14 @@ impl Cell {
             Cell::Null | Cell::Suppressed => String::new(),
         }
     }
+    /// A boolean column's value (booleans are read as "ja"/"nee").
+    pub fn boolean(&self) -> Option<bool> {
+        match self {
+            Cell::Text(t) if t == "ja" => Some(true),
+            Cell::Text(t) if t == "nee" => Some(false),
+            _ => None,
+        }
+    }
 }
 
 /// Dutch number formatting: decimal comma, thin grouping with dots, at most two decimals.

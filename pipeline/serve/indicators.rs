@@ -9,7 +9,7 @@ const INDICATORS: [(&str, &str, &str, &str); 16] = [
     (
         "risicoscore",
         "Risicoscore",
-        "Gewogen gemiddelde van de z-scores van de score-indicatoren binnen niveau en periode (outputs.md §3).",
+        "Gewogen gemiddelde van de z-scores van vijf verhoudingen (leegstand, RNI, verborgen bewoning, KvK-risicosectoren, signalen) binnen niveau en periode, op de gladgemaakte cijfers zodat een klein gebied niet door toeval bovenaan komt. Een patroon om nader te bekijken, geen bewijs.",
         "alle bronnen",
     ),
     (

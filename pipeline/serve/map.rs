@@ -160,14 +160,102 @@ pub fn choropleth(
     }
     svg.push_str("</svg>");
     svg.push_str(&legend(&breaks, &numbers, format));
-    if let Some(attribution) = &shapes.attribution {
-        let _ = write!(
-            svg,
-            "<p class=\"bronvermelding\">Kaart: {}</p>",
-            esc(attribution)
-        );
-    }
+    svg.push_str(&attribution_line(shapes));
     svg
+}
+
+/// The classes of the map mode "vergelijking met de regio": value, legend text, fill. The two
+/// significant classes differ from each other and from "gelijk" by pattern as well as colour
+/// (Okabe–Ito orange with dark stripes, blue with white dots), so colour is never the only cue.
+const COMPARISON: [(&str, &str, &str); 4] = [
+    (
+        "hoger",
+        "significant hoger dan de regio",
+        "url(#patroon-hoger)",
+    ),
+    ("gelijk", "niet te onderscheiden van de regio", "#e0e0e0"),
+    (
+        "lager",
+        "significant lager dan de regio",
+        "url(#patroon-lager)",
+    ),
+    (
+        "",
+        "niet te beoordelen (geen cijfer)",
+        "url(#patroon-onbekend)",
+    ),
+];
+
+/// The SVG patterns that `COMPARISON` refers to (ids are page-wide: one comparison map a page).
+const COMPARISON_PATTERNS: &str = "<defs>\
+<pattern id=\"patroon-hoger\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"8\" height=\"8\" fill=\"#e69f00\"/><rect width=\"3\" height=\"8\" fill=\"#5c3d00\"/></pattern>\
+<pattern id=\"patroon-lager\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\"><rect width=\"8\" height=\"8\" fill=\"#0072b2\"/><circle cx=\"4\" cy=\"4\" r=\"1.6\" fill=\"#ffffff\"/></pattern>\
+<pattern id=\"patroon-onbekend\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\"><rect width=\"6\" height=\"6\" fill=\"#ffffff\"/><rect y=\"2.5\" width=\"6\" height=\"1\" fill=\"#9e9e9e\"/></pattern>\
+</defs>";
+
+/// One map panel in the mode "vergelijking met de regio": each area by its class (`hoger`,
+/// `gelijk`, `lager`; anything else or no class: niet te beoordelen), a link with a tooltip
+/// that says the class in words, and a legend.
+pub fn comparison_map(
+    shapes: &MapShapes,
+    niveau: &str,
+    classes: &BTreeMap<String, String>,
+    title: &str,
+    links: bool,
+) -> String {
+    let Some(level) = shapes.by_niveau.get(niveau) else {
+        return format!(
+            "<p class=\"leeg\">Geen grenzen voor niveau {}.</p>",
+            esc(niveau)
+        );
+    };
+    let class_of = |code: &str| {
+        let class = classes.get(code).map_or("", String::as_str);
+        COMPARISON
+            .iter()
+            .find(|(c, _, _)| *c == class)
+            .unwrap_or(&COMPARISON[3])
+    };
+    let mut svg = format!(
+        "<svg class=\"kaart\" viewBox=\"0 0 {MAP_WIDTH} {}\" role=\"group\" aria-label=\"Kaart: {} (vergelijking met de regio)\">{COMPARISON_PATTERNS}",
+        shapes.height,
+        esc(title)
+    );
+    for shape in level {
+        let (_, words, fill) = class_of(&shape.gebiedscode);
+        let tip = format!("{} ({}): {words}", shape.gebiedsnaam, shape.gebiedscode);
+        let path = format!(
+            "<path d=\"{}\" fill=\"{fill}\" stroke=\"#333333\" stroke-width=\"0.6\"><title>{}</title></path>",
+            shape.path,
+            esc(&tip)
+        );
+        if links {
+            let _ = write!(
+                svg,
+                "<a href=\"/gebied/{}\" aria-label=\"{}\">{path}</a>",
+                esc(&shape.gebiedscode),
+                esc(&tip)
+            );
+        } else {
+            svg.push_str(&path);
+        }
+    }
+    svg.push_str("</svg><ul class=\"legenda\" aria-label=\"Legenda\">");
+    for (_, words, fill) in COMPARISON {
+        let _ = write!(svg, "<li>{}{}</li>", swatch(fill), esc(words));
+    }
+    svg.push_str("</ul>");
+    svg.push_str(&attribution_line(shapes));
+    svg
+}
+
+/// Whom the boundaries come from, under every map (empty when the drop named no one).
+fn attribution_line(shapes: &MapShapes) -> String {
+    shapes
+        .attribution
+        .as_ref()
+        .map(|a| format!("<p class=\"bronvermelding\">Kaart: {}</p>", esc(a)))
+        .unwrap_or_default()
 }
 
 fn swatch(fill: &str) -> String {

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod charts;
 pub mod dashboards;
 pub mod frame;
+pub mod functions;
 pub mod html;
 pub mod indicators;
 pub mod map;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use datafusion::arrow::array::RecordBatch;
 
 use super::charts::{self, Series};
-use super::dashboards::{Bound, ChartKind, Dashboard, PanelSpec, ParamKind, tables_in};
+use super::dashboards::{Bound, ChartKind, Dashboard, PanelSpec, ParamKind, WEERGAVEN, tables_in};
 use super::frame::{Cell, Frame};
 use super::html::{Mode, TableOptions, esc, query_string, show, table};
 use super::indicators;
@@ -175,6 +175,10 @@ fn pickers(d: &Dashboard, rc: &RenderContext<'_>) -> String {
                 .iter()
                 .map(|n| (n.clone(), indicators::label(n).to_string()))
                 .collect(),
+            ParamKind::Weergave => WEERGAVEN
+                .iter()
+                .map(|(w, label)| (w.to_string(), label.to_string()))
+                .collect(),
             _ => Vec::new(),
         };
         let current = rc.bound.get(&p.name).unwrap_or_default();
@@ -296,15 +300,15 @@ fn chart(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> String {
         ChartKind::Kpi => {
             let col = |n: &Option<String>| n.as_deref().and_then(|n| frame.column(n));
             let (label, value, change) = (col(&f.label), col(&f.value), col(&f.change));
-            let tiles: Vec<(String, Cell, Option<Cell>)> = frame
+            let significant = col(&f.significant);
+            let tiles: Vec<charts::KpiTile> = frame
                 .rows
                 .iter()
-                .map(|r| {
-                    (
-                        label.map(|i| r[i].text()).unwrap_or_default(),
-                        value.map(|i| r[i].clone()).unwrap_or(Cell::Null),
-                        change.map(|i| r[i].clone()),
-                    )
+                .map(|r| charts::KpiTile {
+                    label: label.map(|i| r[i].text()).unwrap_or_default(),
+                    value: value.map(|i| r[i].clone()).unwrap_or(Cell::Null),
+                    change: change.map(|i| r[i].clone()),
+                    significant: significant.and_then(|i| r[i].boolean()),
                 })
                 .collect();
             charts::kpi(&tiles, &format)
@@ -325,14 +329,34 @@ fn chart(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> String {
                 .map(|a| a.niveau.clone())
                 .or_else(|| rc.bound.get("niveau").map(str::to_string))
                 .unwrap_or_default();
-            map::choropleth(
-                &rc.snapshot.shapes,
-                &niveau,
-                &values,
-                &panel.title,
-                rc.mode == Mode::Live,
-                &format,
-            )
+            let classes: BTreeMap<String, String> = col(&f.class)
+                .map(|class| {
+                    frame
+                        .rows
+                        .iter()
+                        .filter(|r| matches!(r[class], Cell::Text(_)))
+                        .map(|r| (r[code].text(), r[class].text()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if classes.is_empty() {
+                map::choropleth(
+                    &rc.snapshot.shapes,
+                    &niveau,
+                    &values,
+                    &panel.title,
+                    rc.mode == Mode::Live,
+                    &format,
+                )
+            } else {
+                map::comparison_map(
+                    &rc.snapshot.shapes,
+                    &niveau,
+                    &classes,
+                    &panel.title,
+                    rc.mode == Mode::Live,
+                )
+            }
         }
         ChartKind::Table => table(
             frame,

@@ -172,10 +172,15 @@ impl Snapshot {
             .map_err(|e| read_err("manifest.json", e.to_string()))?;
 
         let analyst = SessionContext::new();
+        super::functions::register(&analyst);
         // What disclosure control promised; without it nothing under openbaar/ is trusted.
         let min_count = manifest.disclosure.as_ref().map(|d| d.min_count);
         let mut public = match min_count {
-            Some(_) => Ok(SessionContext::new()),
+            Some(_) => {
+                let ctx = SessionContext::new();
+                super::functions::register(&ctx);
+                Ok(ctx)
+            }
             None => Err("manifest.json has no disclosure section".to_string()),
         };
         let mut gebied = None;

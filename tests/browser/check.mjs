@@ -21,6 +21,8 @@ const expectations = {
   verkenner: { "svg.kaart path": 3, "table tbody tr": 2, "ul.legenda li": 3, "p.bronvermelding": 1 },
   // The demo's 145 real CBS wijken of the 16 gemeenten, with the sources named under the map.
   verkenner_wijk: { "svg.kaart path": 145, "p.bronvermelding": 1 },
+  // The map mode "vergelijking met de regio": three classes by pattern as well as colour.
+  verkenner_vergelijking: { "svg.kaart path": 145, "svg.kaart pattern": 3, "ul.legenda li": 4 },
   gebied: { "svg.grafiek": 3, "ul.kpi li": 3 },
   college: { "svg.grafiek": 3, "ul.kpi li": 3 },
   vergelijking: { "svg.grafiek": 1, "table tbody tr": 2 },
