@@ -155,6 +155,17 @@ fn pages_say_how_sure_a_figure_is() {
         "no interval like 4,1 (3,2–5,3) in the table"
     );
     assert!(map.body.contains("Opvallende veranderingen"));
+    // Spiegelhalter's funnel plot of the chosen rate: each area a dot, in words, with a link.
+    // (The mini regio has no leegstand rate in 2024-Q1: the plot says so instead.)
+    assert!(map.body.contains("Geen trechterplot"));
+    let plot = get(
+        &s,
+        "/?niveau=gemeente&periode=2024-Q1&indicator=kvk_risico_per_1000_inwoners",
+        None,
+    );
+    assert!(plot.body.contains("class=\"grafiek trechterplot\""));
+    assert!(plot.body.contains("bij een noemer van"));
+    assert!(plot.body.contains("95%-grenzen"));
     // A count has no comparison: the map falls back to its values.
     let counts = get(
         &s,
@@ -169,6 +180,14 @@ fn pages_say_how_sure_a_figure_is() {
     // The area page says each rate against the regio in words.
     let area = get(&s, "/gebied/GM0001?periode=2024-Q1", None);
     assert!(area.body.contains("Hoe zeker is dit?"));
+    assert!(
+        area.body.contains("class=\"interval\""),
+        "intervals drawn as whiskers"
+    );
+    assert!(
+        area.body
+            .contains("Trechterplot: administratieve leegstand")
+    );
     assert!(
         [
             "significant hoger",

@@ -20,22 +20,114 @@ const RIGHT: f64 = 12.0;
 const TOP: f64 = 12.0;
 const BOTTOM: f64 = 40.0;
 
-/// One named series of values along the categories.
+/// One named series of values along the categories, with (where given) each value's interval
+/// and a reason to mark a point (an *opvallend* change).
+#[derive(Default)]
 pub struct Series {
     pub name: String,
     pub values: Vec<Cell>,
+    /// Lower and upper ends of each value's interval (empty: no intervals).
+    pub low: Vec<Cell>,
+    pub high: Vec<Cell>,
+    /// Why a point is marked, or `None` (empty: no marks).
+    pub marks: Vec<Option<String>>,
 }
 
-fn value_range(series: &[Series]) -> (f64, f64) {
-    let values = series
-        .iter()
-        .flat_map(|s| s.values.iter().filter_map(Cell::number));
-    let (lo, hi) = values.fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    if hi - lo < 1e-12 {
-        (lo, lo + 1.0)
-    } else {
-        (lo, hi)
+impl Series {
+    pub fn new(name: String, values: Vec<Cell>) -> Series {
+        Series {
+            name,
+            values,
+            ..Series::default()
+        }
     }
+
+    /// The interval of value `i`, when both ends are numbers.
+    fn interval(&self, i: usize) -> Option<(f64, f64)> {
+        let end = |v: &[Cell]| v.get(i).and_then(Cell::number);
+        Some((end(&self.low)?, end(&self.high)?))
+    }
+
+    fn mark(&self, i: usize) -> Option<&str> {
+        self.marks.get(i).and_then(|m| m.as_deref())
+    }
+}
+
+/// The axis: from zero (or the lowest value below it) to the highest value or interval end,
+/// widened to round ticks.
+fn value_range(series: &[Series]) -> Axis {
+    let values = series.iter().flat_map(|s| {
+        s.values
+            .iter()
+            .chain(s.low.iter())
+            .chain(s.high.iter())
+            .filter_map(Cell::number)
+    });
+    let (lo, hi) = values.fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    Axis::nice(lo, hi)
+}
+
+/// A value axis with round ticks (1, 2, 2,5 or 5 times a power of ten), about four of them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Axis {
+    pub lo: f64,
+    pub hi: f64,
+    pub step: f64,
+}
+
+impl Axis {
+    pub fn nice(lo: f64, hi: f64) -> Axis {
+        let span = if hi - lo < 1e-12 { 1.0 } else { hi - lo };
+        let raw = span / 4.0;
+        let power = 10f64.powf(raw.log10().floor());
+        let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+            .iter()
+            .map(|m| m * power)
+            .find(|s| *s >= raw * (1.0 - 1e-9))
+            .unwrap_or(10.0 * power);
+        let lo = (lo / step).floor() * step;
+        let hi = ((if hi - lo < 1e-12 { lo + span } else { hi }) / step).ceil() * step;
+        Axis { lo, hi, step }
+    }
+
+    pub fn ticks(&self) -> impl Iterator<Item = f64> + '_ {
+        let n = ((self.hi - self.lo) / self.step).round() as i64;
+        // Rounded so that 0,1 + 0,2 shows as 0,3.
+        (0..=n).map(move |k| ((self.lo + self.step * k as f64) * 1e9).round() / 1e9)
+    }
+}
+
+/// Room for the longest category label at font size 12 (about 6,6 px a character), so a label
+/// is never cut off on the left; within a third of the chart's width.
+fn label_room(categories: &[String]) -> f64 {
+    let longest = categories
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0);
+    (12.0 + 6.6 * longest as f64).clamp(80.0, W / 2.0)
+}
+
+/// A whisker from `a` to `b` (SVG coordinates) with end caps, across `at`: vertical when
+/// `vertical`, else horizontal.
+fn whisker(a: f64, b: f64, at: f64, vertical: bool, colour: &str, tip: &str) -> String {
+    let (cap_a, cap_b, line) = if vertical {
+        (
+            format!("M{:.1},{a:.1}H{:.1}", at - 4.0, at + 4.0),
+            format!("M{:.1},{b:.1}H{:.1}", at - 4.0, at + 4.0),
+            format!("M{at:.1},{a:.1}V{b:.1}"),
+        )
+    } else {
+        (
+            format!("M{a:.1},{:.1}V{:.1}", at - 4.0, at + 4.0),
+            format!("M{b:.1},{:.1}V{:.1}", at - 4.0, at + 4.0),
+            format!("M{a:.1},{at:.1}H{b:.1}"),
+        )
+    };
+    format!(
+        "<path class=\"interval\" d=\"{line}{cap_a}{cap_b}\" stroke=\"{colour}\" stroke-width=\"1.5\" fill=\"none\"><title>{}</title></path>",
+        esc(tip)
+    )
 }
 
 fn svg_open(label: &str, height: f64) -> String {
@@ -45,10 +137,10 @@ fn svg_open(label: &str, height: f64) -> String {
     )
 }
 
-fn y_axis(svg: &mut String, lo: f64, hi: f64, format: &dyn Fn(&Cell) -> String) {
+fn y_axis(svg: &mut String, axis: Axis, format: &dyn Fn(&Cell) -> String) {
+    let Axis { lo, hi, .. } = axis;
     let scale = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - (v - lo) / (hi - lo));
-    for k in 0..=4 {
-        let v = lo + (hi - lo) * f64::from(k) / 4.0;
+    for v in axis.ticks() {
         let y = scale(v);
         let _ = write!(
             svg,
@@ -100,7 +192,8 @@ pub fn line(
     series: &[Series],
     format: &dyn Fn(&Cell) -> String,
 ) -> String {
-    let (lo, hi) = value_range(series);
+    let axis = value_range(series);
+    let Axis { lo, hi, .. } = axis;
     let n = categories.len().max(1);
     let x = |i: usize| {
         if n == 1 {
@@ -111,7 +204,7 @@ pub fn line(
     };
     let y = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - (v - lo) / (hi - lo));
     let mut svg = svg_open(label, H);
-    y_axis(&mut svg, lo, hi, format);
+    y_axis(&mut svg, axis, format);
     x_labels(&mut svg, categories, &x);
     for (k, s) in series.iter().enumerate() {
         let colour = SERIES[k % SERIES.len()];
@@ -139,12 +232,22 @@ pub fn line(
         );
         for (i, v) in s.values.iter().enumerate() {
             if let Some(num) = v.number() {
-                let tip = format!(
-                    "{} – {}: {}",
-                    s.name,
-                    categories.get(i).map(String::as_str).unwrap_or(""),
-                    format(v)
-                );
+                let category = categories.get(i).map(String::as_str).unwrap_or("");
+                let mut tip = format!("{} – {category}: {}", s.name, format(v));
+                if let Some((low, high)) = s.interval(i) {
+                    tip.push_str(&interval_words(low, high, format));
+                    svg.push_str(&whisker(y(low), y(high), x(i), true, colour, &tip));
+                }
+                if let Some(reason) = s.mark(i) {
+                    let _ = write!(tip, " – {reason}");
+                    let _ = write!(
+                        svg,
+                        "<circle class=\"opvallend\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"8\" fill=\"none\" stroke=\"#000000\" stroke-width=\"2\"><title>{}</title></circle>",
+                        x(i),
+                        y(num),
+                        esc(&tip)
+                    );
+                }
                 let _ = write!(
                     svg,
                     "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"{colour}\"><title>{}</title></circle>",
@@ -156,7 +259,21 @@ pub fn line(
         }
     }
     svg.push_str("</svg>");
-    svg + &legend(series, true)
+    let marked = series.iter().any(|s| s.marks.iter().any(Option::is_some));
+    let mut html = svg + &legend(series, true);
+    if marked {
+        html.push_str("<p class=\"toelichting\">Een omcirkeld punt is <strong>opvallend</strong>: de verandering ten opzichte van een jaar eerder is waarschijnlijk geen toeval (de reden staat bij het punt).</p>");
+    }
+    html
+}
+
+/// ", 95%-interval 3,2–5,3" for a tooltip.
+fn interval_words(low: f64, high: f64, format: &dyn Fn(&Cell) -> String) -> String {
+    format!(
+        ", 95%-interval {}–{}",
+        format(&Cell::Num(low)),
+        format(&Cell::Num(high))
+    )
 }
 
 /// Horizontal bars, one group per category, one bar per series.
@@ -166,10 +283,10 @@ pub fn bar(
     series: &[Series],
     format: &dyn Fn(&Cell) -> String,
 ) -> String {
-    let (lo, hi) = value_range(series);
+    let Axis { lo, hi, .. } = value_range(series);
     let band = 22.0 * series.len().max(1) as f64 + 8.0;
     let height = TOP + band * categories.len().max(1) as f64 + 8.0;
-    let left = 170.0;
+    let left = label_room(categories);
     let x = |v: f64| left + (W - left - 70.0) * (v - lo) / (hi - lo);
     let mut svg = svg_open(label, height);
     for (i, c) in categories.iter().enumerate() {
@@ -184,7 +301,11 @@ pub fn bar(
         for (k, s) in series.iter().enumerate() {
             let cell = s.values.get(i).cloned().unwrap_or(Cell::Null);
             let y = top + 22.0 * k as f64;
-            let tip = format!("{c} – {}: {}", s.name, format(&cell));
+            let mut tip = format!("{c} – {}: {}", s.name, format(&cell));
+            let interval = s.interval(i);
+            if let Some((low, high)) = interval {
+                tip.push_str(&interval_words(low, high, format));
+            }
             let v = cell.number().unwrap_or(0.0);
             let (x0, x1) = if v >= 0.0 {
                 (x(0.0f64.max(lo)), x(v))
@@ -198,10 +319,13 @@ pub fn bar(
                 (x1 - x0).max(0.5),
                 SERIES[k % SERIES.len()],
                 esc(&tip),
-                x1.max(x0) + 4.0,
+                interval.map_or(x1.max(x0), |(_, high)| x(high).max(x1.max(x0))) + 4.0,
                 y + 13.0,
                 esc(&format(&cell))
             );
+            if let Some((low, high)) = interval {
+                svg.push_str(&whisker(x(low), x(high), y + 9.0, false, "#222222", &tip));
+            }
         }
     }
     svg.push_str("</svg>");
@@ -228,7 +352,7 @@ pub fn stacked_bar(
         })
         .collect();
     let hi = totals.iter().copied().fold(0.0, f64::max).max(1e-12);
-    let left = 170.0;
+    let left = label_room(categories);
     let height = TOP + 26.0 * categories.len().max(1) as f64 + 8.0;
     let scale = |v: f64| (W - left - 70.0) * v / hi;
     let mut svg = svg_open(label, height);
@@ -281,7 +405,7 @@ pub fn funnel(
         .fold(0.0, f64::max)
         .max(1e-12);
     let height = TOP + 34.0 * stages.len().max(1) as f64;
-    let left = 170.0;
+    let left = label_room(stages);
     let span = W - left - 20.0;
     let mut svg = svg_open(label, height);
     for (i, stage) in stages.iter().enumerate() {
@@ -313,7 +437,6 @@ pub fn funnel(
     svg
 }
 
-/// KPI tiles: label, value and (optionally) the change in percent versus last year.
 /// One key figure: its value and, when there is one, its change against a year earlier and
 /// whether that change is more than chance.
 pub struct KpiTile {
@@ -369,14 +492,74 @@ mod tests {
     #[test]
     fn line_breaks_at_missing_values_and_every_point_has_a_tooltip() {
         let cats: Vec<String> = ["2024-Q1", "2024-Q2", "2024-Q3"].map(String::from).to_vec();
-        let s = Series {
-            name: "GM0001".into(),
-            values: vec![Cell::Num(1.0), Cell::Null, Cell::Num(3.0)],
-        };
+        let s = Series::new(
+            "GM0001".into(),
+            vec![Cell::Num(1.0), Cell::Null, Cell::Num(3.0)],
+        );
         let svg = line("t", &cats, &[s], &fmt);
         assert_eq!(svg.matches("<circle").count(), 2);
         assert!(svg.matches("M").count() >= 2, "{svg}");
         assert!(svg.contains("<title>GM0001 – 2024-Q3: 3</title>"), "{svg}");
+        assert!(
+            !svg.contains("class=\"interval\""),
+            "no intervals given, none drawn"
+        );
+    }
+
+    #[test]
+    fn intervals_are_whiskers_and_opvallend_points_are_circled_with_their_reason() {
+        let cats: Vec<String> = ["2023-Q4", "2024-Q4"].map(String::from).to_vec();
+        let mut s = Series::new("dit gebied".into(), vec![Cell::Num(2.0), Cell::Num(6.0)]);
+        s.low = vec![Cell::Num(1.0), Cell::Num(4.5)];
+        s.high = vec![Cell::Num(3.5), Cell::Num(8.0)];
+        s.marks = vec![None, Some("opvallend: gestegen".into())];
+        let svg = line("t", &cats, std::slice::from_ref(&s), &fmt);
+        assert_eq!(svg.matches("class=\"interval\"").count(), 2, "{svg}");
+        assert!(svg.contains("95%-interval 4,5–8"), "{svg}");
+        assert_eq!(svg.matches("class=\"opvallend\"").count(), 1, "{svg}");
+        assert!(svg.contains("opvallend: gestegen"), "{svg}");
+        assert!(svg.contains("omcirkeld punt"), "the mark is explained");
+        // The axis reaches the highest interval end.
+        assert!(svg.contains(">8<") || svg.contains(">10<"), "{svg}");
+        let svg = bar("t", &cats, &[s], &fmt);
+        assert_eq!(svg.matches("class=\"interval\"").count(), 2, "{svg}");
+    }
+
+    #[test]
+    fn axes_have_round_ticks() {
+        let axis = Axis::nice(0.0, 3.77);
+        assert_eq!((axis.lo, axis.hi, axis.step), (0.0, 4.0, 1.0));
+        assert_eq!(axis.ticks().collect::<Vec<_>>(), [0.0, 1.0, 2.0, 3.0, 4.0]);
+        let axis = Axis::nice(0.0, 0.283);
+        assert_eq!(axis.ticks().collect::<Vec<_>>(), [0.0, 0.1, 0.2, 0.3]);
+        let axis = Axis::nice(-1.2, 4.6);
+        assert_eq!((axis.lo, axis.hi, axis.step), (-2.0, 6.0, 2.0));
+        let axis = Axis::nice(0.0, 0.0);
+        assert!(axis.hi > axis.lo);
+        let axis = Axis::nice(0.0, 1234.0);
+        assert_eq!((axis.hi, axis.step), (1500.0, 500.0));
+    }
+
+    #[test]
+    fn long_category_labels_get_room_instead_of_being_cut_off() {
+        let short = label_room(&["a".to_string()]);
+        let long = label_room(&["verborgen bewoning per 1.000 vbo".to_string()]);
+        assert!(long > 6.0 * 32.0 && long > short, "{long}");
+        let svg = bar(
+            "t",
+            &["verborgen bewoning per 1.000 vbo".to_string()],
+            &[Series::new("x".into(), vec![Cell::Num(1.0)])],
+            &fmt,
+        );
+        // The label ends where the bars begin, right of the chart's left edge by its length.
+        let x: f64 = svg
+            .split("text-anchor=\"end\"")
+            .next()
+            .and_then(|before| before.rsplit("x=\"").next())
+            .and_then(|rest| rest.split('"').next())
+            .and_then(|v| v.parse().ok())
+            .expect("label position");
+        assert!(x > 32.0 * 6.0, "label anchored at {x}");
     }
 
     #[test]

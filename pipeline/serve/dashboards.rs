@@ -36,6 +36,8 @@ pub enum ChartKind {
     Map,
     Table,
     Funnel,
+    /// Spiegelhalter's funnel plot of one rate over the areas of a level (not the signal funnel).
+    FunnelPlot,
 }
 
 /// What a parameter may hold; every kind is checked against the snapshot.
@@ -85,6 +87,16 @@ pub struct Fields {
     pub x: Option<String>,
     #[serde(default)]
     pub y: Vec<String>,
+    /// Line and bar: the lower and upper ends of the interval of `y[k]` (drawn as whiskers),
+    /// in the order of `y` (fewer than `y`: the rest have none).
+    #[serde(default)]
+    pub low: Vec<String>,
+    #[serde(default)]
+    pub high: Vec<String>,
+    /// Line: a text column per `y[k]`; a point with a text is circled, the text its tooltip
+    /// (the reason it is *opvallend*).
+    #[serde(default)]
+    pub mark: Vec<String>,
     pub series: Option<String>,
     pub facet: Option<String>,
     pub code: Option<String>,
@@ -98,6 +110,12 @@ pub struct Fields {
     /// Map: a column of comparison classes (`hoger`, `gelijk`, `lager`); where any row has one,
     /// the map shows the classes (by pattern as well as colour) instead of the value.
     pub class: Option<String>,
+    /// Funnel plot: each area's denominator, the regio rate (same scale as `value`), the
+    /// scale (100, 1000, 10000) and the distribution of the count (`binomiaal`, `poisson`).
+    pub denominator: Option<String>,
+    pub target: Option<String>,
+    pub scale: Option<String>,
+    pub distribution: Option<String>,
     /// Table: the column whose values link to their area page.
     pub link: Option<String>,
     /// Table: a column of area codes to tick for a comparison.
@@ -177,6 +195,14 @@ fn required_fields(kind: ChartKind) -> &'static [&'static str] {
         ChartKind::Map => &["code", "value"],
         ChartKind::Table => &[],
         ChartKind::Funnel => &["x", "y"],
+        ChartKind::FunnelPlot => &[
+            "code",
+            "value",
+            "denominator",
+            "target",
+            "scale",
+            "distribution",
+        ],
     }
 }
 
@@ -192,6 +218,10 @@ fn field_columns(f: &Fields) -> Vec<(&'static str, &String)> {
         ("change", &f.change),
         ("significant", &f.significant),
         ("class", &f.class),
+        ("denominator", &f.denominator),
+        ("target", &f.target),
+        ("scale", &f.scale),
+        ("distribution", &f.distribution),
         ("link", &f.link),
         ("select", &f.select),
     ];
@@ -201,6 +231,9 @@ fn field_columns(f: &Fields) -> Vec<(&'static str, &String)> {
         }
     }
     out.extend(f.y.iter().map(|y| ("y", y)));
+    out.extend(f.low.iter().map(|c| ("low", c)));
+    out.extend(f.high.iter().map(|c| ("high", c)));
+    out.extend(f.mark.iter().map(|c| ("mark", c)));
     out
 }
 

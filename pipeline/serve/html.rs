@@ -207,6 +207,20 @@ pub fn column_label(name: &str) -> String {
     name.replace('_', " ")
 }
 
+/// An SVG mark of an area, as a link to its area page (with the tooltip as its accessible name)
+/// when `links`, else as it is (an exported page has no server to link to).
+pub fn area_link(code: &str, tip: &str, mark: &str, links: bool) -> String {
+    if links {
+        format!(
+            "<a href=\"/gebied/{}\" aria-label=\"{}\">{mark}</a>",
+            esc(code),
+            esc(tip)
+        )
+    } else {
+        mark.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

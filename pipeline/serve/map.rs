@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::frame::Cell;
-use super::html::esc;
+use super::html::{area_link, esc};
 use super::snapshot::{MapShapes, Shape};
 
 pub const MAP_WIDTH: f64 = 1000.0;
@@ -147,16 +147,7 @@ pub fn choropleth(
             shape.path,
             esc(&tip)
         );
-        if links {
-            let _ = write!(
-                svg,
-                "<a href=\"/gebied/{}\" aria-label=\"{}\">{path}</a>",
-                esc(&shape.gebiedscode),
-                esc(&tip)
-            );
-        } else {
-            svg.push_str(&path);
-        }
+        svg.push_str(&area_link(&shape.gebiedscode, &tip, &path, links));
     }
     svg.push_str("</svg>");
     svg.push_str(&legend(&breaks, &numbers, format));
@@ -229,16 +220,7 @@ pub fn comparison_map(
             shape.path,
             esc(&tip)
         );
-        if links {
-            let _ = write!(
-                svg,
-                "<a href=\"/gebied/{}\" aria-label=\"{}\">{path}</a>",
-                esc(&shape.gebiedscode),
-                esc(&tip)
-            );
-        } else {
-            svg.push_str(&path);
-        }
+        svg.push_str(&area_link(&shape.gebiedscode, &tip, &path, links));
     }
     svg.push_str("</svg><ul class=\"legenda\" aria-label=\"Legenda\">");
     for (_, words, fill) in COMPARISON {

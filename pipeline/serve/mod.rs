@@ -8,6 +8,7 @@ pub mod charts;
 pub mod dashboards;
 pub mod frame;
 pub mod functions;
+pub mod funnel_plot;
 pub mod html;
 pub mod indicators;
 pub mod map;

@@ -11,6 +11,7 @@ use datafusion::arrow::array::RecordBatch;
 use super::charts::{self, Series};
 use super::dashboards::{Bound, ChartKind, Dashboard, PanelSpec, ParamKind, WEERGAVEN, tables_in};
 use super::frame::{Cell, Frame};
+use super::funnel_plot;
 use super::html::{Mode, TableOptions, esc, query_string, show, table};
 use super::indicators;
 use super::map;
@@ -228,40 +229,80 @@ fn series_of(frame: &Frame, panel: &PanelSpec) -> (Vec<String>, Vec<Series>) {
     };
     let categories: Vec<String> = distinct_in_order(frame, x);
     let position = |row: &Vec<Cell>| categories.iter().position(|c| *c == row[x].text());
+    // The columns of series k: value, interval ends and mark (each may be absent).
+    let columns = |k: usize, y: usize| SeriesColumns {
+        y,
+        low: f.low.get(k).and_then(|c| frame.column(c)),
+        high: f.high.get(k).and_then(|c| frame.column(c)),
+        mark: f.mark.get(k).and_then(|c| frame.column(c)),
+    };
     if let Some(s) = f.series.as_deref().and_then(|s| frame.column(s)) {
-        let y = f.y.first().and_then(|y| frame.column(y));
+        let Some(y) = f.y.first().and_then(|y| frame.column(y)) else {
+            return (categories, Vec::new());
+        };
         let names = distinct_in_order(frame, s);
         let series = names
             .into_iter()
             .map(|name| {
-                let mut values = vec![Cell::Null; categories.len()];
-                for row in frame.rows.iter().filter(|r| r[s].text() == name) {
-                    if let (Some(i), Some(y)) = (position(row), y) {
-                        values[i] = row[y].clone();
-                    }
-                }
-                Series { name, values }
+                let rows = frame.rows.iter().filter(|r| r[s].text() == name);
+                columns(0, y).fill(name.clone(), categories.len(), rows, &position)
             })
             .collect();
         return (categories, series);
     }
     let series =
         f.y.iter()
-            .filter_map(|y| frame.column(y).map(|i| (y, i)))
-            .map(|(name, yi)| {
-                let mut values = vec![Cell::Null; categories.len()];
-                for row in &frame.rows {
-                    if let Some(i) = position(row) {
-                        values[i] = row[yi].clone();
-                    }
-                }
-                Series {
-                    name: name.replace('_', " "),
-                    values,
-                }
+            .enumerate()
+            .filter_map(|(k, y)| frame.column(y).map(|i| (k, y, i)))
+            .map(|(k, name, yi)| {
+                columns(k, yi).fill(
+                    name.replace('_', " "),
+                    categories.len(),
+                    frame.rows.iter(),
+                    &position,
+                )
             })
             .collect();
     (categories, series)
+}
+
+/// Where one series' numbers are in a frame's rows.
+struct SeriesColumns {
+    y: usize,
+    low: Option<usize>,
+    high: Option<usize>,
+    mark: Option<usize>,
+}
+
+impl SeriesColumns {
+    fn fill<'r>(
+        &self,
+        name: String,
+        n: usize,
+        rows: impl Iterator<Item = &'r Vec<Cell>>,
+        position: &dyn Fn(&Vec<Cell>) -> Option<usize>,
+    ) -> Series {
+        let mut series = Series::new(name, vec![Cell::Null; n]);
+        if self.low.is_some() && self.high.is_some() {
+            series.low = vec![Cell::Null; n];
+            series.high = vec![Cell::Null; n];
+        }
+        if self.mark.is_some() {
+            series.marks = vec![None; n];
+        }
+        for row in rows {
+            let Some(i) = position(row) else { continue };
+            series.values[i] = row[self.y].clone();
+            if let (Some(l), Some(h)) = (self.low, self.high) {
+                series.low[i] = row[l].clone();
+                series.high[i] = row[h].clone();
+            }
+            if let Some(m) = self.mark {
+                series.marks[i] = Some(row[m].text()).filter(|t| !t.is_empty() && t != "nee");
+            }
+        }
+        series
+    }
 }
 
 fn chart(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> String {
@@ -358,6 +399,7 @@ fn chart(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> String {
                 )
             }
         }
+        ChartKind::FunnelPlot => funnel_plot_of(panel, frame, rc),
         ChartKind::Table => table(
             frame,
             &TableOptions {
@@ -490,6 +532,59 @@ fn selectable(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> Strin
     }
 }
 
+/// A funnel plot from a panel's rows: one dot per row; the target, scale and distribution are
+/// read from the first row that has them (they are the same on every row).
+fn funnel_plot_of(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> String {
+    let f = &panel.fields;
+    let col = |n: &Option<String>| n.as_deref().and_then(|n| frame.column(n));
+    let (Some(code), Some(value), Some(denominator)) =
+        (col(&f.code), col(&f.value), col(&f.denominator))
+    else {
+        return String::new();
+    };
+    let first = |c: Option<usize>, get: &dyn Fn(&Cell) -> Option<String>| {
+        c.and_then(|i| frame.rows.iter().find_map(|r| get(&r[i])))
+    };
+    let number = |c: &Cell| c.number().map(|v| v.to_string());
+    let target = first(col(&f.target), &number).and_then(|v| v.parse().ok());
+    let scale = first(col(&f.scale), &number).and_then(|v| v.parse().ok());
+    let distribution = first(col(&f.distribution), &|c: &Cell| Some(c.text()))
+        .and_then(|d| funnel_plot::Distribution::parse(&d));
+    let label = col(&f.label);
+    let mark = f.mark.first().and_then(|m| frame.column(m));
+    let dots: Vec<funnel_plot::Dot> = frame
+        .rows
+        .iter()
+        .filter_map(|r| {
+            Some(funnel_plot::Dot {
+                code: r[code].text(),
+                name: label.map_or_else(|| r[code].text(), |l| r[l].text()),
+                rate: r[value].number()?,
+                denominator: r[denominator].number()?,
+                highlighted: mark.is_some_and(|m| r[m].boolean() == Some(true)),
+            })
+        })
+        .collect();
+    match (target, scale, distribution) {
+        (Some(target), Some(scale), Some(distribution)) => funnel_plot::funnel_plot(
+            &panel.title,
+            &dots,
+            target,
+            scale,
+            distribution,
+            rc.mode == Mode::Live,
+        ),
+        _ => funnel_plot::funnel_plot(
+            &panel.title,
+            &[],
+            0.0,
+            0.0,
+            funnel_plot::Distribution::Poisson,
+            false,
+        ),
+    }
+}
+
 fn kind_class(kind: ChartKind) -> &'static str {
     match kind {
         ChartKind::Kpi => "kpi",
@@ -499,6 +594,7 @@ fn kind_class(kind: ChartKind) -> &'static str {
         ChartKind::Map => "kaart",
         ChartKind::Table => "tabel",
         ChartKind::Funnel => "trechter",
+        ChartKind::FunnelPlot => "trechterplot",
     }
 }
 

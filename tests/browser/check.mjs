@@ -22,8 +22,10 @@ const expectations = {
   // The demo's 145 real CBS wijken of the 16 gemeenten, with the sources named under the map.
   verkenner_wijk: { "svg.kaart path": 145, "p.bronvermelding": 1 },
   // The map mode "vergelijking met de regio": three classes by pattern as well as colour.
-  verkenner_vergelijking: { "svg.kaart path": 145, "svg.kaart pattern": 3, "ul.legenda li": 4 },
-  gebied: { "svg.grafiek": 3, "ul.kpi li": 3 },
+  // plus Spiegelhalter's funnel plot: one dot per wijk with a tooltip.
+  verkenner_vergelijking: { "svg.kaart path": 145, "svg.kaart pattern": 3, "ul.legenda li": 4, "svg.trechterplot circle title": 100 },
+  // Intervals as whiskers, the opvallend change circled, the funnel plot with this area ringed.
+  gebied: { "svg.grafiek": 3, "ul.kpi li": 3, "path.interval": 10, "circle.opvallend": 1, "svg.trechterplot": 1 },
   college: { "svg.grafiek": 3, "ul.kpi li": 3 },
   vergelijking: { "svg.grafiek": 1, "table tbody tr": 2 },
 };
