@@ -119,6 +119,7 @@ fn pages_render_in_chromium_without_errors_foreign_requests_or_wcag_violations()
         .arg(format!("http://127.0.0.1:{port}"))
         .arg(&shots)
         .args([
+            "start=/",
             "verkenner=/?niveau=buurt",
             "verkenner_wijk=/?niveau=wijk",
             "verkenner_vergelijking=/?niveau=wijk&indicator=leeg_pct&weergave=vergelijking",
@@ -136,8 +137,9 @@ fn pages_render_in_chromium_without_errors_foreign_requests_or_wcag_violations()
         String::from_utf8_lossy(&check.stderr)
     );
     let parsed: serde_json::Value = serde_json::from_str(&report).expect("JSON report");
-    assert_eq!(parsed.as_array().map(Vec::len), Some(6), "{report}");
+    assert_eq!(parsed.as_array().map(Vec::len), Some(7), "{report}");
     for page in [
+        "start",
         "verkenner",
         "verkenner_wijk",
         "verkenner_vergelijking",

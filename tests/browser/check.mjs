@@ -18,6 +18,8 @@ const origin = new URL(base).origin;
 
 // What each page must show: CSS selector → minimum count.
 const expectations = {
+  // The start page lists the opvallende veranderingen of the last period, each a link.
+  start: { 'table:has(caption:has-text("Opvallende veranderingen")) tbody tr a[href^="/gebied/"]': 1 },
   verkenner: { "svg.kaart path": 3, "table tbody tr": 2, "ul.legenda li": 3, "p.bronvermelding": 1 },
   // The demo's 145 real CBS wijken of the 16 gemeenten, with the sources named under the map.
   verkenner_wijk: { "svg.kaart path": 145, "p.bronvermelding": 1 },
