@@ -470,7 +470,14 @@ pub fn repair(system: &mut CellSystem, protection: Protection) -> Result<usize, 
         let first = first.to_string();
         let mut progress = false;
         for e in &exposed {
-            if let Some(&c) = local_candidates(system, &memberships[e.cell], e.cell).first()
+            let candidates = local_candidates(system, &memberships[e.cell], e.cell);
+            // A candidate that its own published bound caps cannot widen anything (hidden, it is
+            // pinned or exposed itself, and the repair would have to protect it in turn): such a
+            // cell is left to the wider search.
+            let useful = candidates
+                .iter()
+                .find(|&&c| !capped(system, &memberships, c, protection));
+            if let Some(&c) = useful
                 && !system.cells[c].suppressed
             {
                 system.cells[c].suppressed = true;
@@ -482,7 +489,10 @@ pub fn repair(system: &mut CellSystem, protection: Protection) -> Result<usize, 
             // Local repair is stuck: every exposed cell's own relations are hidden already.
             for e in &exposed {
                 let wider = wider_candidates(system, &memberships, e.cell);
-                if let Some(&c) = wider.first()
+                let useful = wider
+                    .iter()
+                    .find(|&&c| !capped(system, &memberships, c, protection));
+                if let Some(&c) = useful.or(wider.first())
                     && !system.cells[c].suppressed
                 {
                     system.cells[c].suppressed = true;
@@ -532,6 +542,27 @@ fn by_preference(system: &CellSystem, cells: &mut [usize]) {
         let v = system.cells[c].value.unwrap_or(0);
         (v == 0, v, c)
     });
+}
+
+/// A sensitive cell that a published non-sensitive count caps below the protection level (a
+/// `verborgen_bewoning` beside a `leeg_aantal` under `min_count`): hiding it protects nothing.
+fn capped(
+    system: &CellSystem,
+    memberships: &[Vec<usize>],
+    c: usize,
+    protection: Protection,
+) -> bool {
+    system.cells[c].sensitive
+        && memberships[c].iter().any(|&r| {
+            let relation = &system.relations[r];
+            !relation.exact
+                && relation.parts.contains(&c)
+                && !system.cells[relation.total].sensitive
+                && published(system, relation.total)
+                && system.cells[relation.total]
+                    .value
+                    .is_some_and(|v| (v as f64) < protection.min_upper)
+        })
 }
 
 /// The published members of `relations` other than `exposed`, in order of preference.
@@ -586,6 +617,25 @@ fn wider_candidates(system: &CellSystem, memberships: &[Vec<usize>], exposed: us
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_count_capped_by_a_small_published_bound_is_no_useful_candidate() {
+        let mut s = CellSystem::default();
+        let small_leeg = s.bounding_cell("leeg 0".into(), Some(0), false);
+        let capped_zero = s.cell("verborgen naast leeg 0".into(), Some(0), false);
+        let large_leeg = s.bounding_cell("leeg 40".into(), Some(40), false);
+        let free_zero = s.cell("verborgen naast leeg 40".into(), Some(0), false);
+        s.relate(small_leeg, vec![capped_zero], false);
+        s.relate(large_leeg, vec![free_zero], false);
+        let memberships = relations_of_cells(&s);
+        let protection = Protection::for_min_count(5);
+        assert!(capped(&s, &memberships, capped_zero, protection));
+        assert!(!capped(&s, &memberships, free_zero, protection));
+        // A bound that is hidden itself caps nothing; a bounding cell is never "capped".
+        s.cells[small_leeg].suppressed = true;
+        assert!(!capped(&s, &memberships, capped_zero, protection));
+        assert!(!capped(&s, &memberships, large_leeg, protection));
+    }
 
     /// Both bounds of every hidden cell by linear programs, the slow way round.
     fn by_linear_programs(s: &CellSystem) -> Vec<(usize, f64, f64)> {
