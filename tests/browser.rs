@@ -4,13 +4,11 @@
 //! packages when they are missing. The college page must print on one A4 page. Screenshots (and
 //! the printed college PDF) are kept under `<target>/tmp/browser/`.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{bin, demo_run, repo};
+use crate::util::{Killed, bin, demo_run, free_port, http_status, repo};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -48,38 +46,6 @@ fn ensure_node_modules(dir: &Path) {
         status.is_ok_and(|s| s.success()),
         "npm ci in tests/browser failed (needs the npm registry once)"
     );
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-/// A plain HTTP GET, enough to wait for the server.
-fn http_status(port: u16, path: &str) -> Option<String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .ok()?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut text = String::new();
-    stream.read_to_string(&mut text).ok()?;
-    text.lines().next().map(str::to_string)
-}
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 #[test]

@@ -891,3 +891,65 @@ fn user_command_manages_argon2_accounts() {
         2
     );
 }
+
+#[test]
+fn the_real_server_limits_failed_logins_per_client_address() {
+    use crate::util::{Killed, free_port, http, http_status};
+    use std::io::Write;
+    let drop = Drop::of("mini");
+    assert_eq!(drop.run(&[]).code, 0);
+    let users = drop.dir.path().join("gebruikers.toml");
+    let mut add = std::process::Command::new(crate::util::bin())
+        .args(["user", "add", "anna", "--role", "analist", "--users"])
+        .arg(&users)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    add.stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"een lang wachtwoord\n")
+        .expect("write");
+    assert!(add.wait().expect("wait").success());
+    let port = free_port();
+    let server = std::process::Command::new(crate::util::bin())
+        .arg("serve")
+        .arg("--out")
+        .arg(drop.out())
+        .args(["--addr", &format!("127.0.0.1:{port}"), "--users"])
+        .arg(&users)
+        .env("RISICOBEELD_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("start the server");
+    let _server = Killed(server);
+    let started = std::time::Instant::now();
+    while http_status(port, "/status").is_none_or(|s| !s.contains("200")) {
+        assert!(started.elapsed().as_secs() < 60, "server did not start");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let login = |name: &str| {
+        let body = format!("naam={name}&wachtwoord=fout");
+        http(
+            port,
+            &format!(
+                "POST /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
+Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            ),
+        )
+        .unwrap_or_default()
+    };
+    // A guessing run over many names from one address: each name fails once.
+    for i in 0..risicobeeld::serve::auth::MAX_FAILURES {
+        let reply = login(&format!("naam{i}"));
+        assert!(reply.starts_with("HTTP/1.1 401"), "{reply}");
+    }
+    let locked = login("anna");
+    assert!(locked.starts_with("HTTP/1.1 429"), "{locked}");
+    assert!(
+        locked.to_lowercase().contains("retry-after: 900"),
+        "{locked}"
+    );
+}

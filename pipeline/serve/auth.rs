@@ -3,6 +3,7 @@
 //! logins per account name.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -195,28 +196,78 @@ impl Sessions {
         }
     }
 
-    /// Whether this account name may try to log in now.
-    pub fn login_allowed(&self, name: &str) -> bool {
-        let Ok(mut f) = self.failures.lock() else {
+    /// Whether a login may be tried now: for this account name and, when known, from this
+    /// client address (`MAX_FAILURES` failures within `FAILURE_WINDOW` lock either out). Only
+    /// looks; a name that never failed leaves no trace.
+    pub fn login_allowed(&self, name: &str, address: Option<IpAddr>) -> bool {
+        let Ok(f) = self.failures.lock() else {
             return false;
         };
         let now = Instant::now();
-        let list = f.entry(name.to_string()).or_default();
-        list.retain(|t| now.duration_since(*t) < FAILURE_WINDOW);
-        list.len() < MAX_FAILURES
+        let recent = |key: &str| {
+            f.get(key).map_or(0, |list| {
+                list.iter()
+                    .filter(|t| now.duration_since(**t) < FAILURE_WINDOW)
+                    .count()
+            })
+        };
+        recent(&name_key(name)) < MAX_FAILURES
+            && address.is_none_or(|a| recent(&address_key(a)) < MAX_FAILURES)
     }
 
-    pub fn record_failure(&self, name: &str) {
-        if let Ok(mut f) = self.failures.lock() {
-            f.entry(name.to_string()).or_default().push(Instant::now());
+    /// Counts a failed login against the name and the address. The map stays bounded whatever
+    /// names an attacker tries: expired entries go first, and beyond `MAX_TRACKED` keys the one
+    /// whose last failure is oldest.
+    pub fn record_failure(&self, name: &str, address: Option<IpAddr>) {
+        let Ok(mut f) = self.failures.lock() else {
+            return;
+        };
+        let now = Instant::now();
+        let keys = std::iter::once(name_key(name)).chain(address.map(address_key));
+        for key in keys {
+            f.entry(key).or_default().push(now);
+        }
+        if f.len() > MAX_TRACKED {
+            f.retain(|_, list| {
+                list.retain(|t| now.duration_since(*t) < FAILURE_WINDOW);
+                !list.is_empty()
+            });
+        }
+        while f.len() > MAX_TRACKED {
+            let oldest = f
+                .iter()
+                .min_by_key(|(_, list)| list.last().copied())
+                .map(|(k, _)| k.clone());
+            match oldest {
+                Some(k) => f.remove(&k),
+                None => break,
+            };
         }
     }
 
+    /// A successful login clears the name's failures (not the address's: one right password
+    /// must not reset a guessing run over many names).
     pub fn clear_failures(&self, name: &str) {
         if let Ok(mut f) = self.failures.lock() {
-            f.remove(name);
+            f.remove(&name_key(name));
         }
     }
+}
+
+/// At most this many names and addresses are tracked for failed logins.
+const MAX_TRACKED: usize = 10_000;
+
+fn name_key(name: &str) -> String {
+    format!("naam:{name}")
+}
+
+fn address_key(address: IpAddr) -> String {
+    format!("adres:{address}")
+}
+
+/// How long a locked-out name or address waits, for the `Retry-After` header.
+pub fn lockout_seconds() -> u64 {
+    FAILURE_WINDOW.as_secs()
 }
 
 /// The session token in a `Cookie` header.
@@ -284,11 +335,42 @@ mod tests {
     fn failed_logins_are_limited_per_name() {
         let s = Sessions::default();
         for _ in 0..MAX_FAILURES {
-            assert!(s.login_allowed("anna"));
-            s.record_failure("anna");
+            assert!(s.login_allowed("anna", None));
+            s.record_failure("anna", None);
         }
-        assert!(!s.login_allowed("anna"));
-        assert!(s.login_allowed("bob"));
+        assert!(!s.login_allowed("anna", None));
+        assert!(s.login_allowed("bob", None));
+    }
+
+    #[test]
+    fn failed_logins_are_limited_per_address_across_names() {
+        let s = Sessions::default();
+        let attacker: IpAddr = [192, 0, 2, 7].into();
+        let colleague: IpAddr = [192, 0, 2, 8].into();
+        for i in 0..MAX_FAILURES {
+            assert!(s.login_allowed(&format!("naam{i}"), Some(attacker)));
+            s.record_failure(&format!("naam{i}"), Some(attacker));
+        }
+        assert!(!s.login_allowed("nog een naam", Some(attacker)));
+        assert!(s.login_allowed("nog een naam", Some(colleague)));
+    }
+
+    #[test]
+    fn the_failure_map_stays_bounded_whatever_names_are_tried() {
+        let s = Sessions::default();
+        for i in 0..MAX_TRACKED + 500 {
+            // Only looking leaves no entry; failing does, up to the bound.
+            assert!(s.login_allowed(&format!("kijk{i}"), None));
+            s.record_failure(&format!("naam{i}"), None);
+        }
+        let tracked = s.failures.lock().map(|f| f.len()).unwrap_or(usize::MAX);
+        assert!(tracked <= MAX_TRACKED, "{tracked} keys");
+        // The most recent failures are still counted.
+        let last = format!("naam{}", MAX_TRACKED + 499);
+        for _ in 1..MAX_FAILURES {
+            s.record_failure(&last, None);
+        }
+        assert!(!s.login_allowed(&last, None));
     }
 
     #[test]

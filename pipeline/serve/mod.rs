@@ -225,6 +225,8 @@ pub async fn serve(out: &Path, settings: ServerConfig) -> Result<(), ServeError>
             source,
         })?;
     println!("risicobeeld serves http://{addr}/ (Ctrl-C stops)");
-    axum::serve(listener, router(state)).await?;
+    // With each connection's address, so that failed logins are limited per client as well.
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).await?;
     Ok(())
 }

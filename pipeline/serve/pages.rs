@@ -671,10 +671,19 @@ pub struct LoginForm {
     terug: Option<String>,
 }
 
-pub async fn login(State(state): Shared, Form(form): Form<LoginForm>) -> Response {
+pub async fn login(
+    State(state): Shared,
+    extensions: axum::http::Extensions,
+    Form(form): Form<LoginForm>,
+) -> Response {
     let terug = safe_return(form.terug.as_deref());
     let name = form.naam.trim().to_lowercase();
-    if !state.sessions.login_allowed(&name) {
+    // The client's address, when the server was started with it (`serve` is; a test router
+    // without it throttles by name only).
+    let address = extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    if !state.sessions.login_allowed(&name, address) {
         let mut r = simple_page(
             StatusCode::TOO_MANY_REQUESTS,
             "Aanmelden",
@@ -684,8 +693,10 @@ pub async fn login(State(state): Shared, Form(form): Form<LoginForm>) -> Respons
             ),
             None,
         );
-        r.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("900"));
+        r.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(super::auth::lockout_seconds()),
+        );
         return r;
     }
     let users = state.users();
@@ -709,7 +720,7 @@ pub async fn login(State(state): Shared, Form(form): Form<LoginForm>) -> Respons
             r
         }
         None => {
-            state.sessions.record_failure(&name);
+            state.sessions.record_failure(&name, address);
             simple_page(
                 StatusCode::UNAUTHORIZED,
                 "Aanmelden",
