@@ -142,12 +142,7 @@ pub fn choropleth(
             shape.gebiedscode,
             format(&cell)
         );
-        let path = format!(
-            "<path d=\"{}\" fill=\"{fill}\" stroke=\"#333333\" stroke-width=\"0.6\"><title>{}</title></path>",
-            shape.path,
-            esc(&tip)
-        );
-        svg.push_str(&area_link(&shape.gebiedscode, &tip, &path, links));
+        svg.push_str(&area_shape(shape, fill, &tip, links));
     }
     svg.push_str("</svg>");
     svg.push_str(&legend(&breaks, &numbers, format));
@@ -215,12 +210,7 @@ pub fn comparison_map(
     for shape in level {
         let (_, words, fill) = class_of(&shape.gebiedscode);
         let tip = format!("{} ({}): {words}", shape.gebiedsnaam, shape.gebiedscode);
-        let path = format!(
-            "<path d=\"{}\" fill=\"{fill}\" stroke=\"#333333\" stroke-width=\"0.6\"><title>{}</title></path>",
-            shape.path,
-            esc(&tip)
-        );
-        svg.push_str(&area_link(&shape.gebiedscode, &tip, &path, links));
+        svg.push_str(&area_shape(shape, fill, &tip, links));
     }
     svg.push_str("</svg><ul class=\"legenda\" aria-label=\"Legenda\">");
     for (_, words, fill) in COMPARISON {
@@ -229,6 +219,16 @@ pub fn comparison_map(
     svg.push_str("</ul>");
     svg.push_str(&attribution_line(shapes));
     svg
+}
+
+/// One area on a map: its outline filled, its tooltip, and (live) a link to its page.
+fn area_shape(shape: &Shape, fill: &str, tip: &str, links: bool) -> String {
+    let path = format!(
+        "<path d=\"{}\" fill=\"{fill}\" stroke=\"#333333\" stroke-width=\"0.6\"><title>{}</title></path>",
+        shape.path,
+        esc(tip)
+    );
+    area_link(&shape.gebiedscode, tip, &path, links)
 }
 
 /// Whom the boundaries come from, under every map (empty when the drop named no one).
