@@ -37,6 +37,8 @@ pub struct Config {
     pub statistiek: StatistiekConfig,
     pub disclosure: DisclosureConfig,
     pub geography: GeographyConfig,
+    /// The yearly evaluation: the efforts' vocabulary and each gemeente's nulmeting.
+    pub evaluatie: EvaluatieConfig,
     /// Per input: where its files are and how a user's own column names map onto the contract.
     pub inputs: BTreeMap<String, InputConfig>,
     /// The dashboard server (`risicobeeld serve`); not part of the run's config hash.
@@ -158,6 +160,128 @@ impl DisclosureConfig {
     }
 }
 
+/// The five parts of the yearly evaluation, in the order of the report: (code, title).
+pub const ONDERDELEN: [(&str, &str); 5] = [
+    ("bewustwording", "Bewustwording en training"),
+    ("signalering", "Signaleringsstructuur"),
+    ("handhaving", "Handhaving en barrières"),
+    ("ondersteuning", "Ondersteuning van slachtoffers"),
+    ("samenwerking", "Samenwerking"),
+];
+
+/// The yearly evaluation (`inspanningen/*` and the table `evaluatie`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EvaluatieConfig {
+    /// gemeentecode → the year of its nulmeting (baseline). A gemeente not named here takes the
+    /// first year it delivered efforts (or, without efforts, signals).
+    pub nulmeting: BTreeMap<String, i32>,
+    /// The efforts an `inspanningen` row may name, with their part of the evaluation. A row with
+    /// another indicator is quarantined.
+    pub indicatoren: BTreeMap<String, EffortIndicator>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EffortIndicator {
+    /// One of the codes of `ONDERDELEN`.
+    pub onderdeel: String,
+    /// How the reports name it (Dutch).
+    pub omschrijving: String,
+    /// A count of people in a vulnerable position (victims helped, cases): it goes through
+    /// disclosure control like the signals. Counts of work done (controls, trainings) do not.
+    #[serde(default)]
+    pub persoonsaantal: bool,
+}
+
+impl Default for EvaluatieConfig {
+    fn default() -> Self {
+        let indicator =
+            |onderdeel: &str, omschrijving: &str, persoonsaantal: bool| EffortIndicator {
+                onderdeel: onderdeel.into(),
+                omschrijving: omschrijving.into(),
+                persoonsaantal,
+            };
+        let indicatoren = [
+            (
+                "professionals_getraind",
+                indicator("bewustwording", "Professionals getraind", false),
+            ),
+            (
+                "campagne_bereik",
+                indicator(
+                    "bewustwording",
+                    "Bereik van campagnes en bijeenkomsten",
+                    false,
+                ),
+            ),
+            (
+                "risicosectoren_bereikt",
+                indicator(
+                    "bewustwording",
+                    "Ondernemers in risicosectoren bereikt",
+                    false,
+                ),
+            ),
+            (
+                "bibob_toetsen",
+                indicator("handhaving", "Bibob-toetsen", false),
+            ),
+            (
+                "controles",
+                indicator("handhaving", "Integrale controles", false),
+            ),
+            (
+                "prostitutiecontroles",
+                indicator("handhaving", "Controles in de prostitutie", false),
+            ),
+            (
+                "advertenties_gecontroleerd",
+                indicator("handhaving", "Seksadvertenties gecontroleerd", false),
+            ),
+            (
+                "maatregelen",
+                indicator("handhaving", "Maatregelen genomen", false),
+            ),
+            (
+                "slachtoffers_ondersteund",
+                indicator("ondersteuning", "Slachtoffers ondersteund", true),
+            ),
+            (
+                "opvang",
+                indicator("ondersteuning", "Slachtoffers met opvang", true),
+            ),
+            (
+                "medische_zorg",
+                indicator("ondersteuning", "Slachtoffers met medische zorg", true),
+            ),
+            (
+                "juridische_hulp",
+                indicator("ondersteuning", "Slachtoffers met juridische hulp", true),
+            ),
+            (
+                "casusoverleggen",
+                indicator("samenwerking", "Casusoverleggen", false),
+            ),
+            (
+                "casussen_riec",
+                indicator("samenwerking", "Casussen ingebracht bij het RIEC", true),
+            ),
+            (
+                "casussen_mensenhandeltafel",
+                indicator("samenwerking", "Casussen op de mensenhandeltafel", true),
+            ),
+        ]
+        .into_iter()
+        .map(|(name, def)| (name.to_string(), def))
+        .collect();
+        EvaluatieConfig {
+            nulmeting: BTreeMap::new(),
+            indicatoren,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct GeographyConfig {
@@ -186,6 +310,7 @@ impl Default for Config {
             statistiek: StatistiekConfig::default(),
             disclosure: DisclosureConfig::default(),
             geography: GeographyConfig::default(),
+            evaluatie: EvaluatieConfig::default(),
             inputs: BTreeMap::new(),
             server: ServerConfig::default(),
         }
@@ -321,11 +446,42 @@ impl Config {
                 }
             }
         }
+        self.check_evaluatie()?;
         for name in self.inputs.keys() {
             if !crate::validate::INPUT_NAMES.contains(&name.as_str()) {
                 return invalid(format!(
                     "[inputs.{name}]: unknown input (known: {})",
                     crate::validate::INPUT_NAMES.join(", ")
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_evaluatie(&self) -> Result<(), ConfigError> {
+        let invalid = |m: String| Err(ConfigError::Invalid(m));
+        for (name, def) in &self.evaluatie.indicatoren {
+            let word = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_';
+            if name.is_empty() || !name.chars().all(word) {
+                return invalid(format!(
+                    "evaluatie.indicatoren.{name}: a name may hold only a-z, 0-9 and _"
+                ));
+            }
+            if !ONDERDELEN.iter().any(|(code, _)| *code == def.onderdeel) {
+                return invalid(format!(
+                    "evaluatie.indicatoren.{name}.onderdeel: '{}' is not one of {}",
+                    def.onderdeel,
+                    ONDERDELEN.map(|(code, _)| code).join(", ")
+                ));
+            }
+        }
+        for (gemeente, year) in &self.evaluatie.nulmeting {
+            let gm = gemeente.len() == 6
+                && gemeente.starts_with("GM")
+                && gemeente[2..].bytes().all(|b| b.is_ascii_digit());
+            if !gm || !(2000..=2099).contains(year) {
+                return invalid(format!(
+                    "evaluatie.nulmeting: '{gemeente} = {year}' must be a gemeentecode (GM0518) and a year (2019)"
                 ));
             }
         }

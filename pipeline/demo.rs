@@ -131,6 +131,13 @@ pub fn generate(dir: &Path) -> Result<(), DemoError> {
     rni(dir, &gemeenten, &objects, &mut rng)?;
     kvk(dir, &gemeenten, &objects, &placer, &mut rng)?;
     signalen(dir, &gemeenten, &mut rng)?;
+    // Its own stream, so that the efforts leave every other input as it was.
+    let mut effort_rng = ChaCha8Rng::seed_from_u64(20_261_126);
+    write(
+        dir,
+        "inspanningen/inspanningen.csv",
+        inspanningen(&gemeenten, &mut effort_rng).as_bytes(),
+    )?;
     Ok(())
 }
 
@@ -874,6 +881,63 @@ fn signalen(dir: &Path, gemeenten: &[Gemeente], rng: &mut ChaCha8Rng) -> Result<
     }
     write(dir, "signalen/signalen_kwartaal.csv", quarterly.as_bytes())?;
     write(dir, "signalen/signalen_maand_zlv.csv", monthly.as_bytes())
+}
+
+/// The efforts of the yearly evaluation, per 10,000 inwoners a year (persons: victims and
+/// cases, Poisson), calibrated to the published figures (fixtures/demo/README.md): Gooi en
+/// Vechtstreek (about 250,000 inwoners) checked 433 sex advertisements in ten months of 2019;
+/// Hollands Midden's care coordinator registered 2 to 14 victims a year for 800,000 inwoners.
+const INSPANNINGEN: [(&str, &str, f64); 15] = [
+    ("bewustwording", "professionals_getraind", 6.0),
+    ("bewustwording", "campagne_bereik", 60.0),
+    ("bewustwording", "risicosectoren_bereikt", 3.0),
+    ("handhaving", "bibob_toetsen", 1.0),
+    ("handhaving", "controles", 2.0),
+    ("handhaving", "prostitutiecontroles", 0.5),
+    ("handhaving", "advertenties_gecontroleerd", 18.0),
+    ("handhaving", "maatregelen", 0.4),
+    ("ondersteuning", "slachtoffers_ondersteund", 0.15),
+    ("ondersteuning", "opvang", 0.06),
+    ("ondersteuning", "medische_zorg", 0.05),
+    ("ondersteuning", "juridische_hulp", 0.08),
+    ("samenwerking", "casusoverleggen", 0.6),
+    ("samenwerking", "casussen_riec", 0.2),
+    ("samenwerking", "casussen_mensenhandeltafel", 0.1),
+];
+
+/// Synthetic efforts, 2021–2024 (Zoetermeer–Leidschendam district from 2022, like its signals):
+/// Den Haag reports per quarter, that district per half-year (StatLine codes), the others per
+/// year. The approach grows: about 12 % more work each year.
+fn inspanningen(gemeenten: &[Gemeente], rng: &mut ChaCha8Rng) -> String {
+    let mut out = String::from("gemeentecode,periode,onderdeel,indicator,aantal\n");
+    for g in gemeenten {
+        let code = g.area.code.to_string();
+        let district_zlv = ["GM0629", "GM0637", "GM1916", "GM1926"].contains(&code.as_str());
+        let steps: &[&str] = if code == "GM0518" {
+            &["-Q1", "-Q2", "-Q3", "-Q4"]
+        } else if district_zlv {
+            &["HJ01", "HJ02"]
+        } else {
+            &[""]
+        };
+        let first_year = if district_zlv { 2022 } else { 2021 };
+        for year in first_year..=2024 {
+            let growth = 1.12f64.powi(year - 2021);
+            for (onderdeel, indicator, per_10000) in INSPANNINGEN {
+                let mean =
+                    g.area.inwoners() as f64 / 10_000.0 * per_10000 * growth / steps.len() as f64;
+                for step in steps {
+                    let n = if mean > 30.0 {
+                        (mean * rng.random_range(0.8..1.2)).round() as i64
+                    } else {
+                        poisson(rng, mean)
+                    };
+                    let _ = writeln!(out, "{code},{year}{step},{onderdeel},{indicator},{n}");
+                }
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -12,12 +12,13 @@ use crate::transform::{self, TransformError};
 use crate::validate::{QualityReport, fingerprint, load};
 
 /// The published tables, in the order they are written.
-pub const TABLES: [&str; 5] = [
+pub const TABLES: [&str; 6] = [
     "gebied_indicatoren",
     "kvk_sectoren",
     "signalen_fasen",
     "trends",
     "kwaliteit",
+    "evaluatie",
 ];
 
 #[derive(Debug, thiserror::Error)]

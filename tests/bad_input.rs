@@ -21,7 +21,50 @@ fn append(drop: &Drop, rel: &str, line: &str) {
     drop.write(rel, &format!("{text}{line}\n"));
 }
 
+const INSPANNINGEN: &str = "inspanningen/inspanningen.csv";
+
 const CASES: &[Case] = &[
+    // The yearly evaluation's efforts: counts only.
+    Case {
+        rule: "onbekende_kolom",
+        location: "inspanningen/inspanningen.csv:1",
+        breaks: |d| {
+            d.write(
+                INSPANNINGEN,
+                "gemeentecode,periode,onderdeel,indicator,aantal,toelichting\nGM0001,2024,handhaving,controles,4,controle bij nagelstudio\n",
+            )
+        },
+    },
+    Case {
+        rule: "onbekende_waarde",
+        location: "inspanningen/inspanningen.csv:2",
+        breaks: |d| {
+            d.write(
+                INSPANNINGEN,
+                "gemeentecode,periode,onderdeel,indicator,aantal\nGM0001,2024,opsporing,controles,4\n",
+            )
+        },
+    },
+    Case {
+        rule: "persoonsgegevens",
+        location: "inspanningen/inspanningen.csv:2",
+        breaks: |d| {
+            d.write(
+                INSPANNINGEN,
+                "gemeentecode,periode,onderdeel,indicator,aantal\nGM0001,2024,ondersteuning,slachtoffers_ondersteund,123456782\n",
+            )
+        },
+    },
+    Case {
+        rule: "negatief_aantal",
+        location: "inspanningen/inspanningen.csv:2",
+        breaks: |d| {
+            d.write(
+                INSPANNINGEN,
+                "gemeentecode,periode,onderdeel,indicator,aantal\nGM0001,2024-H1,handhaving,controles,-3\n",
+            )
+        },
+    },
     Case {
         rule: "onleesbaar_bestand",
         location: "kvk/kapot.parquet",

@@ -92,6 +92,8 @@ fn pages_render_in_chromium_without_errors_foreign_requests_or_wcag_violations()
             "gebied=/gebied/GM0518",
             "college=/college/GM0518",
             "vergelijking=/vergelijk?gebied=GM0518&gebied=GM0603&gebied=GM1916",
+            "jaarevaluatie=/jaarevaluatie/GM0603",
+            "jaarevaluatie_district=/jaarevaluatie/ZLV?periode=2024-H1",
         ])
         .env("CHROMIUM", CHROMIUM)
         .output()
@@ -103,7 +105,7 @@ fn pages_render_in_chromium_without_errors_foreign_requests_or_wcag_violations()
         String::from_utf8_lossy(&check.stderr)
     );
     let parsed: serde_json::Value = serde_json::from_str(&report).expect("JSON report");
-    assert_eq!(parsed.as_array().map(Vec::len), Some(7), "{report}");
+    assert_eq!(parsed.as_array().map(Vec::len), Some(9), "{report}");
     for page in [
         "start",
         "verkenner",
@@ -112,6 +114,8 @@ fn pages_render_in_chromium_without_errors_foreign_requests_or_wcag_violations()
         "gebied",
         "college",
         "vergelijking",
+        "jaarevaluatie",
+        "jaarevaluatie_district",
     ] {
         let shot = shots.join(format!("{page}.png"));
         let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);

@@ -52,6 +52,19 @@ pub fn assert_no_small_counts(snapshot: &Path) {
             scanned += 1;
         }
     }
+    // The yearly evaluation: the rows that are person counts.
+    let evaluatie = open.join("evaluatie");
+    if evaluatie.is_dir() {
+        for row in read_table(&open, "evaluatie") {
+            if row["persoonsaantal"] != V::B(true) {
+                continue;
+            }
+            for c in risicobeeld::disclosure::EVALUATIE_SENSITIVE {
+                assert!(!small(&row[c]), "evaluatie.{c}: {row:?}");
+            }
+            scanned += 1;
+        }
+    }
     assert!(scanned > 100, "scanned only {scanned} cells");
 }
 

@@ -953,3 +953,86 @@ Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{bo
         "{locked}"
     );
 }
+
+fn get_bytes(s: &Server, path: &str) -> (StatusCode, Vec<u8>) {
+    let request = Request::get(path).body(Body::empty()).expect("request");
+    let response = block_on(s.app.clone().oneshot(request)).expect("infallible");
+    let status = response.status();
+    let bytes = block_on(axum::body::to_bytes(response.into_body(), usize::MAX)).expect("body");
+    (status, bytes.to_vec())
+}
+
+#[test]
+fn jaarevaluatie_pages_export_and_excel_downloads() {
+    use calamine::{Data, Reader, Xlsx};
+    let s = server(false, false);
+    // A gemeente and a district; the period picker offers years and half-years.
+    let page = get(&s, "/jaarevaluatie/GM0001", None);
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for part in [
+        "1. Bewustwording en training",
+        "2. Signaleringsstructuur",
+        "3. Handhaving en barrières",
+        "4. Ondersteuning van slachtoffers",
+        "5. Samenwerking",
+        "2024, eerste halfjaar",
+        "/jaarevaluatie/GM0001/export",
+    ] {
+        assert!(page.body.contains(part), "{part}");
+    }
+    assert_eq!(
+        get(&s, "/jaarevaluatie/D1?periode=2024-H1", None).status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(&s, "/jaarevaluatie/GM0001?periode=2031", None).status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&s, "/jaarevaluatie/GM0001?periode=x;1", None).status,
+        StatusCode::BAD_REQUEST
+    );
+    let export = get(&s, "/jaarevaluatie/GM0001/export?periode=2024", None);
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(
+        export.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .is_ok_and(|v| v.contains("jaarevaluatie-GM0001")),
+        "a download"
+    );
+    assert!(export.body.contains("<style>") && !export.body.contains("href=\"/"));
+
+    // The signals of 2024 as Excel: typed numbers, Dutch headers, <5 for the hidden 3.
+    let (status, bytes) = get_bytes(
+        &s,
+        "/dashboards/jaarevaluatie/paneel/3?gebiedscode=GM0001&periode=2024&format=xlsx",
+    );
+    assert_eq!(status, StatusCode::OK);
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).expect("an xlsx workbook");
+    let sheet = book
+        .worksheet_range_at(0)
+        .expect("one sheet")
+        .expect("readable");
+    let rows: Vec<Vec<Data>> = sheet.rows().map(<[Data]>::to_vec).collect();
+    assert_eq!(rows[0][0], Data::String("Indicator".into()));
+    assert_eq!(rows[0][1], Data::String("Waarde".into()));
+    let value = |name: &str| {
+        rows.iter()
+            .find(|r| r[0] == Data::String(name.into()))
+            .map(|r| r[1].clone())
+            .unwrap_or_else(|| panic!("no row {name}: {rows:?}"))
+    };
+    // fixtures/mini: GM0001 had 6 signals in 2024, 3 of them seksueel (hidden: under 5).
+    assert_eq!(value("Signalen ontvangen (fase 1)"), Data::Float(6.0));
+    assert_eq!(
+        value("Signalen seksuele uitbuiting"),
+        Data::String("<5".into())
+    );
+    // The table API offers the same.
+    let (status, bytes) = get_bytes(
+        &s,
+        "/api/evaluatie?gebiedscode=GM0001&periode=2024&format=xlsx",
+    );
+    assert_eq!(status, StatusCode::OK);
+    assert!(Xlsx::new(std::io::Cursor::new(bytes)).is_ok());
+}

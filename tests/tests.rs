@@ -5,6 +5,7 @@ mod util;
 mod bad_input;
 mod browser;
 mod disclosure;
+mod evaluatie;
 mod golden;
 mod interop;
 mod peers;

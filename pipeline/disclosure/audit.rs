@@ -52,7 +52,7 @@ impl Protection {
 }
 
 /// Connected parts of the system through relations that contain a suppressed cell.
-fn components(system: &CellSystem) -> Vec<(Vec<usize>, Vec<usize>)> {
+pub(super) fn components(system: &CellSystem) -> Vec<(Vec<usize>, Vec<usize>)> {
     let n = system.cells.len();
     let mut parent: Vec<usize> = (0..n).collect();
     fn find(parent: &mut [usize], mut x: usize) -> usize {
@@ -418,7 +418,19 @@ pub fn audit_with(
     let solved: Vec<Solved> = unknown
         .into_par_iter()
         .map(|(vars, relations)| {
+            let clock = std::time::Instant::now();
             let result = audit_component(system, protection, &vars, &relations);
+            let seconds = clock.elapsed().as_secs_f64();
+            if seconds > 1.0 {
+                tracing::trace!(
+                    seconds,
+                    cells = vars.len(),
+                    relations = relations.len(),
+                    first = %system.cells[vars[0]].label,
+                    exposed = result.as_ref().map_or(0, Vec::len),
+                    "slow disclosure component"
+                );
+            }
             (vars, result)
         })
         .collect();
@@ -464,6 +476,13 @@ pub fn repair(system: &mut CellSystem, protection: Protection) -> Result<usize, 
     for round in 1usize.. {
         let exposed = audit_with(system, protection, &mut cache)?;
         tracing::debug!(round, exposed = exposed.len(), "disclosure audit round");
+        for e in exposed
+            .iter()
+            .filter(|e| e.label.contains("signalen"))
+            .take(30)
+        {
+            tracing::trace!("exposed: {e}");
+        }
         let Some(first) = exposed.first() else {
             return Ok(added);
         };

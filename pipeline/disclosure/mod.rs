@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod cells;
+mod evaluation;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -32,6 +33,9 @@ pub const SENSITIVE: [&str; 8] = [
     "signalen_arbeid",
     "signalen_overig",
 ];
+/// The columns of `evaluatie` that hold a person count in the rows marked `persoonsaantal`.
+pub const EVALUATIE_SENSITIVE: [&str; 3] = ["waarde", "nulmeting", "vorig_jaar"];
+
 /// Non-sensitive counts of `gebied_indicatoren` that bound a sensitive one: `verborgen_bewoning`
 /// counts leeg objects, so `leeg_aantal ≥ verborgen_bewoning`. Hidden only where that bound would
 /// give a hidden count away (a buurt with 2 leeg objects tells that its hidden verborgen_bewoning
@@ -82,6 +86,9 @@ pub enum DisclosureError {
     Read { path: String, message: String },
 }
 
+/// (gemeente, period) → the signal forms with a row in `signalen_fasen`.
+type FormsOf = BTreeMap<(String, String), Vec<String>>;
+
 /// What disclosure control did, for the run's report: the cells and how many were hidden, why.
 pub type Summary = cells::Counts;
 
@@ -97,7 +104,10 @@ fn column_as(batch: &RecordBatch, name: &str, to: &DataType) -> Result<ArrayRef,
     Ok(cast(column, to)?)
 }
 
-fn strings(batch: &RecordBatch, name: &str) -> Result<Vec<Option<String>>, DisclosureError> {
+pub(crate) fn strings(
+    batch: &RecordBatch,
+    name: &str,
+) -> Result<Vec<Option<String>>, DisclosureError> {
     let column = column_as(batch, name, &DataType::Utf8)?;
     let a = column
         .as_any()
@@ -106,7 +116,7 @@ fn strings(batch: &RecordBatch, name: &str) -> Result<Vec<Option<String>>, Discl
     Ok(a.iter().map(|v| v.map(str::to_string)).collect())
 }
 
-fn ints(batch: &RecordBatch, name: &str) -> Result<Vec<Option<i64>>, DisclosureError> {
+pub(crate) fn ints(batch: &RecordBatch, name: &str) -> Result<Vec<Option<i64>>, DisclosureError> {
     let column = column_as(batch, name, &DataType::Int64)?;
     let a = column
         .as_any()
@@ -116,7 +126,7 @@ fn ints(batch: &RecordBatch, name: &str) -> Result<Vec<Option<i64>>, DisclosureE
 }
 
 /// The column's flag (`flag_name`), or all false when the table has no flags (the full tables).
-fn flags(batch: &RecordBatch, column: &str) -> Vec<bool> {
+pub(crate) fn flags(batch: &RecordBatch, column: &str) -> Vec<bool> {
     let name = flag_name(column);
     batch
         .column_by_name(&name)
@@ -128,11 +138,17 @@ fn flags(batch: &RecordBatch, column: &str) -> Vec<bool> {
         .unwrap_or_else(|| vec![false; batch.num_rows()])
 }
 
-fn gebied_label(niveau: &str, code: &str, periode: &str, column: &str) -> String {
+pub(crate) fn gebied_label(niveau: &str, code: &str, periode: &str, column: &str) -> String {
     format!("gebied_indicatoren {niveau} {code} {periode} {column}")
 }
 
-fn fase_label(gemeente: &str, periode: &str, vorm: &str, fase: i64, column: &str) -> String {
+pub(crate) fn fase_label(
+    gemeente: &str,
+    periode: &str,
+    vorm: &str,
+    fase: i64,
+    column: &str,
+) -> String {
     format!("signalen_fasen {gemeente} {periode} {vorm} fase {fase} {column}")
 }
 
@@ -153,12 +169,67 @@ fn parent_of(
     }
 }
 
-/// Builds the cell system from `gebied_indicatoren` and `signalen_fasen` — the full tables
-/// (every value known) or the published `openbaar` ones (flagged cells unknown).
+/// The evaluation's values for the cell system: `int_evaluatie_waarden` (flag column
+/// `onderdrukt`) or the published `evaluatie` (`waarde_onderdrukt`).
+#[derive(Clone, Copy)]
+pub struct Evaluatie<'a> {
+    pub batch: &'a RecordBatch,
+    pub flag_column: &'a str,
+}
+
+fn is_signal_column(column: &str) -> bool {
+    column.starts_with("signalen_")
+}
+
+fn is_wijk_signal(label: &str) -> bool {
+    label.starts_with("gebied_indicatoren wijk ")
+        && label.rsplit(' ').next().is_some_and(is_signal_column)
+}
+
+/// Signals are published from the gemeente up: every wijk-level signal count is hidden (as a
+/// primary cell). A wijk's signals then form a block of hidden cells whose only tie to the rest
+/// is `gemeente ≥ Σ wijken`; a block that can always be all zero never narrows its gemeente,
+/// and each of its cells can reach the gemeente's own upper bound (the other wijken at zero), so
+/// it is exactly as safe as the gemeente's count, which the audit checks. `build_system` leaves
+/// that relation out, and `wijk_signals_hidden` makes sure no wijk-level signal is shown.
+fn hide_wijk_signals(system: &mut CellSystem) {
+    for c in system.cells.iter_mut() {
+        if is_wijk_signal(&c.label) && c.value.is_some_and(|v| v > 0) {
+            c.suppressed = true;
+            c.primary = true;
+        }
+    }
+}
+
+/// The first wijk-level signal count that a published system shows (other than a zero, which
+/// the gemeente's zero gives away anyway), if any.
+fn shown_wijk_signal(system: &CellSystem) -> Option<&str> {
+    system
+        .cells
+        .iter()
+        .find(|c| is_wijk_signal(&c.label) && !c.suppressed && c.value.is_some_and(|v| v > 0))
+        .map(|c| c.label.as_str())
+}
+
+/// Builds the cell system from `gebied_indicatoren`, `signalen_fasen` and the evaluation's
+/// values — the full tables (every value known) or the published `openbaar` ones (flagged cells
+/// unknown).
 pub fn build_system(
     gebied: &RecordBatch,
     fasen: &RecordBatch,
+    evaluatie: Option<Evaluatie>,
 ) -> Result<CellSystem, DisclosureError> {
+    Ok(build_system_with(gebied, fasen, evaluatie, &Default::default())?.0)
+}
+
+/// `build_system`, hiding the evaluation's signal figures of the `force`d regio-years first;
+/// also returns the regio-year of each of those figures' cells.
+fn build_system_with(
+    gebied: &RecordBatch,
+    fasen: &RecordBatch,
+    evaluatie: Option<Evaluatie>,
+    force: &std::collections::BTreeSet<evaluation::Block>,
+) -> Result<(CellSystem, BTreeMap<usize, evaluation::Block>), DisclosureError> {
     let mut s = CellSystem::default();
     let niveau = strings(gebied, "niveau")?;
     let code = strings(gebied, "gebiedscode")?;
@@ -205,6 +276,16 @@ pub fn build_system(
             }
         }
     }
+    // Each area's periods, for the evaluation's years and half-years.
+    let mut periods_of: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for r in 0..gebied.num_rows() {
+        if let (Some(n), Some(c), Some(p)) = (&niveau[r], &code[r], &periode[r]) {
+            periods_of
+                .entry((n.clone(), c.clone()))
+                .or_default()
+                .push(p.clone());
+        }
+    }
     // Parent = Σ children, per column and period.
     let mut children: BTreeMap<(String, String, String, &str), Vec<usize>> = BTreeMap::new();
     for r in 0..gebied.num_rows() {
@@ -221,6 +302,11 @@ pub fn build_system(
             continue;
         };
         for column in controlled() {
+            // Wijk-level signals are never published (`hide_wijk_signals`): a block of hidden
+            // cells under its gemeente's count, which the linear programs need not carry.
+            if n == "wijk" && is_signal_column(column) {
+                continue;
+            }
             if let Some(id) = s.get(&gebied_label(n, c, p, column)) {
                 children
                     .entry((parent_level.to_string(), parent.clone(), p.clone(), column))
@@ -235,12 +321,17 @@ pub fn build_system(
             s.relate(total, kids, exact);
         }
     }
-    add_fasen(&mut s, fasen)?;
-    Ok(s)
+    let forms_of = add_fasen(&mut s, fasen)?;
+    let blocks = match evaluatie {
+        Some(e) => evaluation::add(&mut s, e, &periods_of, &forms_of, force)?,
+        None => BTreeMap::new(),
+    };
+    Ok((s, blocks))
 }
 
-/// The funnel: bereikt(f) = aantal(f) + bereikt(f + 1); and the per-form totals of the gemeente row.
-fn add_fasen(s: &mut CellSystem, fasen: &RecordBatch) -> Result<(), DisclosureError> {
+/// The funnel: bereikt(f) = aantal(f) + bereikt(f + 1); and the per-form totals of the gemeente
+/// row. Returns the forms of each (gemeente, period) for the evaluation's funnel.
+fn add_fasen(s: &mut CellSystem, fasen: &RecordBatch) -> Result<FormsOf, DisclosureError> {
     let gm = strings(fasen, "gebiedscode")?;
     let periode = strings(fasen, "periode")?;
     let vorm = strings(fasen, "vorm")?;
@@ -259,6 +350,13 @@ fn add_fasen(s: &mut CellSystem, fasen: &RecordBatch) -> Result<(), DisclosureEr
             s.cell(fase_label(g, p, v, f, "bereikt"), bereikt[r], bereikt_f[r]);
         }
         groups.entry((g.clone(), p.clone(), v.clone())).or_default();
+    }
+    let mut forms_of = FormsOf::new();
+    for (g, p, v) in groups.keys() {
+        forms_of
+            .entry((g.clone(), p.clone()))
+            .or_default()
+            .push(v.clone());
     }
     let mut first_phase: BTreeMap<(String, String), Vec<(String, usize)>> = BTreeMap::new();
     for (g, p, v) in groups.keys() {
@@ -301,7 +399,7 @@ fn add_fasen(s: &mut CellSystem, fasen: &RecordBatch) -> Result<(), DisclosureEr
             }
         }
     }
-    Ok(())
+    Ok(forms_of)
 }
 
 /// Sets the suppressed cells of `columns` to null and adds `<column>_onderdrukt` flags.
@@ -404,9 +502,31 @@ pub async fn openbaar(
 ) -> Result<(Vec<OutputTable>, Summary), DisclosureError> {
     let gebied = concat(get(tables, "gebied_indicatoren")?)?;
     let fasen = concat(get(tables, "signalen_fasen")?)?;
-    let mut system = build_system(&gebied, &fasen)?;
-    system.primary(min_count);
-    system.secondary();
+    let waarden = concat(get(tables, "int_evaluatie_waarden")?)?;
+    let full = Evaluatie {
+        batch: &waarden,
+        flag_column: "onderdrukt",
+    };
+    let suppressed =
+        |force: &std::collections::BTreeSet<evaluation::Block>| -> Result<_, DisclosureError> {
+            let (mut system, blocks) = build_system_with(&gebied, &fasen, Some(full), force)?;
+            system.primary(min_count);
+            hide_wijk_signals(&mut system);
+            system.secondary();
+            Ok((system, blocks))
+        };
+    // The evaluation's signal figures tie each year's quarters together; where that makes a
+    // component too large for the linear programs, they are hidden for that regio and year.
+    let none = std::collections::BTreeSet::new();
+    let (mut system, blocks) = suppressed(&none)?;
+    let too_large = evaluation::oversized(&system, &blocks);
+    if !too_large.is_empty() {
+        tracing::info!(
+            blocks = ?too_large,
+            "evaluatie: signal figures hidden where they tie too many hidden cells together"
+        );
+        system = suppressed(&too_large)?.0;
+    }
     audit::repair(&mut system, protection).map_err(DisclosureError::Audit)?;
     let summary = system.counts();
 
@@ -421,6 +541,7 @@ pub async fn openbaar(
         get(tables, "stg_statistiek")?.clone(),
     ];
     let rebuilt = run_models(inputs, &["gebied_indicatoren", "trends"], &[]).await?;
+    let open_evaluatie = evaluation::rebuild(tables, &waarden, &system, &too_large).await?;
     let open_gebied = concat(get(&rebuilt, "gebied_indicatoren")?)?;
     let open_gebied = suppress(
         &open_gebied,
@@ -438,8 +559,18 @@ pub async fn openbaar(
     )?;
 
     // The attacker's view of exactly what will be published must pass.
-    let exposed = audit(&build_system(&open_gebied, &open_fasen)?, protection)
-        .map_err(DisclosureError::Audit)?;
+    let published = Evaluatie {
+        batch: &open_evaluatie,
+        flag_column: "waarde_onderdrukt",
+    };
+    let attacker_view = build_system(&open_gebied, &open_fasen, Some(published))?;
+    if let Some(label) = shown_wijk_signal(&attacker_view) {
+        return Err(DisclosureError::Exposed {
+            count: 1,
+            first: format!("{label} is shown (wijk-level signals are never published)"),
+        });
+    }
+    let exposed = audit(&attacker_view, protection).map_err(DisclosureError::Audit)?;
     if let Some(first) = exposed.first() {
         return Err(DisclosureError::Exposed {
             count: exposed.len(),
@@ -452,6 +583,7 @@ pub async fn openbaar(
         table("openbaar/signalen_fasen", open_fasen),
         get(&rebuilt, "trends")?.renamed("openbaar/trends"),
         get(tables, "kwaliteit")?.renamed("openbaar/kwaliteit"),
+        table("openbaar/evaluatie", open_evaluatie),
     ];
     out.retain(|t| !t.schema.fields().is_empty());
     Ok((out, summary))
@@ -481,17 +613,30 @@ pub fn read_dir_table(dir: &Path) -> Result<RecordBatch, DisclosureError> {
     let mut schema = None;
     for f in files {
         let file = std::fs::File::open(&f).map_err(|e| err(&f, &e))?;
-        let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-            .and_then(|b| b.build())
-            .map_err(|e| err(&f, &e))?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| err(&f, &e))?;
+        // A table without rows is one file without row groups: its schema still counts.
+        schema.get_or_insert_with(|| builder.schema().clone());
+        let reader = builder.build().map_err(|e| err(&f, &e))?;
         for b in reader {
-            let b = b.map_err(|e| err(&f, &e))?;
-            schema.get_or_insert_with(|| b.schema());
-            batches.push(b);
+            batches.push(b.map_err(|e| err(&f, &e))?);
         }
     }
     let schema = schema.ok_or_else(|| err(dir, &"no Parquet files"))?;
     Ok(concat_batches(&schema, &batches)?)
+}
+
+/// Does `dir` hold a Parquet file (at any depth)?
+fn has_parquet(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let path = e.path();
+            if path.is_dir() {
+                has_parquet(&path)
+            } else {
+                path.extension().is_some_and(|x| x == "parquet")
+            }
+        })
+    })
 }
 
 /// `risicobeeld audit`: the attacker's view of a published `openbaar/` directory.
@@ -501,26 +646,60 @@ pub fn audit_published(
 ) -> Result<(CellSystem, Vec<Exposure>), DisclosureError> {
     let gebied = read_dir_table(&openbaar_dir.join("gebied_indicatoren"))?;
     let fasen = read_dir_table(&openbaar_dir.join("signalen_fasen"))?;
-    let system = build_system(&gebied, &fasen)?;
-    let exposed = audit(&system, protection).map_err(DisclosureError::Audit)?;
+    // Runs published before the yearly evaluation have no evaluatie table.
+    let evaluatie_dir = openbaar_dir.join("evaluatie");
+    let evaluatie = if has_parquet(&evaluatie_dir) {
+        Some(read_dir_table(&evaluatie_dir)?)
+    } else {
+        None
+    };
+    let published = evaluatie.as_ref().map(|batch| Evaluatie {
+        batch,
+        flag_column: "waarde_onderdrukt",
+    });
+    let system = build_system(&gebied, &fasen, published)?;
+    let mut exposed = audit(&system, protection).map_err(DisclosureError::Audit)?;
+    if let Some(label) = shown_wijk_signal(&system) {
+        // Shown wijk signals leave `gemeente ≥ Σ wijken` out of the linear programs unsafely.
+        exposed.insert(
+            0,
+            Exposure {
+                cell: system.get(label).unwrap_or_default(),
+                label: format!("{label} (wijk-level signals are never published)"),
+                min: 0.0,
+                max: 0.0,
+            },
+        );
+    }
     Ok((system, exposed))
 }
 
 /// Values of sensitive columns in 1 … min_count − 1 in a batch (for tests and the audit report).
+/// In a table with a `persoonsaantal` column (`evaluatie`, whose `waarde` holds counts of work
+/// done and rates as well), only the rows it marks are person counts.
 pub fn small_values(batch: &RecordBatch, columns: &[&str], min_count: i64) -> usize {
+    let person_row: Vec<bool> = match batch.column_by_name("persoonsaantal") {
+        Some(c) => match c.as_any().downcast_ref::<BooleanArray>() {
+            Some(a) => a.iter().map(|v| v != Some(false)).collect(),
+            None => vec![true; batch.num_rows()],
+        },
+        None => vec![true; batch.num_rows()],
+    };
+    let small_int = |v: i64| v >= 1 && v < min_count;
+    let small_float = |v: f64| v >= 1.0 && v < min_count as f64 && v.fract() == 0.0;
     columns
         .iter()
         .filter_map(|c| batch.column_by_name(c))
         .map(|a| {
             if let Some(i) = a.as_any().downcast_ref::<Int64Array>() {
                 i.iter()
-                    .flatten()
-                    .filter(|v| *v >= 1 && *v < min_count)
+                    .zip(&person_row)
+                    .filter(|(v, person)| **person && v.is_some_and(small_int))
                     .count()
             } else if let Some(f) = a.as_any().downcast_ref::<Float64Array>() {
                 f.iter()
-                    .flatten()
-                    .filter(|v| *v >= 1.0 && *v < min_count as f64 && v.fract() == 0.0)
+                    .zip(&person_row)
+                    .filter(|(v, person)| **person && v.is_some_and(small_float))
                     .count()
             } else {
                 0

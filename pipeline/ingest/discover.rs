@@ -34,6 +34,7 @@ pub fn default_globs(input: &str) -> &'static [&'static str] {
         "rni" => &["rni/*.csv", "rni/*.parquet"],
         "kvk" => &["kvk/*.csv", "kvk/*.parquet"],
         "signalen" => &["signalen/*.csv", "signalen/*.parquet"],
+        "inspanningen" => &["inspanningen/*.csv", "inspanningen/*.parquet"],
         _ => &[],
     }
 }

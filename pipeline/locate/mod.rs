@@ -17,8 +17,8 @@ pub use geometry::{Boundary, Projector};
 
 use crate::config::Config;
 use crate::validate::{
-    AreaCode, Finding, LocationKey, Origin, Problem, QualityReport, Row, Severity, Signaal,
-    ValidDrop, Verblijfsobject, Vestiging,
+    AreaCode, Finding, Inspanning, LocationKey, Origin, Problem, QualityReport, Row, Severity,
+    Signaal, ValidDrop, Verblijfsobject, Vestiging,
 };
 use addresses::{IndexBuilder, ObjectIndex, PlaceNumber};
 
@@ -86,6 +86,13 @@ pub struct SignaalFact {
     pub gemeente: AreaCode,
 }
 
+/// An effort count, placed in today's gemeente (a merged gemeente's rows go to its successor).
+#[derive(Debug, Clone)]
+pub struct InspanningFact {
+    pub inspanning: Inspanning,
+    pub gemeente: AreaCode,
+}
+
 #[derive(Debug, Clone)]
 pub struct BevolkingFact {
     /// The area as it exists today: a merged gemeente's rows count toward its successor.
@@ -106,6 +113,7 @@ pub struct Located {
     pub rni: Vec<RniFact>,
     pub kvk: Vec<KvkFact>,
     pub signalen: Vec<SignaalFact>,
+    pub inspanningen: Vec<InspanningFact>,
     pub bevolking: Vec<BevolkingFact>,
 }
 
@@ -118,6 +126,7 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
         rni,
         kvk,
         signalen,
+        inspanningen,
         bevolking,
         ..
     } = drop;
@@ -174,6 +183,13 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
             gemeente: location.gemeente,
         })
     });
+    let inspanningen = keep_placed(inspanningen, "inspanningen", report, |i| {
+        let location = registry.resolve(i.gemeente, "gemeentecode")?;
+        Ok(InspanningFact {
+            inspanning: i.clone(),
+            gemeente: location.gemeente,
+        })
+    });
     let bevolking = keep_placed(bevolking, "bevolking", report, |b| {
         let location = registry.resolve(b.area, "gebiedscode")?;
         let area = match b.area {
@@ -205,6 +221,7 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
         rni,
         kvk,
         signalen,
+        inspanningen,
         bevolking,
     }
 }

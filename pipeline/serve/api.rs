@@ -40,6 +40,10 @@ enum Format {
     Json,
     Csv,
     Parquet,
+    /// An Excel workbook (`serve::xlsx`), hidden counts as `<min_count`.
+    Xlsx {
+        min_count: i64,
+    },
 }
 
 fn format_of(pairs: &[(String, String)]) -> Result<Format, String> {
@@ -51,11 +55,25 @@ fn format_of(pairs: &[(String, String)]) -> Result<Format, String> {
         None | Some("json") => Ok(Format::Json),
         Some("csv") => Ok(Format::Csv),
         Some("parquet") => Ok(Format::Parquet),
-        Some(other) => Err(format!("format {other:?}: use json, csv or parquet")),
+        // The `<min_count` text is the snapshot's; `with_min_count` sets it.
+        Some("xlsx") => Ok(Format::Xlsx { min_count: 0 }),
+        Some(other) => Err(format!("format {other:?}: use json, csv, parquet or xlsx")),
     }
 }
 
 /// Encodes batches in the asked format, as a download named `name`.
+impl Format {
+    /// The format with the snapshot's `min_count` (the `<5` of an Excel download).
+    fn with_min_count(self, snapshot: &Snapshot) -> Format {
+        match self {
+            Format::Xlsx { .. } => Format::Xlsx {
+                min_count: snapshot.min_count,
+            },
+            other => other,
+        }
+    }
+}
+
 fn encode(name: &str, schema: Arc<Schema>, batches: &[RecordBatch], format: Format) -> Response {
     let (content_type, body, ext): (&str, Vec<u8>, &str) = match format {
         Format::Json => (
@@ -70,6 +88,14 @@ fn encode(name: &str, schema: Arc<Schema>, batches: &[RecordBatch], format: Form
         ),
         Format::Parquet => match frame::to_parquet(schema, batches) {
             Ok(bytes) => ("application/vnd.apache.parquet", bytes, "parquet"),
+            Err(e) => return json_error(StatusCode::INTERNAL_SERVER_ERROR, &e),
+        },
+        Format::Xlsx { min_count } => match super::xlsx::to_xlsx(batches, name, min_count) {
+            Ok(bytes) => (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                bytes,
+                "xlsx",
+            ),
             Err(e) => return json_error(StatusCode::INTERNAL_SERVER_ERROR, &e),
         },
     };
@@ -115,6 +141,35 @@ const FILTERS: [(&str, ParamKind); 4] = [
     ("periode", ParamKind::Periode),
     ("indicator", ParamKind::Indicator),
 ];
+
+/// A filter value checked for its table: `evaluatie` has years and half-years for periods and
+/// indicators of its own (only their shape is checked).
+fn check_filter(
+    table: &str,
+    name: &str,
+    kind: ParamKind,
+    value: &str,
+    snapshot: &Snapshot,
+) -> Result<(), dashboards::ParamError> {
+    match (table, kind) {
+        ("evaluatie", ParamKind::Periode) => {
+            dashboards::check_param(name, ParamKind::Evaluatieperiode, value, snapshot)
+        }
+        ("evaluatie", ParamKind::Indicator) => {
+            let word = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_';
+            if !value.is_empty() && value.len() <= 64 && value.chars().all(word) {
+                Ok(())
+            } else {
+                Err(dashboards::ParamError::Malformed {
+                    name: name.to_string(),
+                    value: value.to_string(),
+                    what: "indicatornaam",
+                })
+            }
+        }
+        _ => dashboards::check_param(name, kind, value, snapshot),
+    }
+}
 
 /// `GET /api/{table}?niveau=&gebiedscode=&periode=&indicator=&format=`
 pub async fn table(
@@ -169,7 +224,7 @@ pub async fn table(
                 &format!("tabel {table} heeft geen kolom {name}"),
             );
         }
-        if let Err(e) = dashboards::check_param(name, *kind, value, &snapshot) {
+        if let Err(e) = check_filter(table, name, *kind, value, &snapshot) {
             return json_error(e.status(), &e.to_string());
         }
         conditions.push(format!("{name} = ${name}"));
@@ -183,7 +238,10 @@ pub async fn table(
         sql.push_str(&conditions.join(" AND "));
     }
     match super::page::run_panel(&snapshot, viewer.role, &sql, &bound).await {
-        Ok(batches) => with_run(encode(table, schema, &batches, format), &snapshot),
+        Ok(batches) => with_run(
+            encode(table, schema, &batches, format.with_min_count(&snapshot)),
+            &snapshot,
+        ),
         Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, &e),
     }
 }
@@ -240,7 +298,10 @@ pub async fn panel_download(
                 .map(|b| b.schema())
                 .unwrap_or_else(|| Arc::new(Schema::empty()));
             let file = format!("{name}-paneel-{index}-{}", snapshot.run_id);
-            with_run(encode(&file, schema, &batches, format), &snapshot)
+            with_run(
+                encode(&file, schema, &batches, format.with_min_count(&snapshot)),
+                &snapshot,
+            )
         }
         Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, &e),
     }
@@ -344,7 +405,7 @@ async fn run_sql(state: &AppState, headers: &HeaderMap, pairs: &[(String, String
             "max_rijen": max_rows,
         }))
         .into_response(),
-        other => encode("sql", schema, &batches, other),
+        other => encode("sql", schema, &batches, other.with_min_count(&snapshot)),
     };
     let mut response = with_run(response, &snapshot);
     if truncated {

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::snapshot::{Role, Snapshot};
 
 /// The bundled dashboards (also in the repository's `dashboards/`).
-pub const BUNDLED: [(&str, &str); 5] = [
+pub const BUNDLED: [(&str, &str); 6] = [
     ("verkenner", include_str!("../../dashboards/verkenner.toml")),
     ("gebied", include_str!("../../dashboards/gebied.toml")),
     ("college", include_str!("../../dashboards/college.toml")),
@@ -24,6 +24,10 @@ pub const BUNDLED: [(&str, &str); 5] = [
         include_str!("../../dashboards/vergelijking.toml"),
     ),
     ("kwaliteit", include_str!("../../dashboards/kwaliteit.toml")),
+    (
+        "jaarevaluatie",
+        include_str!("../../dashboards/jaarevaluatie.toml"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -54,6 +58,9 @@ pub enum ParamKind {
     /// How a rate is shown: one of `WEERGAVEN` (the rate as counted, the smoothed estimate, or
     /// the comparison with the regio).
     Weergave,
+    /// A period of the yearly evaluation: a year (`2024`) or half-year (`2024-H1`) of the
+    /// table `evaluatie`; by default the latest year.
+    Evaluatieperiode,
 }
 
 /// The values of a `weergave` parameter, with their labels.
@@ -502,6 +509,10 @@ pub fn bind(
                 .latest_period()
                 .map(str::to_string)
                 .ok_or_else(|| ParamError::Missing(spec.name.clone()))?,
+            (None, None) if spec.kind == ParamKind::Evaluatieperiode => snapshot
+                .latest_evaluation_year()
+                .map(str::to_string)
+                .ok_or_else(|| ParamError::Missing(spec.name.clone()))?,
             (None, None) => return Err(ParamError::Missing(spec.name.clone())),
         };
         check_value(spec, &value, snapshot)?;
@@ -653,6 +664,18 @@ pub fn check_param(
             }
         }
         ParamKind::Gebieden => {}
+        ParamKind::Evaluatieperiode => {
+            if value.len() > 7
+                || !value
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '-' || c == 'H')
+            {
+                return Err(malformed("jaar of halfjaar (2024, 2024-H1)"));
+            }
+            if !snapshot.evaluation_periods.iter().any(|p| p == value) {
+                return Err(unknown());
+            }
+        }
         ParamKind::Weergave => {
             if !WEERGAVEN.iter().any(|(w, _)| *w == value) {
                 return Err(malformed("weergave (ruw, gladgemaakt, vergelijking)"));

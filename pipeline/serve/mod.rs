@@ -15,6 +15,7 @@ pub mod map;
 pub mod page;
 pub mod pages;
 pub mod snapshot;
+pub mod xlsx;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -176,6 +177,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/gebied/{gebiedscode}", get(pages::area))
         .route("/college/{gemeentecode}", get(pages::college))
         .route("/college/{gemeentecode}/export", get(pages::college_export))
+        .route("/jaarevaluatie/{gebiedscode}", get(pages::jaarevaluatie))
+        .route(
+            "/jaarevaluatie/{gebiedscode}/export",
+            get(pages::jaarevaluatie_export),
+        )
         .route("/vergelijk", get(pages::compare))
         .route("/dashboards", get(pages::dashboard_list))
         .route("/dashboards/{name}", get(pages::dashboard))

@@ -176,6 +176,12 @@ fn pickers(d: &Dashboard, rc: &RenderContext<'_>) -> String {
                 .iter()
                 .map(|n| (n.clone(), indicators::label(n).to_string()))
                 .collect(),
+            ParamKind::Evaluatieperiode => rc
+                .snapshot
+                .evaluation_periods
+                .iter()
+                .map(|n| (n.clone(), evaluation_period_label(n)))
+                .collect(),
             ParamKind::Weergave => WEERGAVEN
                 .iter()
                 .map(|(w, label)| (w.to_string(), label.to_string()))
@@ -618,7 +624,7 @@ fn lineage(index: usize, panel: &PanelSpec, rc: &RenderContext<'_>) -> String {
         let base = format!("/dashboards/{}/paneel/{}", rc.name, index + 1);
         let _ = write!(
             html,
-            "<p>Download: <a href=\"{b}?{q}{sep}format=csv\">CSV</a> · <a href=\"{b}?{q}{sep}format=parquet\">Parquet</a></p>",
+            "<p>Download: <a href=\"{b}?{q}{sep}format=csv\">CSV</a> · <a href=\"{b}?{q}{sep}format=xlsx\">Excel (.xlsx)</a> · <a href=\"{b}?{q}{sep}format=parquet\">Parquet</a></p>",
             b = esc(&base),
             q = esc(&q),
         );
@@ -648,4 +654,13 @@ pub fn path_param(d: &Dashboard) -> Option<&str> {
         .iter()
         .find(|p| matches!(p.kind, ParamKind::Gebiedscode | ParamKind::Gemeentecode))
         .map(|p| p.name.as_str())
+}
+
+/// `2024` → "2024 (heel jaar)", `2024-H1` → "2024, eerste halfjaar".
+fn evaluation_period_label(period: &str) -> String {
+    match period.split_once("-H") {
+        Some((year, "1")) => format!("{year}, eerste halfjaar"),
+        Some((year, _)) => format!("{year}, tweede halfjaar"),
+        None => format!("{period} (heel jaar)"),
+    }
 }

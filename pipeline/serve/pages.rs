@@ -252,6 +252,12 @@ fn area_header(snapshot: &Snapshot, code: &str, mode: Mode) -> String {
             esc(code)
         ));
     }
+    if matches!(area.niveau.as_str(), "gemeente" | "district") && mode == Mode::Live {
+        parts.push(format!(
+            "<a href=\"/jaarevaluatie/{}\">jaarevaluatie</a>",
+            esc(code)
+        ));
+    }
     format!("<p class=\"plaats\">{}</p>", parts.join(" · "))
 }
 
@@ -323,9 +329,17 @@ async fn show_to(
         .as_deref()
         .map(|c| area_header(&snapshot, c, mode))
         .unwrap_or_default();
-    if name == "college" && mode == Mode::Live {
+    if (name == "college" || name == "jaarevaluatie") && mode == Mode::Live {
+        // The export keeps the chosen period.
+        let query = bound
+            .values
+            .iter()
+            .filter(|(k, _)| k == "periode")
+            .map(|(k, v)| format!("?{}={}", esc(k), esc(v)))
+            .next()
+            .unwrap_or_default();
         body.push_str(&format!(
-            "<p class=\"acties\"><a class=\"knop\" href=\"/college/{c}/export\" download>Exporteer als HTML-bestand</a> \
+            "<p class=\"acties\"><a class=\"knop\" href=\"/{name}/{c}/export{query}\" download>Exporteer als HTML-bestand</a> \
 <button type=\"button\" class=\"knop\" id=\"afdrukken\">Afdrukken</button></p>",
             c = esc(path_value.as_deref().unwrap_or_default())
         ));
@@ -415,16 +429,54 @@ pub async fn college_export(
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Response {
+    export_page(&state, &headers, "college", code).await
+}
+
+pub async fn jaarevaluatie(
+    State(state): Shared,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    area_page(&state, &headers, "jaarevaluatie", "jaarevaluatie", code, q).await
+}
+
+pub async fn jaarevaluatie_export(
+    State(state): Shared,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    export_page_with(&state, &headers, "jaarevaluatie", code, q).await
+}
+
+/// A page as one self-contained HTML file (`/college/…/export`, `/jaarevaluatie/…/export`).
+async fn export_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    dashboard: &str,
+    code: String,
+) -> Response {
+    export_page_with(state, headers, dashboard, code, None).await
+}
+
+async fn export_page_with(
+    state: &AppState,
+    headers: &HeaderMap,
+    dashboard: &str,
+    code: String,
+    q: Option<String>,
+) -> Response {
     if let Err(r) = checked_code(&code, None) {
         return *r;
     }
-    let path = format!("/college/{code}");
+    let path = format!("/{dashboard}/{code}");
     let mut response = show(
-        &state,
-        &headers,
-        "college",
+        state,
+        headers,
+        dashboard,
         Some(code.clone()),
-        None,
+        q,
         path,
         Mode::Export,
     )
@@ -437,7 +489,7 @@ pub async fn college_export(
             .unwrap_or("snapshot")
             .to_string();
         if let Ok(v) = HeaderValue::from_str(&format!(
-            "attachment; filename=\"college-{code}-{run}.html\""
+            "attachment; filename=\"{dashboard}-{code}-{run}.html\""
         )) {
             response
                 .headers_mut()

@@ -87,9 +87,10 @@ pub struct Freshness {
 
 /// The published columns that hold person counts, per table: in `openbaar/` each must carry its
 /// `<column>_onderdrukt` flag and show no value from 1 to `min_count − 1`.
-pub const SENSITIVE_COLUMNS: [(&str, &[&str]); 2] = [
+pub const SENSITIVE_COLUMNS: [(&str, &[&str]); 3] = [
     ("gebied_indicatoren", &crate::disclosure::SENSITIVE),
     ("signalen_fasen", &["aantal", "bereikt"]),
+    ("evaluatie", &crate::disclosure::EVALUATIE_SENSITIVE),
 ];
 
 fn sensitive_columns(table: &str) -> &'static [&'static str] {
@@ -127,6 +128,9 @@ pub struct Snapshot {
     pub areas: BTreeMap<String, Area>,
     /// Periods in order (labels sort chronologically within one grain).
     pub periods: Vec<String>,
+    /// The periods of the yearly evaluation, newest first, each year before its halves
+    /// (`2024`, `2024-H2`, `2024-H1`, `2023`, …); empty for a run without `evaluatie`.
+    pub evaluation_periods: Vec<String>,
     pub niveaus: Vec<String>,
     /// Indicators of the `trends` table.
     pub indicators: Vec<String>,
@@ -186,7 +190,12 @@ impl Snapshot {
         let mut gebied = None;
         let mut trends = None;
         let mut kwaliteit = None;
+        let mut evaluatie = None;
         for table in TABLES {
+            // Runs published before the yearly evaluation have no `evaluatie`.
+            if table == "evaluatie" && !dir.join(table).is_dir() {
+                continue;
+            }
             let full = crate::disclosure::read_dir_table(&dir.join(table))
                 .map_err(|e| read_err(table, e.to_string()))?;
             let full =
@@ -205,6 +214,8 @@ impl Snapshot {
                 trends = Some(full);
             } else if table == "kwaliteit" {
                 kwaliteit = Some(full);
+            } else if table == "evaluatie" {
+                evaluatie = Some(full);
             }
         }
         if let Err(problem) = &public {
@@ -216,6 +227,17 @@ impl Snapshot {
         let gebied = gebied.ok_or_else(|| read_err("gebied_indicatoren", "missing".into()))?;
         let areas = areas_of(&gebied);
         let periods = distinct(&gebied, "periode");
+        let mut evaluation_periods = evaluatie
+            .map(|e| distinct(&e, "periode"))
+            .unwrap_or_default();
+        // Newest year first, the year before its halves (`2024`, `2024-H2`, `2024-H1`).
+        evaluation_periods.sort_by(|a, b| {
+            let year = |p: &str| p.get(..4).unwrap_or(p).to_string();
+            year(b)
+                .cmp(&year(a))
+                .then(a.len().cmp(&b.len()))
+                .then(b.cmp(a))
+        });
         let present: Vec<String> = distinct(&gebied, "niveau");
         let niveaus = NIVEAUS
             .iter()
@@ -238,6 +260,7 @@ impl Snapshot {
             public,
             areas,
             periods,
+            evaluation_periods,
             niveaus,
             indicators,
             shapes,
@@ -257,6 +280,14 @@ impl Snapshot {
     pub fn is_stale(&self, stale_after_hours: u64) -> bool {
         self.age_hours()
             .is_some_and(|h| h > stale_after_hours as f64)
+    }
+
+    /// The newest year of the yearly evaluation.
+    pub fn latest_evaluation_year(&self) -> Option<&str> {
+        self.evaluation_periods
+            .iter()
+            .find(|p| !p.contains('-'))
+            .map(String::as_str)
     }
 
     pub fn latest_period(&self) -> Option<&str> {

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::error::ArrowError;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::datasource::MemTable;
 use datafusion::error::DataFusionError;
@@ -72,6 +73,15 @@ pub const MODELS: &[(&str, &str)] = &[
         include_str!("../../queries/signalen_fasen.sql"),
     ),
     ("trends", include_str!("../../queries/trends.sql")),
+    (
+        "int_evaluatie_waarden",
+        include_str!("../../queries/int_evaluatie_waarden.sql"),
+    ),
+    (
+        "int_nulmeting",
+        include_str!("../../queries/int_nulmeting.sql"),
+    ),
+    ("evaluatie", include_str!("../../queries/evaluatie.sql")),
     ("kwaliteit", include_str!("../../queries/kwaliteit.sql")),
 ];
 
@@ -109,6 +119,23 @@ impl OutputTable {
 
     pub fn num_rows(&self) -> usize {
         self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+
+    /// The table without its disclosure flags (`*_onderdrukt` columns).
+    pub fn without_flags(&self) -> Result<OutputTable, ArrowError> {
+        let keep: Vec<usize> = (0..self.schema.fields().len())
+            .filter(|&i| !self.schema.field(i).name().ends_with("_onderdrukt"))
+            .collect();
+        let batches = self
+            .batches
+            .iter()
+            .map(|b| b.project(&keep))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(OutputTable {
+            name: self.name.clone(),
+            schema: Arc::new(self.schema.project(&keep)?),
+            batches,
+        })
     }
 }
 
@@ -179,7 +206,13 @@ pub async fn run(
         })
         .collect();
     let all: Vec<&str> = MODELS.iter().map(|(n, _)| *n).collect();
-    run_models(staged, &all, &FACT_STAGING).await
+    let mut tables = run_models(staged, &all, &FACT_STAGING).await?;
+    // `evaluatie` carries its flags so that its openbaar/ rebuild can set them; the full table
+    // is published without, like every full table (disclosure control adds them).
+    if let Some(t) = tables.get_mut("evaluatie") {
+        *t = t.without_flags()?;
+    }
+    Ok(tables)
 }
 
 /// The staging tables with a row per input fact. Only the models read them, so each is dropped

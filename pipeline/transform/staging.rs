@@ -77,6 +77,10 @@ fn int32(values: impl IntoIterator<Item = i32>) -> ArrayRef {
     Arc::new(values.into_iter().collect::<Int32Array>())
 }
 
+fn opt_int32(values: impl IntoIterator<Item = Option<i32>>) -> ArrayRef {
+    Arc::new(Int32Array::from_iter(values))
+}
+
 fn float64(values: impl IntoIterator<Item = f64>) -> ArrayRef {
     Arc::new(values.into_iter().collect::<Float64Array>())
 }
@@ -290,6 +294,13 @@ pub fn stage(
                 "vorig_jaar_periode",
                 text(periods.iter().map(|p| p.year_before().label())),
             ),
+            // 1 or 2; null at the grain `jaar`, whose periods are no part of a half-year.
+            (
+                "halfjaar",
+                opt_int32(periods.iter().map(|p| {
+                    (p.grain != Grain::Jaar).then_some(if p.first_month <= 6 { 1 } else { 2 })
+                })),
+            ),
         ])?,
     );
 
@@ -407,6 +418,10 @@ pub fn stage(
         ])?,
     );
 
+    for (name, b) in evaluatie_staging(located, config)? {
+        push(name, b);
+    }
+
     // Rows of a merged gemeente add to its successor's population of the same year.
     let mut bevolking: BTreeMap<(AreaCode, i32), i64> = BTreeMap::new();
     for b in &located.bevolking {
@@ -506,6 +521,80 @@ pub fn stage(
 }
 
 /// Every location a fact lies in, plus every wijk and buurt with a boundary.
+/// The yearly evaluation's inputs: the delivered efforts, the vocabulary of their indicators
+/// (with the five parts) and each configured nulmeting.
+fn evaluatie_staging(
+    located: &Located,
+    config: &Config,
+) -> Result<Vec<(&'static str, RecordBatch)>, ArrowError> {
+    let e = &located.inspanningen;
+    let inspanningen = batch(vec![
+        (
+            "gemeentecode",
+            text(e.iter().map(|f| f.gemeente.to_string())),
+        ),
+        ("jaar", int32(e.iter().map(|f| f.inspanning.jaar))),
+        (
+            "halfjaar",
+            opt_int32(e.iter().map(|f| f.inspanning.halfjaar.map(i32::from))),
+        ),
+        ("onderdeel", text(e.iter().map(|f| f.inspanning.onderdeel))),
+        (
+            "indicator",
+            text(e.iter().map(|f| f.inspanning.indicator.as_str())),
+        ),
+        ("aantal", int64(e.iter().map(|f| f.inspanning.aantal))),
+    ])?;
+    let defs = &config.evaluatie.indicatoren;
+    let part_order = |code: &str| {
+        crate::config::ONDERDELEN
+            .iter()
+            .position(|(c, _)| *c == code)
+            .map_or(0, |i| i as i32 + 1)
+    };
+    let indicatoren = batch(vec![
+        ("indicator", text(defs.keys())),
+        (
+            "onderdeel",
+            text(defs.values().map(|d| d.onderdeel.as_str())),
+        ),
+        (
+            "omschrijving",
+            text(defs.values().map(|d| d.omschrijving.as_str())),
+        ),
+        (
+            "persoonsaantal",
+            boolean(defs.values().map(|d| d.persoonsaantal)),
+        ),
+    ])?;
+    // The five parts, then the risk picture at the period's end beside them.
+    let parts: Vec<(&str, &str, i32)> = crate::config::ONDERDELEN
+        .iter()
+        .map(|(code, title)| (*code, *title, part_order(code)))
+        .chain([(
+            "risicobeeld",
+            "Risicobeeld aan het eind van de periode",
+            crate::config::ONDERDELEN.len() as i32 + 1,
+        )])
+        .collect();
+    let onderdelen = batch(vec![
+        ("onderdeel", text(parts.iter().map(|p| p.0))),
+        ("onderdeel_titel", text(parts.iter().map(|p| p.1))),
+        ("onderdeel_volgorde", int32(parts.iter().map(|p| p.2))),
+    ])?;
+    let nulmeting = &config.evaluatie.nulmeting;
+    let nulmeting = batch(vec![
+        ("gemeentecode", text(nulmeting.keys())),
+        ("jaar", int32(nulmeting.values().copied())),
+    ])?;
+    Ok(vec![
+        ("stg_inspanningen", inspanningen),
+        ("stg_evaluatie_indicatoren", indicatoren),
+        ("stg_onderdelen", onderdelen),
+        ("stg_nulmeting", nulmeting),
+    ])
+}
+
 fn all_locations(located: &Located) -> BTreeSet<Location> {
     let r = &located.registry;
     // Which numbered object places hold a fact: a mark per number, files in parallel.

@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use super::sources::{
-    self, Bevolking, District, Herindeling, LeegstandAggregaat, RniRegel, Signaal, Verblijfsobject,
-    Vestiging,
+    self, Bevolking, District, Herindeling, Inspanning, LeegstandAggregaat, RniRegel, Signaal,
+    Verblijfsobject, Vestiging,
 };
 use super::{Cells, Finding, QualityReport, Row, RowParser, Severity, Verdict, check_unique_keys};
 use crate::config::Config;
@@ -34,6 +34,7 @@ pub struct ValidDrop {
     pub rni: Vec<InputFile>,
     pub kvk: Vec<InputFile>,
     pub signalen: Vec<Row<Signaal>>,
+    pub inspanningen: Vec<Row<Inspanning>>,
 }
 
 /// Inputs without which no table can be made.
@@ -361,6 +362,9 @@ pub fn load(
         kvk: get("kvk").to_vec(),
         signalen: read_input(get("signalen"), "signalen", config, report, |c| {
             sources::signaal(c, config)
+        }),
+        inspanningen: read_input(get("inspanningen"), "inspanningen", config, report, |c| {
+            sources::inspanning(c, config)
         }),
     };
     check_unique_keys(

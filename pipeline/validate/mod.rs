@@ -16,15 +16,15 @@ pub use cells::AreaCode;
 pub use load::{ValidDrop, fingerprint, load, read_kvk, read_objects, read_rni};
 pub use report::{Finding, QualityReport, RuleSummary, Severity};
 pub use sources::{
-    Address, Bevolking, District, Herindeling, LeegstandAggregaat, LocationKey, RniRegel, Signaal,
-    Verblijfsobject, Vestiging,
+    Address, Bevolking, District, Herindeling, Inspanning, LeegstandAggregaat, LocationKey,
+    RniRegel, Signaal, Verblijfsobject, Vestiging,
 };
 
 use crate::ingest::{Cell, InputRow, TableShape};
 use std::borrow::Cow;
 
 /// The inputs of a drop, as named in the config's `[inputs.<name>]`.
-pub const INPUT_NAMES: [&str; 9] = [
+pub const INPUT_NAMES: [&str; 10] = [
     "gebieden",
     "districten",
     "herindelingen",
@@ -34,6 +34,7 @@ pub const INPUT_NAMES: [&str; 9] = [
     "rni",
     "kvk",
     "signalen",
+    "inspanningen",
 ];
 
 /// Where a typed row came from, for findings raised by later stages.

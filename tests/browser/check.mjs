@@ -30,6 +30,9 @@ const expectations = {
   gebied: { "svg.grafiek": 3, "ul.kpi li": 3, "path.interval": 10, "circle.opvallend": 1, "svg.trechterplot": 1 },
   college: { "svg.grafiek": 3, "ul.kpi li": 3 },
   vergelijking: { "svg.grafiek": 1, "table tbody tr": 2 },
+  // The five parts as tables, the key figures, the funnel, the years and efforts beside outcomes.
+  jaarevaluatie: { "ul.kpi li": 3, "table tbody tr": 20, "svg.grafiek": 3 },
+  jaarevaluatie_district: { "ul.kpi li": 3, "table tbody tr": 20, "svg.grafiek": 2 },
 };
 
 const browser = await chromium.launch({
@@ -71,12 +74,15 @@ try {
     const missing = Object.entries(counts).filter(([, c]) => c.found < c.min);
     // The college summary prints on one A4 page (print stylesheet).
     let printedPages = null;
-    if (name === "college") {
-      const pdf = await page.pdf({ format: "A4", preferCSSPageSize: true, path: path.join(shots, "college.pdf") });
+    // The yearly evaluation prints on at most one A4 page per part (five parts, key figures
+    // and the risk picture: seven).
+    const maxPages = { college: 1, jaarevaluatie: 7, jaarevaluatie_district: 7 }[name];
+    if (maxPages) {
+      const pdf = await page.pdf({ format: "A4", preferCSSPageSize: true, path: path.join(shots, `${name}.pdf`) });
       printedPages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
     }
     const ok = response.status() === 200 && consoleErrors.length === 0 && foreign.length === 0
-      && violations.length === 0 && missing.length === 0 && (printedPages === null || printedPages === 1);
+      && violations.length === 0 && missing.length === 0 && (printedPages === null || (printedPages >= 1 && printedPages <= maxPages));
     failed ||= !ok;
     report.push({ name, route, status: response.status(), ok, consoleErrors, foreign, violations, counts, printedPages, screenshot: shot });
     await context.close();

@@ -1,0 +1,389 @@
+//! The yearly evaluation in the cell system: each person count of `evaluatie` (a year's or
+//! half-year's signals, funnel phases, victims helped, the RNI stand) is a cell, tied by exact
+//! relations to the quarter cells it sums, to its halves, and to its member gemeenten — so that a
+//! year's total is published wherever that gives no hidden quarter away. Also rebuilds the
+//! `openbaar/evaluatie` table from the suppressed values.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, BooleanArray, Float64Array, RecordBatch};
+use datafusion::arrow::compute::{cast, nullif};
+use datafusion::arrow::datatypes::DataType;
+
+use super::{
+    CellSystem, DisclosureError, Evaluatie, FormsOf, SENSITIVE, concat, fase_label, gebied_label,
+    get, strings, table,
+};
+use crate::calendar::{Grain, Period};
+use crate::transform::{OutputTable, run_models};
+
+/// The funnel indicators of the evaluation and their phase (phase 1 is `signalen_totaal`).
+const FASE_INDICATOREN: [(&str, i64); 4] = [
+    ("signalen_bereikt_weging", 2),
+    ("signalen_bereikt_bronnenonderzoek", 3),
+    ("signalen_bereikt_plan_van_aanpak", 4),
+    ("signalen_bereikt_actie", 5),
+];
+
+/// Above this many hidden cells, a component that the evaluation's signal figures tie across a
+/// year's quarters is too slow for the linear programs (they grow with the square of it and
+/// more): those figures are then hidden for that regio and year (`decoupled`).
+pub(super) const MAX_TIED_COMPONENT: usize = 300;
+
+/// A regio and year whose evaluation signal figures are all hidden.
+pub(super) type Block = (String, i32);
+
+/// Is this an evaluation indicator summed from the quarterly signal cells?
+fn is_signal_indicator(indicator: &str) -> bool {
+    indicator.starts_with("signalen_")
+}
+
+fn label(niveau: &str, code: &str, periode: &str, indicator: &str) -> String {
+    format!("evaluatie {niveau} {code} {periode} {indicator}")
+}
+
+/// An evaluation period: a year (`2024`) or one of its halves (`2024-H1`).
+fn evaluation_period(periode: &str) -> Option<(i32, Option<u8>)> {
+    match periode.split_once("-H") {
+        Some((year, half)) => Some((year.parse().ok()?, Some(half.parse().ok()?))),
+        None => Some((periode.parse().ok()?, None)),
+    }
+}
+
+/// Does the table period `p` (`2024-Q3`, `2024-07`, `2024`) lie inside the evaluation period?
+fn inside(p: &str, year: i32, half: Option<u8>) -> bool {
+    let Some(period) = Period::parse(p) else {
+        return false;
+    };
+    if period.year != year {
+        return false;
+    }
+    match half {
+        None => true,
+        Some(h) => {
+            period.grain != Grain::Jaar && (if period.first_month <= 6 { 1 } else { 2 }) == h
+        }
+    }
+}
+
+fn floats(batch: &RecordBatch, name: &str) -> Result<Vec<Option<f64>>, DisclosureError> {
+    let column = batch
+        .column_by_name(name)
+        .ok_or_else(|| DisclosureError::Shape(format!("column {name}")))?;
+    let column = cast(column, &DataType::Float64)?;
+    let a = column
+        .as_any()
+        .downcast_ref::<Float64Array>()
+        .ok_or_else(|| DisclosureError::Shape(name.into()))?;
+    Ok(a.iter().collect())
+}
+
+fn bools(batch: &RecordBatch, name: &str) -> Result<Vec<bool>, DisclosureError> {
+    let column = batch
+        .column_by_name(name)
+        .ok_or_else(|| DisclosureError::Shape(format!("column {name}")))?;
+    let a = column
+        .as_any()
+        .downcast_ref::<BooleanArray>()
+        .ok_or_else(|| DisclosureError::Shape(name.into()))?;
+    Ok(a.iter().map(|v| v == Some(true)).collect())
+}
+
+/// The columns of the evaluation's rows that decide their cells.
+struct Rows {
+    niveau: Vec<Option<String>>,
+    code: Vec<Option<String>>,
+    periode: Vec<Option<String>>,
+    indicator: Vec<Option<String>>,
+    district: Vec<Option<String>>,
+    regio: Vec<Option<String>>,
+    persoonsaantal: Vec<bool>,
+    bron_kolom: Vec<Option<String>>,
+    peilperiode: Vec<Option<String>>,
+}
+
+impl Rows {
+    fn read(batch: &RecordBatch) -> Result<Rows, DisclosureError> {
+        Ok(Rows {
+            niveau: strings(batch, "niveau")?,
+            code: strings(batch, "gebiedscode")?,
+            periode: strings(batch, "periode")?,
+            indicator: strings(batch, "indicator")?,
+            district: strings(batch, "district_code")?,
+            regio: strings(batch, "regio_code")?,
+            persoonsaantal: bools(batch, "persoonsaantal")?,
+            bron_kolom: strings(batch, "bron_kolom")?,
+            peilperiode: strings(batch, "peilperiode")?,
+        })
+    }
+
+    /// The regio and year of row `r`.
+    fn block(&self, r: usize) -> Option<Block> {
+        let regio = if self.niveau[r].as_deref() == Some("regio") {
+            self.code[r].clone()?
+        } else {
+            self.regio[r].clone()?
+        };
+        let (year, _) = evaluation_period(self.periode[r].as_deref()?)?;
+        Some((regio, year))
+    }
+
+    /// (niveau, code, periode, indicator) of row `r`.
+    fn key(&self, r: usize) -> Option<(&str, &str, &str, &str)> {
+        Some((
+            self.niveau[r].as_deref()?,
+            self.code[r].as_deref()?,
+            self.periode[r].as_deref()?,
+            self.indicator[r].as_deref()?,
+        ))
+    }
+
+    /// The cell that decides whether row `r` is shown: its own (a person count) or, for a rate
+    /// read from `gebied_indicatoren`, the count it is computed from.
+    fn deciding_label(&self, r: usize) -> Option<String> {
+        let (n, c, p, i) = self.key(r)?;
+        if self.persoonsaantal[r] {
+            return Some(label(n, c, p, i));
+        }
+        let bron = self.bron_kolom[r].as_deref()?;
+        Some(gebied_label(n, c, self.peilperiode[r].as_deref()?, bron))
+    }
+}
+
+/// Adds the evaluation's person counts and their relations to `s`; returns the regio and year
+/// of each signal figure's cell.
+///
+/// The signal figures of a regio and year that are all hidden (or zero) are *decoupled*: their
+/// ties to the quarterly cells are left out. Each of them is a sum of quarterly cells, so
+/// whatever the quarters are, the hidden sums can match them: they narrow nothing, and the
+/// linear programs need not carry them. Each is as safe as its parts: its quarters lie in
+/// separate components, so its upper bound is the sum of theirs, at least that of any hidden
+/// part (≥ min_count by the audit), and with no part hidden it is a sum of published counts,
+/// never a small one. `force` hides the nonzero signal figures of the blocks it names first
+/// (the components that `MAX_TIED_COMPONENT` finds too large); the attacker's view of the
+/// published table finds the same blocks all hidden.
+pub(super) fn add(
+    s: &mut CellSystem,
+    e: Evaluatie,
+    periods_of: &BTreeMap<(String, String), Vec<String>>,
+    forms_of: &FormsOf,
+    force: &BTreeSet<Block>,
+) -> Result<BTreeMap<usize, Block>, DisclosureError> {
+    let rows = Rows::read(e.batch)?;
+    let waarde = floats(e.batch, "waarde")?;
+    let flag = flags_named(e.batch, e.flag_column);
+    let mut cells = Vec::new();
+    let mut blocks = BTreeMap::new();
+    // A block stays tied while one of its signal figures is shown and not zero.
+    let mut shown_blocks = BTreeSet::new();
+    for r in 0..e.batch.num_rows() {
+        let Some((n, c, p, i)) = rows.key(r) else {
+            continue;
+        };
+        if !rows.persoonsaantal[r] || (waarde[r].is_none() && !flag[r]) {
+            continue;
+        }
+        let value = waarde[r].map(|v| v.round() as i64);
+        let block = rows.block(r).filter(|_| is_signal_indicator(i));
+        let forced =
+            block.as_ref().is_some_and(|b| force.contains(b)) && value.is_some_and(|v| v > 0);
+        let id = s.cell(label(n, c, p, i), value, flag[r] || forced);
+        if forced {
+            s.cells[id].suppressed = true;
+            s.cells[id].fallback = true;
+        }
+        if let Some(b) = block {
+            if !s.cells[id].suppressed && value.is_some_and(|v| v > 0) {
+                shown_blocks.insert(b.clone());
+            }
+            blocks.insert(id, b);
+        }
+        cells.push((r, id));
+    }
+    let decoupled = |id: usize| blocks.get(&id).is_some_and(|b| !shown_blocks.contains(b));
+    // Members of each district and regio, per period and indicator.
+    let mut members: BTreeMap<(&str, &str, &str, &str), Vec<usize>> = BTreeMap::new();
+    for &(r, id) in &cells {
+        let Some((n, _, p, i)) = rows.key(r) else {
+            continue;
+        };
+        if n != "gemeente" || rows.bron_kolom[r].is_some() {
+            continue;
+        }
+        for (level, parent) in [("district", &rows.district[r]), ("regio", &rows.regio[r])] {
+            if let Some(parent) = parent.as_deref() {
+                members.entry((level, parent, p, i)).or_default().push(id);
+            }
+        }
+    }
+    for &(r, id) in &cells {
+        let Some((n, c, p, i)) = rows.key(r) else {
+            continue;
+        };
+        let Some((year, half)) = evaluation_period(p) else {
+            continue;
+        };
+        if decoupled(id) {
+            continue;
+        }
+        // A stand at the period's end is the cell of gebied_indicatoren it is read from.
+        if let Some(bron) = rows.bron_kolom[r].as_deref() {
+            let source = rows.peilperiode[r]
+                .as_deref()
+                .and_then(|peil| s.get(&gebied_label(n, c, peil, bron)));
+            if let Some(source) = source {
+                s.relate(id, vec![source], true);
+            }
+            continue;
+        }
+        let periods = periods_of
+            .get(&(n.to_string(), c.to_string()))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let periods_inside = periods.iter().filter(|q| inside(q, year, half));
+        // Signals: the sum of the area's periods in gebied_indicatoren.
+        if SENSITIVE.contains(&i) && i.starts_with("signalen_") {
+            let parts = periods_inside
+                .clone()
+                .filter_map(|q| s.get(&gebied_label(n, c, q, i)))
+                .collect();
+            s.relate(id, parts, true);
+        }
+        // The funnel: the sum over forms and periods of signalen_fasen.
+        if let Some((_, fase)) = FASE_INDICATOREN.iter().find(|(f, _)| *f == i)
+            && n == "gemeente"
+        {
+            let mut parts = Vec::new();
+            for q in periods_inside {
+                for vorm in forms_of
+                    .get(&(c.to_string(), q.clone()))
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                {
+                    parts.extend(s.get(&fase_label(c, q, vorm, *fase, "bereikt")));
+                }
+            }
+            s.relate(id, parts, true);
+        }
+        // A gemeente's year is the sum of its halves, where it has them. (Not so above the
+        // gemeente: a district's halves sum only the gemeenten that deliver per half-year.)
+        if half.is_none() && n == "gemeente" {
+            let halves = ["H1", "H2"]
+                .iter()
+                .filter_map(|h| s.get(&label(n, c, &format!("{year}-{h}"), i)))
+                .collect();
+            s.relate(id, halves, true);
+        }
+        // A district or regio is the sum of its gemeenten.
+        if let Some(kids) = members.get(&(n, c, p, i)) {
+            s.relate(id, kids.clone(), true);
+        }
+    }
+    Ok(blocks)
+}
+
+/// The blocks whose signal figures tie a component of more than `MAX_TIED_COMPONENT` hidden
+/// cells together.
+pub(super) fn oversized(system: &CellSystem, blocks: &BTreeMap<usize, Block>) -> BTreeSet<Block> {
+    let mut out = BTreeSet::new();
+    for (vars, _) in super::audit::components(system) {
+        if vars.len() > MAX_TIED_COMPONENT {
+            out.extend(vars.iter().filter_map(|v| blocks.get(v).cloned()));
+        }
+    }
+    out
+}
+
+/// A flag column by its exact name (all false when absent).
+fn flags_named(batch: &RecordBatch, name: &str) -> Vec<bool> {
+    batch
+        .column_by_name(name)
+        .and_then(|c| {
+            c.as_any()
+                .downcast_ref::<BooleanArray>()
+                .map(|a| a.iter().map(|v| v == Some(true)).collect())
+        })
+        .unwrap_or_else(|| vec![false; batch.num_rows()])
+}
+
+/// `int_evaluatie_waarden` with the hidden values nulled and `onderdrukt` set: a person count
+/// hidden by disclosure control (`onderdrukt`), or a rate whose count is hidden (null; flagged
+/// only when that count is itself a person count, not a bounding count shown as a dash).
+///
+/// A signal figure of a `decoupled` block is null but not flagged: it is hidden because it would
+/// tie too much together, not because it is small, and pages show it as "–", not "<5".
+fn suppressed_values(
+    waarden: &RecordBatch,
+    system: &CellSystem,
+    decoupled: &BTreeSet<Block>,
+) -> Result<RecordBatch, DisclosureError> {
+    let rows = Rows::read(waarden)?;
+    let mut hidden = Vec::with_capacity(waarden.num_rows());
+    let mut flagged = Vec::with_capacity(waarden.num_rows());
+    for r in 0..waarden.num_rows() {
+        let cell = rows.deciding_label(r).and_then(|l| system.get(&l));
+        let is_hidden = cell.is_some_and(|i| system.cells[i].suppressed);
+        let too_tied = rows.indicator[r]
+            .as_deref()
+            .is_some_and(is_signal_indicator)
+            && rows.block(r).is_some_and(|b| decoupled.contains(&b));
+        hidden.push(Some(is_hidden));
+        flagged.push(Some(
+            is_hidden && !too_tied && cell.is_some_and(|i| system.cells[i].sensitive),
+        ));
+    }
+    let hidden = BooleanArray::from(hidden);
+    let schema = waarden.schema();
+    let mut arrays: Vec<ArrayRef> = waarden.columns().to_vec();
+    let index = |name: &str| {
+        schema
+            .index_of(name)
+            .map_err(|_| DisclosureError::Shape(format!("column {name}")))
+    };
+    let w = index("waarde")?;
+    arrays[w] = nullif(&arrays[w], &hidden)?;
+    arrays[index("onderdrukt")?] = Arc::new(BooleanArray::from(flagged));
+    Ok(RecordBatch::try_new(schema, arrays)?)
+}
+
+/// `openbaar/evaluatie`: the same model over the suppressed values.
+pub(super) async fn rebuild(
+    tables: &BTreeMap<String, OutputTable>,
+    waarden: &RecordBatch,
+    system: &CellSystem,
+    decoupled: &BTreeSet<Block>,
+) -> Result<RecordBatch, DisclosureError> {
+    let mut inputs = vec![table(
+        "int_evaluatie_waarden",
+        suppressed_values(waarden, system, decoupled)?,
+    )];
+    for name in [
+        "int_nulmeting",
+        "stg_evaluatie_indicatoren",
+        "stg_onderdelen",
+        "stg_gebieden",
+    ] {
+        inputs.push(get(tables, name)?.clone());
+    }
+    let rebuilt = run_models(inputs, &["evaluatie"], &[]).await?;
+    concat(get(&rebuilt, "evaluatie")?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_periods_fall_in_years_and_halves() {
+        assert!(inside("2024-Q2", 2024, Some(1)));
+        assert!(!inside("2024-Q3", 2024, Some(1)));
+        assert!(inside("2024-07", 2024, Some(2)));
+        assert!(inside("2024-Q4", 2024, None));
+        assert!(!inside("2023-Q4", 2024, None));
+        // A year of the grain `jaar` is no part of a half-year.
+        assert!(inside("2024", 2024, None) && !inside("2024", 2024, Some(1)));
+        assert_eq!(evaluation_period("2024-H2"), Some((2024, Some(2))));
+        assert_eq!(evaluation_period("2024"), Some((2024, None)));
+    }
+}

@@ -1,0 +1,75 @@
+-- Grain: one row per area (gemeente, district, regio), evaluation period (year `2024` or
+-- half-year `2024-H1`) and indicator: the yearly evaluation's figures with the nulmeting
+-- (the same period of the baseline year: the year, or the same half) and the year before beside
+-- them, and the differences. The five parts of the evaluation come first, in their order; then
+-- the risk picture at the period's end (`risicobeeld`). Rebuilt for openbaar/ from the
+-- suppressed int_evaluatie_waarden: a hidden value hides the differences it is part of.
+-- Inputs: int_evaluatie_waarden, int_nulmeting, stg_evaluatie_indicatoren, stg_onderdelen,
+-- stg_gebieden.
+with uitkomsten as (
+    select * from (values
+        ('signalen_totaal', 'Signalen ontvangen (fase 1)', 'aantal', 1),
+        ('signalen_seksueel', 'Signalen seksuele uitbuiting', 'aantal', 2),
+        ('signalen_arbeid', 'Signalen arbeidsuitbuiting', 'aantal', 3),
+        ('signalen_crimineel', 'Signalen criminele uitbuiting', 'aantal', 4),
+        ('signalen_overig', 'Signalen overige vormen', 'aantal', 5),
+        ('signalen_bereikt_weging', 'Signalen gewogen (fase 2)', 'aantal', 6),
+        ('signalen_bereikt_bronnenonderzoek', 'Signalen met bronnenonderzoek (fase 3)', 'aantal', 7),
+        ('signalen_bereikt_plan_van_aanpak', 'Signalen met plan van aanpak (fase 4)', 'aantal', 8),
+        ('signalen_bereikt_actie', 'Signalen met actie (fase 5)', 'aantal', 9),
+        ('leeg_pct', 'Administratieve leegstand', '%', 1),
+        ('verborgen_per_1000_vbo', 'Verborgen bewoning per 1.000 verblijfsobjecten', 'per 1.000 verblijfsobjecten', 2),
+        ('rni_ingeschrevenen', 'RNI-ingeschrevenen', 'aantal', 3),
+        ('rni_per_1000_inwoners', 'RNI-ingeschrevenen per 1.000 inwoners', 'per 1.000 inwoners', 4),
+        ('kvk_risico_actief', 'KvK-vestigingen in risicosectoren', 'aantal', 5),
+        ('kvk_risico_per_1000_inwoners', 'KvK-vestigingen in risicosectoren per 1.000 inwoners', 'per 1.000 inwoners', 6)
+    ) as t(indicator, omschrijving, eenheid, volgorde)
+),
+
+indicatoren as (
+    select indicator, omschrijving, eenheid, volgorde from uitkomsten
+    union all
+    select indicator, omschrijving, 'aantal',
+           100 + cast(row_number() over (order by indicator) as int)
+    from stg_evaluatie_indicatoren
+),
+
+met_vergelijking as (
+    select w.*, n.jaar as nulmeting_jaar,
+           b.waarde as nulmeting, b.onderdrukt as nulmeting_onderdrukt,
+           v.waarde as vorig_jaar, v.onderdrukt as vorig_jaar_onderdrukt
+    from int_evaluatie_waarden w
+    left join int_nulmeting n on n.niveau = w.niveau and n.gebiedscode = w.gebiedscode
+    left join int_evaluatie_waarden b
+      on b.niveau = w.niveau and b.gebiedscode = w.gebiedscode and b.indicator = w.indicator
+     and b.jaar = n.jaar and b.halfjaar is not distinct from w.halfjaar
+    left join int_evaluatie_waarden v
+      on v.niveau = w.niveau and v.gebiedscode = w.gebiedscode and v.indicator = w.indicator
+     and v.jaar = w.jaar - 1 and v.halfjaar is not distinct from w.halfjaar
+),
+
+final as (
+    select m.niveau, m.gebiedscode, g.gebiedsnaam,
+           case when m.niveau = 'gemeente' then m.gebiedscode end as gemeentecode,
+           m.district_code, m.regio_code,
+           m.jaar, m.periode, m.periodesoort,
+           m.onderdeel, o.onderdeel_titel, o.onderdeel_volgorde,
+           m.indicator, i.omschrijving, i.eenheid, i.volgorde as indicator_volgorde,
+           m.persoonsaantal, m.peilperiode, m.bron_kolom,
+           m.waarde, m.onderdrukt as waarde_onderdrukt,
+           m.nulmeting_jaar, m.nulmeting, coalesce(m.nulmeting_onderdrukt, false) as nulmeting_onderdrukt,
+           m.waarde - m.nulmeting as verschil_nulmeting,
+           case when m.nulmeting > 0 then 100.0 * (m.waarde - m.nulmeting) / m.nulmeting end as verschil_nulmeting_pct,
+           m.vorig_jaar, coalesce(m.vorig_jaar_onderdrukt, false) as vorig_jaar_onderdrukt,
+           m.waarde - m.vorig_jaar as verschil_vorig_jaar,
+           case when m.vorig_jaar > 0 then 100.0 * (m.waarde - m.vorig_jaar) / m.vorig_jaar end as verschil_vorig_jaar_pct,
+           m.district_code as district
+    from met_vergelijking m
+    join stg_gebieden g on g.niveau = m.niveau and g.gebiedscode = m.gebiedscode
+    join stg_onderdelen o on o.onderdeel = m.onderdeel
+    join indicatoren i on i.indicator = m.indicator
+)
+
+select * from final
+order by case niveau when 'gemeente' then 1 when 'district' then 2 else 3 end,
+         gebiedscode, periode, onderdeel_volgorde, indicator_volgorde

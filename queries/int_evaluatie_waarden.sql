@@ -1,0 +1,174 @@
+-- Grain: one row per area (gemeente, district, regio), evaluation period (a year `2024` or a
+-- half-year `2024-H1`) and indicator: the values of the yearly evaluation, before the nulmeting
+-- and the year before are put beside them (`evaluatie`). Three kinds of rows:
+--   * efforts from `inspanningen`: a year is the sum of all its rows; a half-year exists only
+--     where every row of that year was delivered per half-year, quarter or month (a whole-year
+--     row cannot be split), so that a year is then exactly the sum of its halves;
+--   * signals of the period, by form, and how many reached each phase after the first (the
+--     funnel of the five-phase process; phase 1, ontvangst, is signalen_totaal);
+--   * the stand of `gebied_indicatoren` at the period's last period with a value (`peilperiode`), with the
+--     column it is read from (`bron_kolom`), so that disclosure control hides it with that cell.
+-- Above the gemeente, counts are sums over the member gemeenten. `persoonsaantal`: a count of
+-- people in a vulnerable position, protected by disclosure control. `onderdrukt` is false here;
+-- disclosure control sets it (and nulls `waarde`) before `evaluatie` is rebuilt for openbaar/.
+-- Inputs: stg_inspanningen, stg_evaluatie_indicatoren, int_signalen, signalen_fasen,
+-- stg_perioden, int_gemeente_naar_boven, gebied_indicatoren, stg_gebieden.
+with inspanning_jaar as (
+    select gemeentecode, jaar, indicator, sum(aantal) as aantal,
+           bool_and(halfjaar is not null) as uit_halfjaren
+    from stg_inspanningen
+    group by gemeentecode, jaar, indicator
+),
+
+inspanning_halfjaar as (
+    select i.gemeentecode, i.jaar, i.halfjaar, i.indicator, sum(i.aantal) as aantal
+    from stg_inspanningen i
+    join inspanning_jaar j
+      on j.gemeentecode = i.gemeentecode and j.jaar = i.jaar and j.indicator = i.indicator
+    where j.uit_halfjaren
+    group by i.gemeentecode, i.jaar, i.halfjaar, i.indicator
+),
+
+inspanningen as (
+    select j.gemeentecode, j.jaar, cast(null as int) as halfjaar, j.indicator,
+           d.onderdeel, d.persoonsaantal, cast(j.aantal as double) as waarde
+    from inspanning_jaar j
+    join stg_evaluatie_indicatoren d on d.indicator = j.indicator
+    union all
+    select h.gemeentecode, h.jaar, h.halfjaar, h.indicator,
+           d.onderdeel, d.persoonsaantal, cast(h.aantal as double)
+    from inspanning_halfjaar h
+    join stg_evaluatie_indicatoren d on d.indicator = h.indicator
+),
+
+signalen_per_periode as (
+    select s.gemeentecode, p.jaar, p.halfjaar, s.signalen_totaal, s.signalen_seksueel,
+           s.signalen_crimineel, s.signalen_arbeid, s.signalen_overig
+    from int_signalen s
+    join stg_perioden p on p.periode = s.periode
+),
+
+signalen_lang as (
+    select gemeentecode, jaar, halfjaar, 'signalen_totaal' as indicator, signalen_totaal as aantal from signalen_per_periode
+    union all
+    select gemeentecode, jaar, halfjaar, 'signalen_seksueel', signalen_seksueel from signalen_per_periode
+    union all
+    select gemeentecode, jaar, halfjaar, 'signalen_crimineel', signalen_crimineel from signalen_per_periode
+    union all
+    select gemeentecode, jaar, halfjaar, 'signalen_arbeid', signalen_arbeid from signalen_per_periode
+    union all
+    select gemeentecode, jaar, halfjaar, 'signalen_overig', signalen_overig from signalen_per_periode
+    union all
+    select f.gebiedscode, p.jaar, p.halfjaar,
+           case f.fase when 2 then 'signalen_bereikt_weging'
+                       when 3 then 'signalen_bereikt_bronnenonderzoek'
+                       when 4 then 'signalen_bereikt_plan_van_aanpak'
+                       else 'signalen_bereikt_actie' end,
+           f.bereikt
+    from signalen_fasen f
+    join stg_perioden p on p.periode = f.periode
+    where f.fase >= 2
+),
+
+signalen as (
+    select gemeentecode, jaar, cast(null as int) as halfjaar, indicator,
+           'signalering' as onderdeel, true as persoonsaantal, cast(sum(aantal) as double) as waarde
+    from signalen_lang
+    group by gemeentecode, jaar, indicator
+    union all
+    select gemeentecode, jaar, halfjaar, indicator,
+           'signalering', true, cast(sum(aantal) as double)
+    from signalen_lang
+    where halfjaar is not null
+    group by gemeentecode, jaar, halfjaar, indicator
+),
+
+tellingen_gemeente as (
+    select * from inspanningen
+    union all
+    select * from signalen
+),
+
+tellingen as (
+    select 'gemeente' as niveau, gemeentecode as gebiedscode, jaar, halfjaar, indicator,
+           onderdeel, persoonsaantal, waarde
+    from tellingen_gemeente
+    union all
+    select b.niveau, b.gebiedscode, t.jaar, t.halfjaar, t.indicator,
+           t.onderdeel, t.persoonsaantal, sum(t.waarde)
+    from tellingen_gemeente t
+    join int_gemeente_naar_boven b on b.gemeentecode = t.gemeentecode
+    group by b.niveau, b.gebiedscode, t.jaar, t.halfjaar, t.indicator, t.onderdeel, t.persoonsaantal
+),
+
+stand_bronnen as (
+    select * from (values
+        ('rni_ingeschrevenen', 'rni_ingeschrevenen', true),
+        ('rni_per_1000_inwoners', 'rni_ingeschrevenen', false),
+        ('leeg_pct', 'leeg_aantal', false),
+        ('verborgen_per_1000_vbo', 'verborgen_bewoning', false),
+        ('kvk_risico_actief', 'kvk_risico_actief', false),
+        ('kvk_risico_per_1000_inwoners', 'kvk_risico_actief', false)
+    ) as t(indicator, bron_kolom, persoonsaantal)
+),
+
+-- Every stand with a value, in every period of the table.
+stand_waarden as (
+    select g.niveau, g.gebiedscode, g.periode, p.jaar, p.halfjaar, b.indicator,
+           b.persoonsaantal, b.bron_kolom,
+           case b.indicator
+               when 'rni_ingeschrevenen' then cast(g.rni_ingeschrevenen as double)
+               when 'rni_per_1000_inwoners' then g.rni_per_1000_inwoners
+               when 'leeg_pct' then g.leeg_pct
+               when 'verborgen_per_1000_vbo' then g.verborgen_per_1000_vbo
+               when 'kvk_risico_actief' then cast(g.kvk_risico_actief as double)
+               else g.kvk_risico_per_1000_inwoners
+           end as waarde
+    from gebied_indicatoren g
+    join stg_perioden p on p.periode = g.periode
+    cross join stand_bronnen b
+    where g.niveau in ('gemeente', 'district', 'regio')
+),
+
+-- The stand of a year or half-year is read at its last period with a value (`peilperiode`).
+stand_gerangschikt as (
+    select *, cast(null as int) as stand_halfjaar,
+           row_number() over (partition by niveau, gebiedscode, jaar, indicator
+                              order by periode desc) as rang
+    from stand_waarden where waarde is not null
+    union all
+    select *, halfjaar as stand_halfjaar,
+           row_number() over (partition by niveau, gebiedscode, jaar, halfjaar, indicator
+                              order by periode desc)
+    from stand_waarden where waarde is not null and halfjaar is not null
+),
+
+stand as (
+    select niveau, gebiedscode, jaar, stand_halfjaar as halfjaar, indicator,
+           'risicobeeld' as onderdeel, persoonsaantal, waarde,
+           periode as peilperiode, bron_kolom
+    from stand_gerangschikt
+    where rang = 1
+),
+
+alle as (
+    select niveau, gebiedscode, jaar, halfjaar, indicator, onderdeel, persoonsaantal, waarde,
+           cast(null as varchar) as peilperiode, cast(null as varchar) as bron_kolom
+    from tellingen
+    union all
+    select * from stand
+),
+
+final as (
+    select a.niveau, a.gebiedscode, g.district_code, g.regio_code, a.jaar,
+           case when a.halfjaar is null then cast(a.jaar as varchar)
+                else concat(cast(a.jaar as varchar), '-H', cast(a.halfjaar as varchar)) end as periode,
+           case when a.halfjaar is null then 'jaar' else 'halfjaar' end as periodesoort,
+           a.halfjaar, a.onderdeel, a.indicator, a.waarde, a.persoonsaantal,
+           a.peilperiode, a.bron_kolom, false as onderdrukt
+    from alle a
+    join stg_gebieden g on g.niveau = a.niveau and g.gebiedscode = a.gebiedscode
+)
+
+select * from final
+order by niveau, gebiedscode, periode, indicator
