@@ -169,7 +169,7 @@ pub(super) fn add(
     periods_of: &BTreeMap<(String, String), Vec<String>>,
     forms_of: &FormsOf,
     force: &BTreeSet<Block>,
-) -> Result<BTreeMap<usize, Block>, DisclosureError> {
+) -> Result<SignalCells, DisclosureError> {
     let rows = Rows::read(e.batch)?;
     let waarde = floats(e.batch, "waarde")?;
     let flag = flags_named(e.batch, e.flag_column);
@@ -194,12 +194,25 @@ pub(super) fn add(
             s.cells[id].fallback = true;
         }
         if let Some(b) = block {
-            if !s.cells[id].suppressed && value.is_some_and(|v| v > 0) {
-                shown_blocks.insert(b.clone());
-            }
             blocks.insert(id, b);
         }
         cells.push((r, id));
+    }
+    // Each signal figure's quarterly parts; in a published table, a shown figure whose parts
+    // are all shown tells nothing new (`redundant`) and does not tie its block.
+    let mut parts_of = BTreeMap::new();
+    for &(r, id) in &cells {
+        if let (Some(key), true) = (rows.key(r), blocks.contains_key(&id)) {
+            parts_of.insert(id, quarter_parts(s, key, periods_of, forms_of));
+        }
+    }
+    for (&id, block) in &blocks {
+        let cell = &s.cells[id];
+        let shown = !cell.suppressed && cell.value.is_some_and(|v| v > 0);
+        let redundant = e.published && parts_of.get(&id).is_some_and(|p| all_shown(s, p));
+        if shown && !redundant {
+            shown_blocks.insert(block.clone());
+        }
     }
     let decoupled = |id: usize| blocks.get(&id).is_some_and(|b| !shown_blocks.contains(b));
     // Members of each district and regio, per period and indicator.
@@ -237,34 +250,10 @@ pub(super) fn add(
             }
             continue;
         }
-        let periods = periods_of
-            .get(&(n.to_string(), c.to_string()))
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let periods_inside = periods.iter().filter(|q| inside(q, year, half));
-        // Signals: the sum of the area's periods in gebied_indicatoren.
-        if SENSITIVE.contains(&i) && i.starts_with("signalen_") {
-            let parts = periods_inside
-                .clone()
-                .filter_map(|q| s.get(&gebied_label(n, c, q, i)))
-                .collect();
-            s.relate(id, parts, true);
-        }
-        // The funnel: the sum over forms and periods of signalen_fasen.
-        if let Some((_, fase)) = FASE_INDICATOREN.iter().find(|(f, _)| *f == i)
-            && n == "gemeente"
-        {
-            let mut parts = Vec::new();
-            for q in periods_inside {
-                for vorm in forms_of
-                    .get(&(c.to_string(), q.clone()))
-                    .map(Vec::as_slice)
-                    .unwrap_or_default()
-                {
-                    parts.extend(s.get(&fase_label(c, q, vorm, *fase, "bereikt")));
-                }
-            }
-            s.relate(id, parts, true);
+        // Signals: the sum of the area's periods in gebied_indicatoren; the funnel: the sum
+        // over forms and periods of signalen_fasen.
+        if let Some(parts) = parts_of.get(&id) {
+            s.relate(id, parts.clone(), true);
         }
         // A gemeente's year is the sum of its halves, where it has them. (Not so above the
         // gemeente: a district's halves sum only the gemeenten that deliver per half-year.)
@@ -280,12 +269,88 @@ pub(super) fn add(
             s.relate(id, kids.clone(), true);
         }
     }
-    Ok(blocks)
+    Ok(SignalCells { blocks, parts_of })
+}
+
+/// The evaluation's signal figures in a cell system: each one's regio-year block and its
+/// quarterly parts.
+#[derive(Debug, Default)]
+pub(super) struct SignalCells {
+    pub blocks: BTreeMap<usize, Block>,
+    parts_of: BTreeMap<usize, Vec<usize>>,
+}
+
+fn all_shown(s: &CellSystem, parts: &[usize]) -> bool {
+    !parts.is_empty() && parts.iter().all(|&p| !s.cells[p].suppressed)
+}
+
+/// The quarterly cells a signal figure sums: its area's periods of `gebied_indicatoren`, or for
+/// a gemeente's funnel phase, the forms and periods of `signalen_fasen`.
+fn quarter_parts(
+    s: &CellSystem,
+    (n, c, p, i): (&str, &str, &str, &str),
+    periods_of: &BTreeMap<(String, String), Vec<String>>,
+    forms_of: &FormsOf,
+) -> Vec<usize> {
+    let Some((year, half)) = evaluation_period(p) else {
+        return Vec::new();
+    };
+    let periods = periods_of
+        .get(&(n.to_string(), c.to_string()))
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let inside_period = periods.iter().filter(|q| inside(q, year, half));
+    if SENSITIVE.contains(&i) {
+        return inside_period
+            .filter_map(|q| s.get(&gebied_label(n, c, q, i)))
+            .collect();
+    }
+    let Some((_, fase)) = FASE_INDICATOREN.iter().find(|(f, _)| *f == i) else {
+        return Vec::new();
+    };
+    if n != "gemeente" {
+        return Vec::new();
+    }
+    let mut parts = Vec::new();
+    for q in inside_period {
+        for vorm in forms_of
+            .get(&(c.to_string(), q.clone()))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            parts.extend(s.get(&fase_label(c, q, vorm, *fase, "bereikt")));
+        }
+    }
+    parts
+}
+
+/// After the repair: a signal figure of a decoupled block whose quarterly parts are all shown
+/// is shown again. It is a sum of published counts (never small, and telling nothing new), and
+/// a decoupled block has no relations that it could tie.
+pub(super) fn show_redundant(
+    system: &mut CellSystem,
+    signals: &SignalCells,
+    decoupled: &BTreeSet<Block>,
+) {
+    for (&id, block) in &signals.blocks {
+        if !decoupled.contains(block) || !system.cells[id].fallback {
+            continue;
+        }
+        if signals
+            .parts_of
+            .get(&id)
+            .is_some_and(|p| all_shown(system, p))
+        {
+            system.cells[id].suppressed = false;
+            system.cells[id].fallback = false;
+        }
+    }
 }
 
 /// The blocks whose signal figures tie a component of more than `MAX_TIED_COMPONENT` hidden
 /// cells together.
-pub(super) fn oversized(system: &CellSystem, blocks: &BTreeMap<usize, Block>) -> BTreeSet<Block> {
+pub(super) fn oversized(system: &CellSystem, signals: &SignalCells) -> BTreeSet<Block> {
+    let blocks = &signals.blocks;
     let mut out = BTreeSet::new();
     for (vars, _) in super::audit::components(system) {
         if vars.len() > MAX_TIED_COMPONENT {

@@ -175,6 +175,8 @@ fn parent_of(
 pub struct Evaluatie<'a> {
     pub batch: &'a RecordBatch,
     pub flag_column: &'a str,
+    /// A published table (flags known), as the attacker sees it.
+    pub published: bool,
 }
 
 fn is_signal_column(column: &str) -> bool {
@@ -229,7 +231,7 @@ fn build_system_with(
     fasen: &RecordBatch,
     evaluatie: Option<Evaluatie>,
     force: &std::collections::BTreeSet<evaluation::Block>,
-) -> Result<(CellSystem, BTreeMap<usize, evaluation::Block>), DisclosureError> {
+) -> Result<(CellSystem, evaluation::SignalCells), DisclosureError> {
     let mut s = CellSystem::default();
     let niveau = strings(gebied, "niveau")?;
     let code = strings(gebied, "gebiedscode")?;
@@ -322,11 +324,11 @@ fn build_system_with(
         }
     }
     let forms_of = add_fasen(&mut s, fasen)?;
-    let blocks = match evaluatie {
+    let signals = match evaluatie {
         Some(e) => evaluation::add(&mut s, e, &periods_of, &forms_of, force)?,
-        None => BTreeMap::new(),
+        None => evaluation::SignalCells::default(),
     };
-    Ok((s, blocks))
+    Ok((s, signals))
 }
 
 /// The funnel: bereikt(f) = aantal(f) + bereikt(f + 1); and the per-form totals of the gemeente
@@ -506,6 +508,7 @@ pub async fn openbaar(
     let full = Evaluatie {
         batch: &waarden,
         flag_column: "onderdrukt",
+        published: false,
     };
     let suppressed =
         |force: &std::collections::BTreeSet<evaluation::Block>| -> Result<_, DisclosureError> {
@@ -518,16 +521,17 @@ pub async fn openbaar(
     // The evaluation's signal figures tie each year's quarters together; where that makes a
     // component too large for the linear programs, they are hidden for that regio and year.
     let none = std::collections::BTreeSet::new();
-    let (mut system, blocks) = suppressed(&none)?;
-    let too_large = evaluation::oversized(&system, &blocks);
+    let (mut system, mut signals) = suppressed(&none)?;
+    let too_large = evaluation::oversized(&system, &signals);
     if !too_large.is_empty() {
         tracing::info!(
             blocks = ?too_large,
             "evaluatie: signal figures hidden where they tie too many hidden cells together"
         );
-        system = suppressed(&too_large)?.0;
+        (system, signals) = suppressed(&too_large)?;
     }
     audit::repair(&mut system, protection).map_err(DisclosureError::Audit)?;
+    evaluation::show_redundant(&mut system, &signals, &too_large);
     let summary = system.counts();
 
     // The score and the trends are recomputed from the suppressed counts by the same models.
@@ -562,6 +566,7 @@ pub async fn openbaar(
     let published = Evaluatie {
         batch: &open_evaluatie,
         flag_column: "waarde_onderdrukt",
+        published: true,
     };
     let attacker_view = build_system(&open_gebied, &open_fasen, Some(published))?;
     if let Some(label) = shown_wijk_signal(&attacker_view) {
@@ -656,6 +661,7 @@ pub fn audit_published(
     let published = evaluatie.as_ref().map(|batch| Evaluatie {
         batch,
         flag_column: "waarde_onderdrukt",
+        published: true,
     });
     let system = build_system(&gebied, &fasen, published)?;
     let mut exposed = audit(&system, protection).map_err(DisclosureError::Audit)?;
