@@ -61,6 +61,8 @@ pub struct ServerConfig {
     /// Limits of the analysts' SQL endpoint.
     pub sql_max_rows: usize,
     pub sql_timeout_secs: u64,
+    /// An answer of the SQL endpoint larger than this (in memory) is refused.
+    pub sql_max_response_mb: usize,
 }
 
 impl Default for ServerConfig {
@@ -73,6 +75,7 @@ impl Default for ServerConfig {
             stale_after_hours: 36,
             sql_max_rows: 10_000,
             sql_timeout_secs: 10,
+            sql_max_response_mb: 16,
         }
     }
 }

@@ -582,6 +582,16 @@ fn the_sql_endpoint_takes_one_select_with_limits() {
         get(&s, "/api/sql", Some(&anna)).status,
         StatusCode::BAD_REQUEST
     );
+    // An answer of 20 MB (one value) is refused, not sent: the cap is 16 MB.
+    let big = post_form(
+        &s,
+        "/api/sql",
+        "q=SELECT+repeat('x',+20000000)+AS+x",
+        Some(&anna),
+    );
+    assert_eq!(big.status, StatusCode::BAD_REQUEST, "{}", big.body);
+    assert!(big.body.contains("sql_max_response_mb"), "{}", big.body);
+    assert!(big.body.len() < 1000);
 }
 
 #[test]

@@ -384,7 +384,7 @@ async fn run_sql(state: &AppState, headers: &HeaderMap, pairs: &[(String, String
     let (schema, batches) = match tokio::time::timeout(limit, work).await {
         Err(_) => {
             return json_error(
-                StatusCode::BAD_REQUEST,
+                StatusCode::GATEWAY_TIMEOUT,
                 &format!(
                     "de opdracht duurde langer dan {} s en is afgebroken",
                     limit.as_secs()
@@ -397,6 +397,20 @@ async fn run_sql(state: &AppState, headers: &HeaderMap, pairs: &[(String, String
     let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
     let truncated = rows > max_rows;
     let batches = truncate(batches, max_rows);
+    let bytes: usize = batches.iter().map(RecordBatch::get_array_memory_size).sum();
+    let max_bytes = state
+        .settings
+        .sql_max_response_mb
+        .saturating_mul(1024 * 1024);
+    if bytes > max_bytes {
+        return json_error(
+            StatusCode::BAD_REQUEST,
+            &format!(
+                "het antwoord is groter dan {} MB (sql_max_response_mb); vraag minder kolommen of kortere waarden",
+                state.settings.sql_max_response_mb
+            ),
+        );
+    }
     let response = match format {
         Format::Json => axum::Json(serde_json::json!({
             "run_id": snapshot.run_id,
