@@ -604,7 +604,8 @@ fn a_new_snapshot_is_served_without_a_restart() {
         .to_string();
     let again = s.drop.run(&["--force"]);
     assert_eq!(again.code, 0, "{}", again.stderr);
-    let second = get(&s, "/", None);
+    // The new run is loaded in the background: requests answer from the old one meanwhile.
+    let second = served_after(&s, &first_run);
     let second_run = second.headers["x-risicobeeld-run"]
         .to_str()
         .expect("ascii")
@@ -638,6 +639,24 @@ fn a_new_snapshot_is_served_without_a_restart() {
     );
     assert_eq!(json(&get(&s, "/status", None))["laatste_run_mislukt"], true);
     drop(s.state);
+}
+
+/// The start page once the server serves another run than `old` (the background loader has
+/// finished); every page in between comes whole from one run.
+fn served_after(s: &Server, old: &str) -> Reply {
+    let started = std::time::Instant::now();
+    loop {
+        let page = get(s, "/", None);
+        let run = page.headers["x-risicobeeld-run"].to_str().expect("ascii");
+        if run != old {
+            return page;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(120),
+            "the new run was not loaded"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
 
 /// Paths, file names and messages an anonymous visitor must never be shown.

@@ -54,7 +54,7 @@ pub enum ServeError {
 
 /// Everything a request handler may use. No global state: one `Arc<AppState>` per server.
 pub struct AppState {
-    pub snapshots: SnapshotStore,
+    pub snapshots: Arc<SnapshotStore>,
     pub dashboards: DashboardStore,
     pub sessions: Sessions,
     pub settings: ServerConfig,
@@ -76,7 +76,7 @@ impl AppState {
         let users_file = settings.users_file.clone();
         let users = UsersFile::load(&users_file)?;
         let state = AppState {
-            snapshots: SnapshotStore::new(out),
+            snapshots: Arc::new(SnapshotStore::new(out)),
             dashboards: DashboardStore::new(&settings.dashboards_dir),
             sessions: Sessions::default(),
             rendered: page::RenderCache::default(),
@@ -107,18 +107,19 @@ impl AppState {
         cached.1.clone()
     }
 
-    /// The snapshot for one request: the current one, after loading a newly published run
-    /// (one loader at a time; the others answer from the snapshot they have).
+    /// The snapshot for one request. A newly published run is loaded in the background
+    /// (`SnapshotStore::refresh_in_background`): requests keep the snapshot they have until it
+    /// is ready, and a run that fails to load is retried with a back-off. Only while nothing is
+    /// served yet does a request load the run itself (one at a time).
     pub fn snapshot(&self) -> Option<Arc<Snapshot>> {
-        let served = self.snapshots.get();
-        let current = crate::publish::current_run(self.snapshots.out());
-        let stale = match (&served, &current) {
-            (Some(s), Some(c)) => s.run_id != *c,
-            (None, _) => true,
-            (Some(_), None) => false,
-        };
-        if stale && let Ok(_guard) = self.loading.try_lock() {
-            let _ = self.snapshots.refresh();
+        if self.snapshots.is_behind() {
+            if self.snapshots.get().is_some() {
+                self.snapshots.refresh_in_background();
+            } else if !self.snapshots.waiting_after_failure()
+                && let Ok(_guard) = self.loading.try_lock()
+            {
+                let _ = self.snapshots.refresh();
+            }
         }
         self.snapshots.get()
     }

@@ -449,7 +449,23 @@ pub struct SnapshotStore {
     current: RwLock<Option<Arc<Snapshot>>>,
     /// The last load failure (a broken snapshot keeps the previous one serving).
     pub last_error: RwLock<Option<String>>,
+    /// A load is running in the background.
+    loading: std::sync::atomic::AtomicBool,
+    /// The run that failed to load, when it may be tried again, and the wait after that.
+    backoff: std::sync::Mutex<Option<Backoff>>,
 }
+
+/// A run that failed to load is tried again after 2 s, then 4 s, … up to 5 minutes (a broken
+/// run is not read again on every request).
+#[derive(Debug, Clone)]
+struct Backoff {
+    run_id: String,
+    next_try: std::time::Instant,
+    wait: std::time::Duration,
+}
+
+const FIRST_RETRY: std::time::Duration = std::time::Duration::from_secs(2);
+const LAST_RETRY: std::time::Duration = std::time::Duration::from_secs(300);
 
 impl SnapshotStore {
     pub fn new(out: &Path) -> SnapshotStore {
@@ -457,6 +473,8 @@ impl SnapshotStore {
             out: out.to_path_buf(),
             current: RwLock::new(None),
             last_error: RwLock::new(None),
+            loading: std::sync::atomic::AtomicBool::new(false),
+            backoff: std::sync::Mutex::new(None),
         }
     }
 
@@ -467,6 +485,67 @@ impl SnapshotStore {
     /// The snapshot to answer one request from.
     pub fn get(&self) -> Option<Arc<Snapshot>> {
         self.current.read().ok().and_then(|c| c.clone())
+    }
+
+    /// Is the run `current` points at another one than the served snapshot's?
+    pub fn is_behind(&self) -> bool {
+        let current = publish::current_run(&self.out);
+        match (self.get(), current) {
+            (Some(s), Some(c)) => s.run_id != c,
+            (None, _) => true,
+            (Some(_), None) => false,
+        }
+    }
+
+    /// Starts loading the current run on a thread of its own, unless a load is running or the
+    /// run failed to load and its back-off has not passed. Requests meanwhile keep the snapshot
+    /// they have.
+    pub fn refresh_in_background(self: &Arc<Self>) {
+        use std::sync::atomic::Ordering;
+        if self.waiting_after_failure() || self.loading.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let store = Arc::clone(self);
+        let started = std::thread::Builder::new()
+            .name("snapshot-loader".into())
+            .spawn(move || {
+                let _ = store.refresh();
+                store.loading.store(false, Ordering::Release);
+            });
+        if let Err(e) = started {
+            tracing::error!("cannot start the snapshot loader: {e}");
+            self.loading.store(false, Ordering::Release);
+        }
+    }
+
+    /// The current run failed to load and may not be tried yet.
+    pub fn waiting_after_failure(&self) -> bool {
+        let Some(run_id) = publish::current_run(&self.out) else {
+            return false;
+        };
+        let backoff = self
+            .backoff
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        backoff
+            .as_ref()
+            .is_some_and(|b| b.run_id == run_id && std::time::Instant::now() < b.next_try)
+    }
+
+    fn record_failure(&self, run_id: &str) {
+        let mut backoff = self
+            .backoff
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let wait = match backoff.as_ref() {
+            Some(b) if b.run_id == run_id => (b.wait * 2).min(LAST_RETRY),
+            _ => FIRST_RETRY,
+        };
+        *backoff = Some(Backoff {
+            run_id: run_id.to_string(),
+            next_try: std::time::Instant::now() + wait,
+            wait,
+        });
     }
 
     /// Loads the run `current` points at if it is not the one being served. Returns whether
@@ -491,6 +570,9 @@ impl SnapshotStore {
                 if let Ok(mut e) = self.last_error.write() {
                     *e = None;
                 }
+                if let Ok(mut b) = self.backoff.lock() {
+                    *b = None;
+                }
                 Ok(true)
             }
             Err(e) => {
@@ -498,8 +580,40 @@ impl SnapshotStore {
                 if let Ok(mut last) = self.last_error.write() {
                     *last = Some(e.to_string());
                 }
+                self.record_failure(&run_id);
                 Err(e)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_that_fails_to_load_is_retried_after_a_growing_wait() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path();
+        std::fs::create_dir_all(out.join("runs/kapot")).expect("mkdir");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("runs/kapot", out.join("current")).expect("symlink");
+        let store = Arc::new(SnapshotStore::new(out));
+        assert!(store.is_behind() && !store.waiting_after_failure());
+        // The run has no manifest: the load fails, and the run waits 2 s, then 4 s, …
+        assert!(store.refresh().is_err());
+        assert!(store.waiting_after_failure());
+        let wait = |s: &SnapshotStore| s.backoff.lock().expect("lock").as_ref().map(|b| b.wait);
+        assert_eq!(wait(&store), Some(FIRST_RETRY));
+        assert!(store.refresh().is_err());
+        assert_eq!(wait(&store), Some(FIRST_RETRY * 2));
+        for _ in 0..20 {
+            let _ = store.refresh();
+        }
+        assert_eq!(wait(&store), Some(LAST_RETRY));
+        // While it waits, no background load starts.
+        store.refresh_in_background();
+        assert!(!store.loading.load(std::sync::atomic::Ordering::Acquire));
+        assert!(store.last_error.read().expect("lock").is_some());
     }
 }
