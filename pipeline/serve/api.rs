@@ -327,6 +327,25 @@ pub fn not_a_single_select(sql: &str) -> Option<String> {
     }
 }
 
+/// Memory that one query of the SQL endpoint may hold (joins, sorts, aggregates): a query that
+/// needs more fails instead of taking the server's memory. Pages run without this limit (their
+/// queries are the dashboards' own).
+pub const SQL_QUERY_MEMORY_BYTES: usize = 512 * 1024 * 1024;
+
+/// The role's tables in a session of its own with a memory pool of `SQL_QUERY_MEMORY_BYTES`.
+fn bounded(
+    ctx: &datafusion::prelude::SessionContext,
+) -> datafusion::error::Result<datafusion::prelude::SessionContext> {
+    let runtime = datafusion::execution::runtime_env::RuntimeEnvBuilder::new()
+        .with_memory_limit(SQL_QUERY_MEMORY_BYTES, 1.0)
+        .build_arc()?;
+    let state =
+        datafusion::execution::session_state::SessionStateBuilder::new_from_existing(ctx.state())
+            .with_runtime_env(runtime)
+            .build();
+    Ok(datafusion::prelude::SessionContext::new_with_state(state))
+}
+
 async fn run_sql(state: &AppState, headers: &HeaderMap, pairs: &[(String, String)]) -> Response {
     let (viewer, snapshot) = match api_context(state, headers) {
         Ok(c) => c,
@@ -371,6 +390,10 @@ async fn run_sql(state: &AppState, headers: &HeaderMap, pairs: &[(String, String
         .with_allow_ddl(false)
         .with_allow_dml(false)
         .with_allow_statements(false);
+    let ctx = match bounded(ctx) {
+        Ok(ctx) => ctx,
+        Err(e) => return json_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    };
     let work = async {
         let df = ctx
             .sql_with_options(sql, read_only)

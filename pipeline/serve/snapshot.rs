@@ -175,13 +175,13 @@ impl Snapshot {
         let manifest: Manifest = serde_json::from_str(&manifest_text)
             .map_err(|e| read_err("manifest.json", e.to_string()))?;
 
-        let analyst = query_context().map_err(|e| read_err("query engine", e.to_string()))?;
+        let analyst = SessionContext::new();
         super::functions::register(&analyst);
         // What disclosure control promised; without it nothing under openbaar/ is trusted.
         let min_count = manifest.disclosure.as_ref().map(|d| d.min_count);
         let mut public = match min_count {
             Some(_) => {
-                let ctx = query_context().map_err(|e| read_err("query engine", e.to_string()))?;
+                let ctx = SessionContext::new();
                 super::functions::register(&ctx);
                 Ok(ctx)
             }
@@ -293,21 +293,6 @@ impl Snapshot {
     pub fn latest_period(&self) -> Option<&str> {
         self.periods.last().map(String::as_str)
     }
-}
-
-/// Memory that the queries of one snapshot's SQL context may hold at once (joins, sorts,
-/// aggregates); a query that needs more fails instead of taking the server's memory.
-pub const QUERY_MEMORY_BYTES: usize = 512 * 1024 * 1024;
-
-/// A SQL context whose queries run under `QUERY_MEMORY_BYTES`.
-fn query_context() -> datafusion::error::Result<SessionContext> {
-    let runtime = datafusion::execution::runtime_env::RuntimeEnvBuilder::new()
-        .with_memory_limit(QUERY_MEMORY_BYTES, 1.0)
-        .build_arc()?;
-    Ok(SessionContext::new_with_config_rt(
-        datafusion::prelude::SessionConfig::new(),
-        runtime,
-    ))
 }
 
 /// The `openbaar/` twin of `table`, checked: present, every sensitive column with its
