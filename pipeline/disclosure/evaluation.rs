@@ -439,6 +439,106 @@ pub(super) async fn rebuild(
 mod tests {
     use super::*;
 
+    use datafusion::arrow::array::{BooleanArray, Float64Array, StringArray};
+    use datafusion::arrow::datatypes::{Field, Schema};
+
+    /// One evaluation row: GM1's (district D, regio R) signals of 2024, 26, flagged or not.
+    fn evaluatie(waarde: Option<f64>, flagged: bool) -> RecordBatch {
+        let text = |v: &str| Arc::new(StringArray::from(vec![Some(v)])) as ArrayRef;
+        let none = Arc::new(StringArray::from(vec![None::<&str>])) as ArrayRef;
+        let columns: Vec<(&str, ArrayRef)> = vec![
+            ("niveau", text("gemeente")),
+            ("gebiedscode", text("GM1")),
+            ("periode", text("2024")),
+            ("indicator", text("signalen_totaal")),
+            ("district_code", text("D")),
+            ("regio_code", text("R")),
+            ("persoonsaantal", Arc::new(BooleanArray::from(vec![true]))),
+            ("bron_kolom", none.clone()),
+            ("peilperiode", none),
+            ("waarde", Arc::new(Float64Array::from(vec![waarde]))),
+            (
+                "waarde_onderdrukt",
+                Arc::new(BooleanArray::from(vec![flagged])),
+            ),
+        ];
+        let schema = Schema::new(
+            columns
+                .iter()
+                .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
+                .collect::<Vec<_>>(),
+        );
+        RecordBatch::try_new(
+            Arc::new(schema),
+            columns.into_iter().map(|(_, a)| a).collect(),
+        )
+        .expect("batch")
+    }
+
+    /// GM1's four quarters of 2024 (5, 6, 7, 8) as cells, the first one hidden or not.
+    fn quarters(first_hidden: bool) -> (CellSystem, BTreeMap<(String, String), Vec<String>>) {
+        let mut s = CellSystem::default();
+        let periods: Vec<String> = (1..=4).map(|q| format!("2024-Q{q}")).collect();
+        for (q, p) in periods.iter().enumerate() {
+            let label = gebied_label("gemeente", "GM1", p, "signalen_totaal");
+            s.cell(label, Some(5 + q as i64), q == 0 && first_hidden);
+        }
+        let periods_of = BTreeMap::from([(("gemeente".into(), "GM1".into()), periods)]);
+        (s, periods_of)
+    }
+
+    #[test]
+    fn a_decoupled_figure_is_shown_again_when_its_quarters_are() {
+        let block: Block = ("R".into(), 2024);
+        let force = BTreeSet::from([block.clone()]);
+        for first_hidden in [false, true] {
+            let (mut s, periods_of) = quarters(first_hidden);
+            let batch = evaluatie(Some(26.0), false);
+            let e = Evaluatie {
+                batch: &batch,
+                flag_column: "waarde_onderdrukt",
+                published: false,
+            };
+            let signals = add(&mut s, e, &periods_of, &FormsOf::new(), &force).expect("add");
+            let year = s
+                .get("evaluatie gemeente GM1 2024 signalen_totaal")
+                .expect("cell");
+            // Forced: hidden, and tied to nothing (its block is decoupled).
+            assert!(s.cells[year].suppressed && s.relations.is_empty());
+            show_redundant(&mut s, &signals, &force);
+            // 26 = 5 + 6 + 7 + 8 tells nothing new; with a quarter hidden it would.
+            assert_eq!(
+                s.cells[year].suppressed, first_hidden,
+                "first_hidden {first_hidden}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_attacker_ties_a_figure_to_its_quarters_unless_it_tells_nothing_new() {
+        for (first_hidden, tied) in [(false, false), (true, true)] {
+            let (mut s, periods_of) = quarters(first_hidden);
+            let batch = evaluatie(Some(26.0), false);
+            let e = Evaluatie {
+                batch: &batch,
+                flag_column: "waarde_onderdrukt",
+                published: true,
+            };
+            add(&mut s, e, &periods_of, &FormsOf::new(), &BTreeSet::new()).expect("add");
+            assert_eq!(!s.relations.is_empty(), tied, "first_hidden {first_hidden}");
+        }
+        // A hidden year (all of its block hidden) is decoupled as well.
+        let (mut s, periods_of) = quarters(true);
+        let batch = evaluatie(None, true);
+        let e = Evaluatie {
+            batch: &batch,
+            flag_column: "waarde_onderdrukt",
+            published: true,
+        };
+        add(&mut s, e, &periods_of, &FormsOf::new(), &BTreeSet::new()).expect("add");
+        assert!(s.relations.is_empty());
+    }
+
     #[test]
     fn table_periods_fall_in_years_and_halves() {
         assert!(inside("2024-Q2", 2024, Some(1)));
