@@ -1021,15 +1021,23 @@ fn jaarevaluatie_pages_export_and_excel_downloads() {
         get(&s, "/jaarevaluatie/GM0001?periode=x;1", None).status,
         StatusCode::BAD_REQUEST
     );
-    let export = get(&s, "/jaarevaluatie/GM0001/export?periode=2024", None);
-    assert_eq!(export.status, StatusCode::OK);
-    assert!(
-        export.headers[header::CONTENT_DISPOSITION]
-            .to_str()
-            .is_ok_and(|v| v.contains("jaarevaluatie-GM0001")),
-        "a download"
-    );
-    assert!(export.body.contains("<style>") && !export.body.contains("href=\"/"));
+    // The export, for a gemeente and for a district: one self-contained file each.
+    for (code, name) in [("GM0001", "Eerstdorp"), ("D1", "District Een")] {
+        let export = get(
+            &s,
+            &format!("/jaarevaluatie/{code}/export?periode=2024"),
+            None,
+        );
+        assert_eq!(export.status, StatusCode::OK, "{code}");
+        assert!(
+            export.headers[header::CONTENT_DISPOSITION]
+                .to_str()
+                .is_ok_and(|v| v.contains(&format!("jaarevaluatie-{code}"))),
+            "{code}: a download"
+        );
+        assert!(export.body.contains("<style>") && !export.body.contains("href=\"/"));
+        assert!(export.body.contains(name) && export.body.contains("5. Samenwerking"));
+    }
 
     // The signals of 2024 as Excel: typed numbers, Dutch headers, <5 for the hidden 3.
     let (status, bytes) = get_bytes(

@@ -487,19 +487,30 @@ mod tests {
         (s, periods_of)
     }
 
+    /// Adds GM1's 2024 signal figure (`waarde`, flagged or not) to `s` over its quarters.
+    fn add_year(
+        s: &mut CellSystem,
+        periods_of: &BTreeMap<(String, String), Vec<String>>,
+        (waarde, flagged): (Option<f64>, bool),
+        published: bool,
+        force: &BTreeSet<Block>,
+    ) -> SignalCells {
+        let batch = evaluatie(waarde, flagged);
+        let e = Evaluatie {
+            batch: &batch,
+            flag_column: "waarde_onderdrukt",
+            published,
+        };
+        add(s, e, periods_of, &FormsOf::new(), force).expect("add")
+    }
+
     #[test]
     fn a_decoupled_figure_is_shown_again_when_its_quarters_are() {
         let block: Block = ("R".into(), 2024);
         let force = BTreeSet::from([block.clone()]);
         for first_hidden in [false, true] {
             let (mut s, periods_of) = quarters(first_hidden);
-            let batch = evaluatie(Some(26.0), false);
-            let e = Evaluatie {
-                batch: &batch,
-                flag_column: "waarde_onderdrukt",
-                published: false,
-            };
-            let signals = add(&mut s, e, &periods_of, &FormsOf::new(), &force).expect("add");
+            let signals = add_year(&mut s, &periods_of, (Some(26.0), false), false, &force);
             let year = s
                 .get("evaluatie gemeente GM1 2024 signalen_totaal")
                 .expect("cell");
@@ -518,24 +529,18 @@ mod tests {
     fn the_attacker_ties_a_figure_to_its_quarters_unless_it_tells_nothing_new() {
         for (first_hidden, tied) in [(false, false), (true, true)] {
             let (mut s, periods_of) = quarters(first_hidden);
-            let batch = evaluatie(Some(26.0), false);
-            let e = Evaluatie {
-                batch: &batch,
-                flag_column: "waarde_onderdrukt",
-                published: true,
-            };
-            add(&mut s, e, &periods_of, &FormsOf::new(), &BTreeSet::new()).expect("add");
+            add_year(
+                &mut s,
+                &periods_of,
+                (Some(26.0), false),
+                true,
+                &BTreeSet::new(),
+            );
             assert_eq!(!s.relations.is_empty(), tied, "first_hidden {first_hidden}");
         }
         // A hidden year (all of its block hidden) is decoupled as well.
         let (mut s, periods_of) = quarters(true);
-        let batch = evaluatie(None, true);
-        let e = Evaluatie {
-            batch: &batch,
-            flag_column: "waarde_onderdrukt",
-            published: true,
-        };
-        add(&mut s, e, &periods_of, &FormsOf::new(), &BTreeSet::new()).expect("add");
+        add_year(&mut s, &periods_of, (None, true), true, &BTreeSet::new());
         assert!(s.relations.is_empty());
     }
 
