@@ -135,22 +135,23 @@ impl<'a> Component<'a> {
     }
 
     /// A linear program over the component: `weight[i]` on the hidden cell `vars[i]` in the
-    /// objective, `upper[i]` its upper bound.
+    /// objective.
     fn problem(
         &self,
         direction: OptimizationDirection,
         weight: impl Fn(usize) -> f64,
-        upper: impl Fn(usize) -> f64,
     ) -> (Problem, Vec<microlp::Variable>) {
         let mut problem = Problem::new(direction);
         let handles: Vec<microlp::Variable> = (0..self.vars.len())
-            .map(|i| problem.add_var(weight(i), (0.0, upper(i))))
+            .map(|i| problem.add_var(weight(i), (0.0, f64::INFINITY)))
             .collect();
         self.constrain(&mut problem, &handles);
         (problem, handles)
     }
 
-    /// The least or greatest value of `target` that the published cells and relations allow.
+    /// The least or greatest value of `target` that the published cells and relations allow
+    /// (solved from scratch: the tests' reference for the warm-started bounds).
+    #[cfg(test)]
     fn bound(&self, target: usize, direction: OptimizationDirection) -> Result<f64, String> {
         self.bound_point(target, direction).map(|(bound, _)| bound)
     }
@@ -162,7 +163,7 @@ impl<'a> Component<'a> {
         direction: OptimizationDirection,
     ) -> Result<(f64, Option<Vec<f64>>), String> {
         let is_target = |i: usize| if self.vars[i] == target { 1.0 } else { 0.0 };
-        let (problem, handles) = self.problem(direction, is_target, |_| f64::INFINITY);
+        let (problem, handles) = self.problem(direction, is_target);
         match problem.solve() {
             Ok(solution) => {
                 let point = handles.iter().map(|&h| *solution.var_value(h)).collect();
@@ -174,23 +175,17 @@ impl<'a> Component<'a> {
     }
 
     /// A feasible solution that pushes the cells `objective` (positions in `vars`) up or down
-    /// together, each capped at `cap[i]` if given; the value of every hidden cell, in `vars`
-    /// order.
+    /// together; the value of every hidden cell, in `vars` order.
     fn point(
         &self,
         objective: &[usize],
-        cap: Option<&[f64]>,
         direction: OptimizationDirection,
     ) -> Result<Vec<f64>, String> {
         let mut weight = vec![0.0; self.vars.len()];
         for &i in objective {
             weight[i] = 1.0;
         }
-        let upper = |i: usize| match cap {
-            Some(cap) if weight[i] > 0.0 => cap[i],
-            _ => f64::INFINITY,
-        };
-        let (problem, handles) = self.problem(direction, |i| weight[i], upper);
+        let (problem, handles) = self.problem(direction, |i| weight[i]);
         let solution = problem.solve().map_err(|e| {
             format!(
                 "{} and its component: the linear program failed: {e}",
@@ -198,6 +193,99 @@ impl<'a> Component<'a> {
             )
         })?;
         Ok(handles.iter().map(|&h| *solution.var_value(h)).collect())
+    }
+}
+
+/// The cap on the shared objective variable of `WarmBounds` (far above any count in a region).
+const WARM_CAP: f64 = 1e6;
+
+/// Per-cell bounds from one shared optimum per direction. The component's programs differ only
+/// in their objective, so each direction is solved once with the objective on an extra variable
+/// `z ∈ [0, WARM_CAP]`; a cell's bound is then `z = x` added to a copy of that optimum, which the
+/// dual simplex re-optimises from there instead of solving from scratch. A bound that reaches
+/// the cap (the cell may be unbounded), or a warm solve that fails, is solved from scratch.
+struct WarmBounds<'c, 'a> {
+    component: &'c Component<'a>,
+    max: Option<Option<(microlp::Solution, microlp::Variable, Vec<microlp::Variable>)>>,
+    min: Option<Option<(microlp::Solution, microlp::Variable, Vec<microlp::Variable>)>>,
+}
+
+impl<'c, 'a> WarmBounds<'c, 'a> {
+    fn new(component: &'c Component<'a>) -> Self {
+        WarmBounds {
+            component,
+            max: None,
+            min: None,
+        }
+    }
+
+    fn base(
+        &mut self,
+        direction: OptimizationDirection,
+    ) -> Option<&(microlp::Solution, microlp::Variable, Vec<microlp::Variable>)> {
+        let component = self.component;
+        let slot = match direction {
+            OptimizationDirection::Maximize => &mut self.max,
+            OptimizationDirection::Minimize => &mut self.min,
+        };
+        slot.get_or_insert_with(|| {
+            let (mut problem, handles) = component.problem(direction, |_| 0.0);
+            let z = problem.add_var(1.0, (0.0, WARM_CAP));
+            problem.solve().ok().map(|solution| (solution, z, handles))
+        })
+        .as_ref()
+    }
+
+    /// As `Component::bound_point`.
+    fn bound_point(
+        &mut self,
+        target: usize,
+        direction: OptimizationDirection,
+    ) -> Result<(f64, Option<Vec<f64>>), String> {
+        let i = self.component.position[&target];
+        let warm = self.base(direction).and_then(|(base, z, handles)| {
+            let mut tie = LinearExpr::empty();
+            tie.add(*z, 1.0);
+            tie.add(handles[i], -1.0);
+            let solution = base
+                .clone()
+                .add_constraint(tie, ComparisonOp::Eq, 0.0)
+                .ok()?;
+            let bound = solution.objective();
+            (bound < WARM_CAP - 1.0).then(|| {
+                let point = handles.iter().map(|&h| *solution.var_value(h)).collect();
+                (bound, Some(point))
+            })
+        });
+        match warm {
+            Some(found) => Ok(found),
+            None => self.component.bound_point(target, direction),
+        }
+    }
+
+    /// As `Component::point`, with `z = Σ x` added to the shared optimum.
+    fn point(
+        &mut self,
+        objective: &[usize],
+        direction: OptimizationDirection,
+    ) -> Result<Vec<f64>, String> {
+        let warm = self.base(direction).and_then(|(base, z, handles)| {
+            let mut tie = LinearExpr::empty();
+            tie.add(*z, 1.0);
+            for &i in objective {
+                tie.add(handles[i], -1.0);
+            }
+            let solution = base
+                .clone()
+                .add_constraint(tie, ComparisonOp::Eq, 0.0)
+                .ok()?;
+            (solution.objective() < WARM_CAP - 1.0)
+                .then(|| handles.iter().map(|&h| *solution.var_value(h)).collect())
+        });
+        match warm {
+            Some(found) => Ok(found),
+            None => self.component.point(objective, direction),
+        }
     }
 }
 
@@ -239,30 +327,88 @@ fn one_relation_bounds(system: &CellSystem, relation: usize) -> Option<Vec<(usiz
     Some(hidden_parts.iter().map(|&p| (p, min, rest)).collect())
 }
 
+/// For every hidden cell of `relations`, the intersection of the intervals that each relation
+/// allows on its own (`one_relation_bounds`). The component's linear programs add the other
+/// relations, so its exact interval lies inside this one.
+fn local_bounds(
+    system: &CellSystem,
+    relations: &[usize],
+) -> std::collections::HashMap<usize, (f64, f64)> {
+    let mut bounds = std::collections::HashMap::new();
+    for intervals in relations
+        .iter()
+        .filter_map(|&r| one_relation_bounds(system, r))
+    {
+        for (c, min, max) in intervals {
+            let (low, high) = bounds.entry(c).or_insert((min, max));
+            *low = f64::max(*low, min);
+            *high = f64::min(*high, max);
+        }
+    }
+    bounds
+}
+
 /// Every suppressed sensitive cell that the published numbers pin down or bound below
 /// `min_count`.
 pub fn audit(system: &CellSystem, protection: Protection) -> Result<Vec<Exposure>, String> {
     audit_with(system, protection, &mut AuditCache::default())
 }
 
-/// Exposures per component, keyed by the component's hidden cells. The hidden cells determine
-/// the component's linear programs exactly (its relations are those that touch them, its
-/// constants the published values), so a component that a repair round did not change is not
-/// solved again.
-/// One component's hidden cells and its exposures (or why its linear program failed).
-type Solved = (Vec<usize>, Result<Vec<Exposure>, String>);
+/// One component's hidden cells and what its audit found (or why its linear program failed).
+type Solved = (Vec<usize>, Result<ComponentAudit, String>);
 
+/// What the audit of one component found.
+struct ComponentAudit {
+    exposed: Vec<Exposure>,
+    /// The sensitive cells it found protected.
+    protected: Vec<usize>,
+}
+
+/// What earlier audits of the same system found, for a repair that only ever hides more cells.
+/// - Exposures per component, keyed by the component's hidden cells. The hidden cells determine
+///   the component's linear programs exactly (its relations are those that touch them, its
+///   constants the published values), so a component that a repair round did not change is not
+///   solved again.
+/// - The cells found protected. Hiding another cell turns a constant into a variable: every
+///   solution found before, with that cell at its published value, is still a solution, so the
+///   interval a protected cell allows can only grow and it stays protected without programs of
+///   its own, even in a component that changed.
+///
+/// Both hold only while no hidden cell is shown again: an audit that finds one (or another
+/// system) starts afresh.
 #[derive(Default)]
 pub struct AuditCache {
     by_component: std::collections::HashMap<Vec<usize>, Vec<Exposure>>,
+    protected: Vec<bool>,
+    hidden: Vec<bool>,
 }
 
+impl AuditCache {
+    /// Forgets everything unless `system` hides every cell the last audit saw hidden.
+    fn follow(&mut self, system: &CellSystem) {
+        let hidden: Vec<bool> = system.cells.iter().map(|c| c.suppressed).collect();
+        let only_more = self.hidden.len() == hidden.len()
+            && self
+                .hidden
+                .iter()
+                .zip(&hidden)
+                .all(|(&was, &is)| is || !was);
+        if !only_more {
+            self.by_component.clear();
+            self.protected = vec![false; hidden.len()];
+        }
+        self.hidden = hidden;
+    }
+}
+
+/// Audits one component; cells `known_protected` are taken as protected (see `AuditCache`).
 fn audit_component(
     system: &CellSystem,
     protection: Protection,
     vars: &[usize],
     relations: &[usize],
-) -> Result<Vec<Exposure>, String> {
+    known_protected: &[bool],
+) -> Result<ComponentAudit, String> {
     let exposure = |c: usize, min: f64, max: f64| {
         protection.exposes(min, max).then(|| Exposure {
             cell: c,
@@ -271,28 +417,46 @@ fn audit_component(
             max,
         })
     };
+    let sensitive = |c: usize| system.cells[c].sensitive;
     if let [relation] = relations
         && let Some(intervals) = one_relation_bounds(system, *relation)
     {
-        return Ok(intervals
+        let exposed: Vec<Exposure> = intervals
             .into_iter()
-            .filter(|&(c, _, _)| system.cells[c].sensitive)
+            .filter(|&(c, _, _)| sensitive(c))
             .filter_map(|(c, min, max)| exposure(c, min, max))
-            .collect());
+            .collect();
+        let protected = protected_besides(vars, &exposed, sensitive);
+        return Ok(ComponentAudit { exposed, protected });
     }
+    let local = local_bounds(system, relations);
     let component = Component::new(system, vars, relations);
     let mut pool = FeasiblePool::new(system, vars);
-    pool.widen(&component, protection)?;
+    let settled: Vec<bool> = vars.iter().map(|&c| known_protected[c]).collect();
+    let clock = std::time::Instant::now();
+    let mut warm = WarmBounds::new(&component);
+    pool.widen(&mut warm, protection, &settled)?;
+    let widen_seconds = clock.elapsed().as_secs_f64();
+    let mut per_cell = 0;
     let mut exposed = Vec::new();
     for (i, &c) in vars.iter().enumerate() {
         // A hidden bounding cell needs no protection of its own (it is hidden only to protect
         // the person count it bounds): it is a variable of the programs, never an exposure.
-        if !system.cells[c].sensitive || pool.certifies(i, protection) {
+        if !sensitive(c) || settled[i] || pool.certifies(i, protection) {
+            continue;
+        }
+        // Each relation alone allows at least what the whole component allows: a cell that one
+        // of its relations already exposes is exposed, without a linear program.
+        if let Some(&(min, max)) = local.get(&c)
+            && protection.exposes(min, max)
+        {
+            exposed.extend(exposure(c, min, max));
             continue;
         }
         let failed =
             |e: String| format!("{}: the linear program failed: {e}", system.cells[c].label);
-        let (max, point) = component
+        per_cell += 1;
+        let (max, point) = warm
             .bound_point(c, OptimizationDirection::Maximize)
             .map_err(failed)?;
         // This cell's solution is a feasible point for the cells after it as well.
@@ -308,12 +472,37 @@ fn audit_component(
         if wide && max >= protection.min_upper - EPS {
             continue;
         }
-        let min = component
-            .bound(c, OptimizationDirection::Minimize)
+        let (min, _) = warm
+            .bound_point(c, OptimizationDirection::Minimize)
             .map_err(failed)?;
+        per_cell += 1;
         exposed.extend(exposure(c, min, max));
     }
-    Ok(exposed)
+    if vars.len() > 100 {
+        tracing::trace!(
+            cells = vars.len(),
+            widen_seconds,
+            cell_seconds = clock.elapsed().as_secs_f64() - widen_seconds,
+            per_cell,
+            exposed = exposed.len(),
+            "large disclosure component"
+        );
+    }
+    let protected = protected_besides(vars, &exposed, sensitive);
+    Ok(ComponentAudit { exposed, protected })
+}
+
+/// The sensitive cells of `vars` that are not `exposed`.
+fn protected_besides(
+    vars: &[usize],
+    exposed: &[Exposure],
+    sensitive: impl Fn(usize) -> bool,
+) -> Vec<usize> {
+    let exposed: std::collections::HashSet<usize> = exposed.iter().map(|e| e.cell).collect();
+    vars.iter()
+        .copied()
+        .filter(|&c| sensitive(c) && !exposed.contains(&c))
+        .collect()
 }
 
 /// For each hidden cell of a component, the lowest and highest value it takes in feasible
@@ -323,8 +512,6 @@ fn audit_component(
 struct FeasiblePool {
     low: Vec<f64>,
     high: Vec<f64>,
-    /// One feasible solution: the true values when known, else the first one found.
-    anchor: Option<Vec<f64>>,
 }
 
 /// Certification keeps this margin from the boundaries, so that rounding in a solution can never
@@ -340,7 +527,6 @@ impl FeasiblePool {
         let mut pool = FeasiblePool {
             low: vec![f64::INFINITY; vars.len()],
             high: vec![f64::NEG_INFINITY; vars.len()],
-            anchor: None,
         };
         if let Some(values) = values {
             pool.add(&values);
@@ -358,32 +544,27 @@ impl FeasiblePool {
             self.low[i] = self.low[i].min(x);
             self.high[i] = self.high[i].max(x);
         }
-        if self.anchor.is_none() {
-            self.anchor = Some(point.to_vec());
-        }
     }
 
-    /// Pushes all uncertified cells down at once, then up (each capped at what certifies it,
-    /// and never below the anchor, so the caps keep a feasible solution), and repeats while
-    /// that certifies more cells: a few linear programs for the whole component instead of
-    /// one or two per cell.
-    fn widen(&mut self, component: &Component, protection: Protection) -> Result<(), String> {
+    /// Pushes all uncertified cells down at once, and repeats while that certifies more cells:
+    /// a few warm-started linear programs for the whole component instead of one per cell. The
+    /// cells' maxima are left to their own (warm-started) programs: a joint push up needs a cap
+    /// per cell, so that one cell does not take all the room, and such a program, solved from
+    /// scratch, cost more at scale 0.02 than all the maxima it saved.
+    fn widen(
+        &mut self,
+        warm: &mut WarmBounds,
+        protection: Protection,
+        settled: &[bool],
+    ) -> Result<(), String> {
+        let component = warm.component;
         let mut open: Vec<usize> = (0..self.low.len())
-            .filter(|&i| component.system.cells[component.vars[i]].sensitive)
+            .filter(|&i| component.system.cells[component.vars[i]].sensitive && !settled[i])
             .filter(|&i| !self.certifies(i, protection))
             .collect();
         while !open.is_empty() {
-            let down = component.point(&open, None, OptimizationDirection::Minimize)?;
+            let down = warm.point(&open, OptimizationDirection::Minimize)?;
             self.add(&down);
-            let cap: Vec<f64> = (0..self.low.len())
-                .map(|i| {
-                    let anchor = self.anchor.as_ref().map_or(0.0, |a| a[i]);
-                    let certifying = protection.min_upper.max(self.low[i] + protection.min_width);
-                    certifying.max(anchor) + 0.5
-                })
-                .collect();
-            let up = component.point(&open, Some(&cap), OptimizationDirection::Maximize)?;
-            self.add(&up);
             let before = open.len();
             open.retain(|&i| !self.certifies(i, protection));
             if open.len() == before {
@@ -401,6 +582,7 @@ pub fn audit_with(
     cache: &mut AuditCache,
 ) -> Result<Vec<Exposure>, String> {
     use rayon::prelude::*;
+    cache.follow(system);
     let all = components(system);
     let (known, unknown): (Vec<_>, Vec<_>) = all
         .into_iter()
@@ -419,7 +601,7 @@ pub fn audit_with(
         .into_par_iter()
         .map(|(vars, relations)| {
             let clock = std::time::Instant::now();
-            let result = audit_component(system, protection, &vars, &relations);
+            let result = audit_component(system, protection, &vars, &relations, &cache.protected);
             let seconds = clock.elapsed().as_secs_f64();
             if seconds > 1.0 {
                 tracing::trace!(
@@ -427,7 +609,7 @@ pub fn audit_with(
                     cells = vars.len(),
                     relations = relations.len(),
                     first = %system.cells[vars[0]].label,
-                    exposed = result.as_ref().map_or(0, Vec::len),
+                    exposed = result.as_ref().map_or(0, |a| a.exposed.len()),
                     "slow disclosure component"
                 );
             }
@@ -441,9 +623,12 @@ pub fn audit_with(
         }
     }
     for (vars, result) in solved {
-        let e = result?;
-        exposed.extend(e.iter().cloned());
-        cache.by_component.insert(vars, e);
+        let found = result?;
+        exposed.extend(found.exposed.iter().cloned());
+        for c in found.protected {
+            cache.protected[c] = true;
+        }
+        cache.by_component.insert(vars, found.exposed);
     }
     exposed.sort_by_key(|e| e.cell);
     Ok(exposed)
@@ -470,6 +655,28 @@ pub fn audit_with(
 /// or non-zero cells it is pinned by. Should it happen all the same, the run stops (exit 3)
 /// rather than publish an exposed cell.
 pub fn repair(system: &mut CellSystem, protection: Protection) -> Result<usize, String> {
+    match repair_watched(system, protection, |_| false)? {
+        Repair::Passed(added) => Ok(added),
+        Repair::Stopped => unreachable!("a repair that is never stopped runs until it passes"),
+    }
+}
+
+/// How a watched repair ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Repair {
+    /// The audit passes; this many cells were hidden (besides those of `secondary`).
+    Passed(usize),
+    /// `stop` said so after a round; the system is left half repaired.
+    Stopped,
+}
+
+/// As `repair`, asking `stop` after every round whether to give up (the evaluation does when a
+/// component it ties grows too large for the linear programs).
+pub fn repair_watched(
+    system: &mut CellSystem,
+    protection: Protection,
+    stop: impl Fn(&CellSystem) -> bool,
+) -> Result<Repair, String> {
     let mut added = 0;
     let mut cache = AuditCache::default();
     let memberships = relations_of_cells(system);
@@ -484,7 +691,7 @@ pub fn repair(system: &mut CellSystem, protection: Protection) -> Result<usize, 
             tracing::trace!("exposed: {e}");
         }
         let Some(first) = exposed.first() else {
-            return Ok(added);
+            return Ok(Repair::Passed(added));
         };
         let first = first.to_string();
         let mut progress = false;
@@ -526,6 +733,9 @@ pub fn repair(system: &mut CellSystem, protection: Protection) -> Result<usize, 
             return Err(format!(
                 "no published cell is left to hide next to an exposed one (round {round}): {first}"
             ));
+        }
+        if stop(system) {
+            return Ok(Repair::Stopped);
         }
     }
     unreachable!("the rounds above run until the audit passes or no cell is left")
@@ -771,6 +981,31 @@ mod tests {
             let fast: Vec<usize> =
                 audit(&s, protection).expect("solves").iter().map(|e| e.cell).collect();
             prop_assert_eq!(fast, slow);
+        }
+
+        #[test]
+        fn an_audit_that_remembers_earlier_rounds_finds_what_a_fresh_one_finds(
+            groups in proptest::collection::vec(
+                (proptest::collection::vec(0i64..9, 1..5), prop_oneof![Just(0i64), 0i64..3]),
+                1..5,
+            ),
+            hidden in proptest::collection::vec(any::<bool>(), 1..12),
+            exact_top in any::<bool>(),
+            steps in proptest::collection::vec((any::<proptest::sample::Index>(), any::<bool>()), 1..8),
+        ) {
+            // As a repair does, cells are hidden one by one; now and then one is shown again,
+            // after which the remembered results may not be used.
+            let mut s = two_levels(&groups, &hidden, exact_top);
+            let protection = Protection::for_min_count(5);
+            let mut cache = AuditCache::default();
+            for (index, hide) in steps {
+                let c = index.index(s.cells.len());
+                s.cells[c].suppressed = hide;
+                let remembered = audit_with(&s, protection, &mut cache).expect("solves");
+                let fresh = audit(&s, protection).expect("solves");
+                let cells = |e: &[Exposure]| e.iter().map(|e| e.cell).collect::<Vec<_>>();
+                prop_assert_eq!(cells(&remembered), cells(&fresh));
+            }
         }
     }
 

@@ -28,7 +28,8 @@ const FASE_INDICATOREN: [(&str, i64); 4] = [
 
 /// Above this many hidden cells, a component that the evaluation's signal figures tie across a
 /// year's quarters is too slow for the linear programs (they grow with the square of it and
-/// more): those figures are then hidden for that regio and year (`decoupled`).
+/// more): those figures are then hidden for that regio and year (`decoupled`), whether the
+/// component is that large before the repair or grows so while the repair hides more.
 pub(super) const MAX_TIED_COMPONENT: usize = 300;
 
 /// A regio and year whose evaluation signal figures are all hidden.
@@ -358,6 +359,19 @@ pub(super) fn oversized(system: &CellSystem, signals: &SignalCells) -> BTreeSet<
         }
     }
     out
+}
+
+/// The blocks that would tie more than `MAX_TIED_COMPONENT` cells together if every signal
+/// figure and every quarterly cell it sums were hidden: the most a repair could make of them.
+pub(super) fn possibly_oversized(system: &CellSystem, signals: &SignalCells) -> BTreeSet<Block> {
+    let mut worst = system.clone();
+    for (&figure, parts) in &signals.parts_of {
+        worst.cells[figure].suppressed = true;
+        for &p in parts {
+            worst.cells[p].suppressed = true;
+        }
+    }
+    oversized(&worst, signals)
 }
 
 /// A flag column by its exact name (all false when absent).

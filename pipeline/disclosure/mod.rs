@@ -519,18 +519,37 @@ pub async fn openbaar(
             Ok((system, blocks))
         };
     // The evaluation's signal figures tie each year's quarters together; where that makes a
-    // component too large for the linear programs, they are hidden for that regio and year.
-    let none = std::collections::BTreeSet::new();
-    let (mut system, mut signals) = suppressed(&none)?;
-    let too_large = evaluation::oversized(&system, &signals);
-    if !too_large.is_empty() {
+    // component too large for the linear programs — before the repair or while it hides more —
+    // they are hidden for that regio and year, and the repair starts again without them.
+    let mut too_large = std::collections::BTreeSet::new();
+    let (system, signals) = loop {
+        let (mut system, signals) = suppressed(&too_large)?;
+        let new_blocks = |s: &CellSystem| -> std::collections::BTreeSet<evaluation::Block> {
+            let mut blocks = evaluation::oversized(s, &signals);
+            blocks.retain(|b| !too_large.contains(b));
+            blocks
+        };
+        let mut grown = new_blocks(&system);
+        if grown.is_empty() {
+            let repaired =
+                audit::repair_watched(&mut system, protection, |s| !new_blocks(s).is_empty())
+                    .map_err(DisclosureError::Audit)?;
+            if repaired != audit::Repair::Stopped {
+                break (system, signals);
+            }
+            // One block outgrew the limit while the repair hid more: the others that could are
+            // decoupled with it, so that the repair starts again at most once.
+            grown = new_blocks(&system);
+            grown.extend(evaluation::possibly_oversized(&system, &signals));
+            grown.retain(|b| !too_large.contains(b));
+        }
         tracing::info!(
-            blocks = ?too_large,
+            blocks = ?grown,
             "evaluatie: signal figures hidden where they tie too many hidden cells together"
         );
-        (system, signals) = suppressed(&too_large)?;
-    }
-    audit::repair(&mut system, protection).map_err(DisclosureError::Audit)?;
+        too_large.extend(grown);
+    };
+    let mut system = system;
     evaluation::show_redundant(&mut system, &signals, &too_large);
     let summary = system.counts();
 
