@@ -1073,3 +1073,27 @@ fn jaarevaluatie_pages_export_and_excel_downloads() {
     assert_eq!(status, StatusCode::OK);
     assert!(Xlsx::new(std::io::Cursor::new(bytes)).is_ok());
 }
+
+#[test]
+fn a_panel_that_fails_shows_a_reference_and_not_the_cause() {
+    let s = server(false, true);
+    // Plans (the dashboard check passes), fails while it runs: 'GM0001' is no integer.
+    std::fs::write(
+        s.dashboards().join("stuk.toml"),
+        "title = \"Stuk\"\naudience = [\"anoniem\"]\n[[panels]]\ntitle = \"x\"\nkind = \"table\"\nsql = \"SELECT CAST(gemeentecode AS INT) AS a FROM gebied_indicatoren\"\n",
+    )
+    .expect("write");
+    let page = get(&s, "/dashboards/stuk", None);
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("(referentie "), "{}", page.body);
+    let download = get(&s, "/dashboards/stuk/paneel/1?format=csv", None);
+    assert_eq!(download.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let body = json(&download);
+    let reference = body["referentie"].as_str().expect("a reference");
+    assert_eq!(reference.len(), 12);
+    for reply in [&page, &download] {
+        assert!(!reply.body.contains("Cast error") && !reply.body.contains("GM0001"));
+        assert!(!reply.body.to_lowercase().contains("arrow"), "{}", reply.body);
+        assert_no_insides(&reply.body, &s);
+    }
+}

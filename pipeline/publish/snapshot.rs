@@ -131,13 +131,20 @@ impl Manifest {
 }
 
 /// Pauses at a named point when `RISICOBEELD_PAUSE_AT` names it, so that the crash-safety
-/// tests can kill the process there. A no-op otherwise.
+/// tests can kill the process there. Compiled in only with the `crash-points` feature (the
+/// tests' build); a no-op in the product.
+#[cfg(feature = "crash-points")]
 pub fn checkpoint(point: &str) {
     if std::env::var("RISICOBEELD_PAUSE_AT").is_ok_and(|p| p == point) {
         eprintln!("PAUSE {point}");
         std::thread::sleep(std::time::Duration::from_secs(120));
     }
 }
+
+/// Without the `crash-points` feature, a named point is nothing at all.
+#[cfg(not(feature = "crash-points"))]
+#[inline(always)]
+pub fn checkpoint(_point: &str) {}
 
 /// The exclusive lock on an output directory, held for the whole run.
 pub struct OutputLock {

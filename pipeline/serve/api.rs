@@ -14,6 +14,7 @@ use datafusion::execution::context::SQLOptions;
 use datafusion::scalar::ScalarValue;
 
 use super::dashboards::{self, Bound, ParamKind};
+use super::error::Internal;
 use super::frame;
 use super::pages::parse_query;
 use super::snapshot::{Role, Snapshot};
@@ -88,7 +89,7 @@ fn encode(name: &str, schema: Arc<Schema>, batches: &[RecordBatch], format: Form
         ),
         Format::Parquet => match frame::to_parquet(schema, batches) {
             Ok(bytes) => ("application/vnd.apache.parquet", bytes, "parquet"),
-            Err(e) => return json_error(StatusCode::INTERNAL_SERVER_ERROR, &e),
+            Err(e) => return Internal::logged("encoding a Parquet download", e).json(),
         },
         Format::Xlsx { min_count } => match super::xlsx::to_xlsx(batches, name, min_count) {
             Ok(bytes) => (
@@ -96,7 +97,7 @@ fn encode(name: &str, schema: Arc<Schema>, batches: &[RecordBatch], format: Form
                 bytes,
                 "xlsx",
             ),
-            Err(e) => return json_error(StatusCode::INTERNAL_SERVER_ERROR, &e),
+            Err(e) => return Internal::logged("encoding an Excel download", e).json(),
         },
     };
     let mut r = body.into_response();
@@ -210,7 +211,7 @@ pub async fn table(
     };
     let schema = match ctx.table_provider(*table).await {
         Ok(p) => p.schema(),
-        Err(e) => return json_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => return Internal::logged("preparing a query", e).json(),
     };
     let mut conditions = Vec::new();
     let mut bound = Bound::default();
@@ -242,7 +243,7 @@ pub async fn table(
             encode(table, schema, &batches, format.with_min_count(&snapshot)),
             &snapshot,
         ),
-        Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, &e),
+        Err(e) => Internal::logged("querying a table", e).json(),
     }
 }
 
@@ -303,7 +304,7 @@ pub async fn panel_download(
                 &snapshot,
             )
         }
-        Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, &e),
+        Err(e) => Internal::logged("running a panel", e).json(),
     }
 }
 
@@ -392,7 +393,7 @@ async fn run_sql(state: &AppState, headers: &HeaderMap, pairs: &[(String, String
         .with_allow_statements(false);
     let ctx = match bounded(ctx) {
         Ok(ctx) => ctx,
-        Err(e) => return json_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => return Internal::logged("preparing a query", e).json(),
     };
     let work = async {
         let df = ctx

@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 pub mod charts;
 pub mod dashboards;
+pub mod error;
 pub mod frame;
 pub mod functions;
 pub mod funnel_plot;

@@ -439,8 +439,13 @@ async fn render_panel(index: usize, panel: &PanelSpec, rc: &RenderContext<'_>) -
     }
     match run_panel(rc.snapshot, rc.role, &panel.sql, rc.bound).await {
         Err(e) => {
-            tracing::warn!(dashboard = rc.name, panel = index, "{e}");
-            html.push_str("<p class=\"fout\">Dit paneel kon niet worden berekend; de beheerder vindt de oorzaak in het logboek.</p>");
+            let failure =
+                super::error::Internal::logged(&format!("panel {index} of {}", rc.name), e);
+            let _ = write!(
+                html,
+                "<p class=\"fout\">Dit paneel kon niet worden berekend (referentie {}); de beheerder vindt de oorzaak in het logboek.</p>",
+                esc(&failure.reference)
+            );
         }
         Ok(batches) => {
             let mut frame = Frame::from_batches(&batches);

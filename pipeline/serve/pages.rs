@@ -71,13 +71,10 @@ fn login_redirect(path: &str) -> Response {
     r
 }
 
-fn no_snapshot(state: &AppState) -> Response {
+fn no_snapshot() -> Response {
     error_page(
         StatusCode::SERVICE_UNAVAILABLE,
-        &format!(
-            "Er is nog geen gepubliceerde snapshot in {}. Draai eerst `risicobeeld run`.",
-            state.snapshots.out().display()
-        ),
+        "Er zijn nog geen gepubliceerde cijfers. Draai eerst `risicobeeld run`.",
         None,
     )
 }
@@ -290,7 +287,7 @@ async fn show_to(
 ) -> Response {
     let viewer = viewer.clone();
     let Some(snapshot) = state.snapshot() else {
-        return no_snapshot(state);
+        return no_snapshot();
     };
     if let Err(e) = snapshot.context(viewer.role) {
         return error_page(
@@ -534,7 +531,7 @@ pub async fn dashboard_list(State(state): Shared, headers: HeaderMap) -> Respons
         return login_redirect("/dashboards");
     };
     let Some(snapshot) = state.snapshot() else {
-        return no_snapshot(&state);
+        return no_snapshot();
     };
     let all = state.dashboards.all(&snapshot).await;
     let mut body = String::from(
@@ -601,7 +598,7 @@ pub async fn about(State(state): Shared, headers: HeaderMap) -> Response {
         return login_redirect("/over");
     };
     let Some(snapshot) = state.snapshot() else {
-        return no_snapshot(&state);
+        return no_snapshot();
     };
     let m = &snapshot.manifest;
     let mut body = format!(
