@@ -45,40 +45,8 @@ pub struct Config {
     pub server: ServerConfig,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ServerConfig {
-    /// Address to listen on (`serve --addr` overrides it).
-    pub addr: String,
-    /// Accounts with Argon2 hashes, managed by `risicobeeld user`.
-    pub users_file: std::path::PathBuf,
-    /// Dashboard files; a file here replaces the bundled one of the same name.
-    pub dashboards_dir: std::path::PathBuf,
-    /// With accounts configured: may visitors who are not logged in see the openbaar/ data?
-    pub anonymous: bool,
-    /// The banner says the snapshot is stale when it is older than this.
-    pub stale_after_hours: u64,
-    /// Limits of the analysts' SQL endpoint.
-    pub sql_max_rows: usize,
-    pub sql_timeout_secs: u64,
-    /// An answer of the SQL endpoint larger than this (in memory) is refused.
-    pub sql_max_response_mb: usize,
-}
-
-impl Default for ServerConfig {
-    fn default() -> Self {
-        ServerConfig {
-            addr: "127.0.0.1:8080".to_string(),
-            users_file: "data/gebruikers.toml".into(),
-            dashboards_dir: "dashboards".into(),
-            anonymous: false,
-            stale_after_hours: 36,
-            sql_max_rows: 10_000,
-            sql_timeout_secs: 10,
-            sql_max_response_mb: 16,
-        }
-    }
-}
+/// `[server]`: the dashboard server's settings, defined by the server crate.
+pub use risicobeeld_serve::ServerConfig;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -369,7 +337,7 @@ impl Default for ScoreConfig {
 impl Default for DisclosureConfig {
     fn default() -> Self {
         DisclosureConfig {
-            min_count: 5,
+            min_count: risicobeeld_snapshot::tables::DEFAULT_MIN_COUNT,
             min_interval_width: 0.0,
             min_upper_bound: None,
         }

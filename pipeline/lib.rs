@@ -3,7 +3,7 @@
 //! for human trafficking. See ARCHITECTURE.md for the map of the code.
 
 pub mod calendar;
-pub mod codes;
+pub use risicobeeld_snapshot::codes;
 pub mod config;
 pub mod demo;
 pub mod disclosure;
@@ -11,7 +11,6 @@ pub mod ingest;
 pub mod locate;
 pub mod publish;
 pub mod run;
-pub mod serve;
 pub mod transform;
 pub mod validate;
 

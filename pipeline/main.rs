@@ -340,10 +340,10 @@ fn execute(command: Command) -> Result<u8, Failure> {
             }
             let runtime = tokio::runtime::Runtime::new().context("starting the server runtime")?;
             runtime
-                .block_on(risicobeeld::serve::serve(&out, settings))
+                .block_on(risicobeeld_serve::serve(&out, settings))
                 .map_err(|e| match e {
-                    risicobeeld::serve::ServeError::OpenWithoutAccounts(_)
-                    | risicobeeld::serve::ServeError::Snapshot(_) => usage(e.into()),
+                    risicobeeld_serve::ServeError::OpenWithoutAccounts(_)
+                    | risicobeeld_serve::ServeError::Snapshot(_) => usage(e.into()),
                     other => other.into(),
                 })?;
             Ok(0)
@@ -364,8 +364,8 @@ fn execute(command: Command) -> Result<u8, Failure> {
             let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
             let html = runtime
                 .block_on(async {
-                    let state = risicobeeld::serve::AppState::new(&data, settings)?;
-                    risicobeeld::serve::pages::export_college(&state, &gemeente)
+                    let state = risicobeeld_serve::AppState::new(&data, settings)?;
+                    risicobeeld_serve::pages::export_college(&state, &gemeente)
                         .await
                         .map_err(|e| anyhow::anyhow!("gemeente {gemeente}: {e}"))
                 })
@@ -396,8 +396,8 @@ fn execute(command: Command) -> Result<u8, Failure> {
 
 /// `risicobeeld user add|remove|list`.
 fn manage_users(path: &Path, action: UserAction) -> Result<u8, Failure> {
-    use risicobeeld::serve::auth::UsersFile;
-    use risicobeeld::serve::snapshot::Role;
+    use risicobeeld_serve::auth::UsersFile;
+    use risicobeeld_serve::snapshot::Role;
     let mut users = UsersFile::load(path).map_err(|e| usage(e.into()))?;
     match action {
         UserAction::List => {

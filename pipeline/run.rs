@@ -12,14 +12,7 @@ use crate::transform::{self, TransformError};
 use crate::validate::{QualityReport, fingerprint, load};
 
 /// The published tables, in the order they are written.
-pub const TABLES: [&str; 6] = [
-    "gebied_indicatoren",
-    "kvk_sectoren",
-    "signalen_fasen",
-    "trends",
-    "kwaliteit",
-    "evaluatie",
-];
+pub use risicobeeld_snapshot::TABLES;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -102,62 +95,33 @@ fn new_run_id(out: &Path) -> String {
     id
 }
 
-/// What the last run did, for the server's banner: `<out>/laatste_run.json`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct RunStatus {
-    /// `gepubliceerd`, `niets_te_doen`, `ongeldig` or `mislukt`.
-    pub status: String,
-    pub tijd: String,
-    pub run_id: Option<String>,
-    pub melding: Option<String>,
-}
-
-pub const STATUS_FILE: &str = "laatste_run.json";
-
-impl RunStatus {
-    pub fn failed(&self) -> bool {
-        self.status == "ongeldig" || self.status == "mislukt"
-    }
-
-    pub fn read(out: &Path) -> Option<RunStatus> {
-        let text = std::fs::read_to_string(out.join(STATUS_FILE)).ok()?;
-        serde_json::from_str(&text).ok()
-    }
-
-    /// Written atomically; a failure to write it never fails the run.
-    fn write(&self, out: &Path) {
-        let tmp = out.join(format!(".{STATUS_FILE}.{}", std::process::id()));
-        let written = serde_json::to_vec_pretty(self)
-            .map_err(std::io::Error::other)
-            .and_then(|bytes| std::fs::write(&tmp, bytes))
-            .and_then(|_| std::fs::rename(&tmp, out.join(STATUS_FILE)));
-        if let Err(e) = written {
-            tracing::warn!("cannot record the run status in {}: {e}", out.display());
-        }
-    }
-}
+pub use risicobeeld_snapshot::{RunState, RunStatus, STATUS_FILE};
 
 /// Validates, computes and publishes one snapshot of `input` under `out`, and records the
 /// outcome in `<out>/laatste_run.json` (except when another run holds the lock).
 pub fn run(input: &Path, out: &Path, config: &Config, force: bool) -> Result<RunOutcome, RunError> {
     let result = run_locked(input, out, config, force);
     let tijd = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let status = |status: &str, run_id: Option<String>, melding: Option<String>| RunStatus {
-        status: status.to_string(),
+    let status = |status: RunState, run_id: Option<String>, melding: Option<String>| RunStatus {
+        status,
         tijd: tijd.clone(),
         run_id,
         melding,
     };
     let record = match &result {
-        Ok(RunOutcome::Published(m)) => Some(status("gepubliceerd", Some(m.run_id.clone()), None)),
-        Ok(RunOutcome::NothingToDo(id)) => Some(status("niets_te_doen", Some(id.clone()), None)),
+        Ok(RunOutcome::Published(m)) => {
+            Some(status(RunState::Gepubliceerd, Some(m.run_id.clone()), None))
+        }
+        Ok(RunOutcome::NothingToDo(id)) => {
+            Some(status(RunState::NietsTeDoen, Some(id.clone()), None))
+        }
         Ok(RunOutcome::Invalid(r)) => Some(status(
-            "ongeldig",
+            RunState::Ongeldig,
             None,
             Some(format!("validatie: {} fout(en)", r.errors().count())),
         )),
         Err(RunError::Publish(PublishError::Locked(_))) => None,
-        Err(e) => Some(status("mislukt", None, Some(e.to_string()))),
+        Err(e) => Some(status(RunState::Mislukt, None, Some(e.to_string()))),
     };
     if let Some(record) = record
         && out.is_dir()

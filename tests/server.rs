@@ -7,9 +7,9 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use risicobeeld::config::ServerConfig;
-use risicobeeld::serve::auth::UsersFile;
-use risicobeeld::serve::snapshot::Role;
-use risicobeeld::serve::{AppState, router};
+use risicobeeld_serve::auth::UsersFile;
+use risicobeeld_serve::snapshot::Role;
+use risicobeeld_serve::{AppState, router};
 use tower::ServiceExt;
 
 use crate::util::{Drop, block_on, risicobeeld_cmd};
@@ -427,7 +427,7 @@ fn accounts_require_login_and_failed_logins_are_limited() {
     let wrong = post_form(&s, "/login", "naam=anna&wachtwoord=fout", None);
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert!(wrong.body.contains("Onjuiste naam of wachtwoord"));
-    for _ in 1..risicobeeld::serve::auth::MAX_FAILURES {
+    for _ in 1..risicobeeld_serve::auth::MAX_FAILURES {
         post_form(&s, "/login", "naam=anna&wachtwoord=fout", None);
     }
     let limited = post_form(
@@ -572,7 +572,7 @@ fn the_sql_endpoint_takes_one_select_with_limits() {
         let r = post_form(
             &s,
             "/api/sql",
-            &format!("q={}", risicobeeld::serve::html::url_value(q)),
+            &format!("q={}", risicobeeld_serve::html::url_value(q)),
             Some(&anna),
         );
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{q}: {}", r.body);
@@ -732,7 +732,7 @@ fn assert_fails_closed(s: &Server, why: &str) {
             assert!(!r.body.contains("Eerstdorp"), "{why}: {path} shows an area");
         }
     }
-    let export = block_on(risicobeeld::serve::pages::export_college(
+    let export = block_on(risicobeeld_serve::pages::export_college(
         &tampered.state,
         "GM0001",
     ));
@@ -971,7 +971,7 @@ Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{bo
         .unwrap_or_default()
     };
     // A guessing run over many names from one address: each name fails once.
-    for i in 0..risicobeeld::serve::auth::MAX_FAILURES {
+    for i in 0..risicobeeld_serve::auth::MAX_FAILURES {
         let reply = login(&format!("naam{i}"));
         assert!(reply.starts_with("HTTP/1.1 401"), "{reply}");
     }
@@ -1093,7 +1093,11 @@ fn a_panel_that_fails_shows_a_reference_and_not_the_cause() {
     assert_eq!(reference.len(), 12);
     for reply in [&page, &download] {
         assert!(!reply.body.contains("Cast error") && !reply.body.contains("GM0001"));
-        assert!(!reply.body.to_lowercase().contains("arrow"), "{}", reply.body);
+        assert!(
+            !reply.body.to_lowercase().contains("arrow"),
+            "{}",
+            reply.body
+        );
         assert_no_insides(&reply.body, &s);
     }
 }

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray,
+    Array, ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray,
 };
 use datafusion::arrow::compute::{cast, concat_batches, nullif};
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
@@ -22,44 +22,9 @@ pub use cells::CellSystem;
 
 use crate::transform::{OutputTable, TransformError, run_models};
 
-/// Sensitive counts of `gebied_indicatoren` (outputs.md §4), and the ratios computed from them.
-pub const SENSITIVE: [&str; 8] = [
-    "rni_ingeschrevenen",
-    "rni_adressen",
-    "verborgen_bewoning",
-    "signalen_totaal",
-    "signalen_seksueel",
-    "signalen_crimineel",
-    "signalen_arbeid",
-    "signalen_overig",
-];
-/// The columns of `evaluatie` that hold a person count in the rows marked `persoonsaantal`.
-pub const EVALUATIE_SENSITIVE: [&str; 3] = ["waarde", "nulmeting", "vorig_jaar"];
-
-/// Non-sensitive counts of `gebied_indicatoren` that bound a sensitive one: `verborgen_bewoning`
-/// counts leeg objects, so `leeg_aantal ≥ verborgen_bewoning`. Hidden only where that bound would
-/// give a hidden count away (a buurt with 2 leeg objects tells that its hidden verborgen_bewoning
-/// is at most 2). `vbo_in_gebruik` bounds both as well, but it counts BAG objects, which anyone
-/// can count in the public BAG: hiding it would protect nothing (docs/disclosure.md).
-pub const BOUNDING: [(&str, &str); 1] = [("leeg_aantal", "verborgen_bewoning")];
-
-/// The flag beside a column that marks its hidden cells: `<column>_onderdrukt` for a person
-/// count (pages show `<5`), `<column>_afgeschermd` for a bounding count (hidden to protect
-/// another cell, whatever its own value; pages show a dash).
-pub fn flag_name(column: &str) -> String {
-    if BOUNDING.iter().any(|(bound, _)| *bound == column) {
-        format!("{column}_afgeschermd")
-    } else {
-        format!("{column}_onderdrukt")
-    }
-}
-
-/// Every column of `gebied_indicatoren` that disclosure control may hide.
-pub fn controlled() -> impl Iterator<Item = &'static str> {
-    SENSITIVE
-        .into_iter()
-        .chain(BOUNDING.iter().map(|(bound, _)| *bound))
-}
+pub use risicobeeld_snapshot::tables::{
+    BOUNDING, EVALUATIE_SENSITIVE, SENSITIVE, controlled, flag_name, small_values,
+};
 
 const DERIVED: [(&str, &str); 4] = [
     ("rni_ingeschrevenen", "rni_per_1000_inwoners"),
@@ -613,53 +578,11 @@ pub async fn openbaar(
     Ok((out, summary))
 }
 
-/// Reads every Parquet file under `dir` into one batch (hive partition columns are not needed).
+/// Reads every Parquet file under `dir` into one batch (`risicobeeld_snapshot::tables`).
 pub fn read_dir_table(dir: &Path) -> Result<RecordBatch, DisclosureError> {
-    use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-    let err = |p: &Path, e: &dyn std::fmt::Display| DisclosureError::Read {
-        path: p.display().to_string(),
-        message: e.to_string(),
-    };
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).map_err(|e| err(&d, &e))?.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|x| x == "parquet") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    let mut batches = Vec::new();
-    let mut schema = None;
-    for f in files {
-        let file = std::fs::File::open(&f).map_err(|e| err(&f, &e))?;
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| err(&f, &e))?;
-        // A table without rows is one file without row groups: its schema still counts.
-        schema.get_or_insert_with(|| builder.schema().clone());
-        let reader = builder.build().map_err(|e| err(&f, &e))?;
-        for b in reader {
-            batches.push(b.map_err(|e| err(&f, &e))?);
-        }
-    }
-    let schema = schema.ok_or_else(|| err(dir, &"no Parquet files"))?;
-    Ok(concat_batches(&schema, &batches)?)
-}
-
-/// Does `dir` hold a Parquet file (at any depth)?
-fn has_parquet(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|entries| {
-        entries.flatten().any(|e| {
-            let path = e.path();
-            if path.is_dir() {
-                has_parquet(&path)
-            } else {
-                path.extension().is_some_and(|x| x == "parquet")
-            }
-        })
+    risicobeeld_snapshot::tables::read_dir_table(dir).map_err(|e| DisclosureError::Read {
+        path: e.path,
+        message: e.message,
     })
 }
 
@@ -672,7 +595,7 @@ pub fn audit_published(
     let fasen = read_dir_table(&openbaar_dir.join("signalen_fasen"))?;
     // Runs published before the yearly evaluation have no evaluatie table.
     let evaluatie_dir = openbaar_dir.join("evaluatie");
-    let evaluatie = if has_parquet(&evaluatie_dir) {
+    let evaluatie = if risicobeeld_snapshot::tables::has_parquet(&evaluatie_dir) {
         Some(read_dir_table(&evaluatie_dir)?)
     } else {
         None
@@ -697,38 +620,4 @@ pub fn audit_published(
         );
     }
     Ok((system, exposed))
-}
-
-/// Values of sensitive columns in 1 … min_count − 1 in a batch (for tests and the audit report).
-/// In a table with a `persoonsaantal` column (`evaluatie`, whose `waarde` holds counts of work
-/// done and rates as well), only the rows it marks are person counts.
-pub fn small_values(batch: &RecordBatch, columns: &[&str], min_count: i64) -> usize {
-    let person_row: Vec<bool> = match batch.column_by_name("persoonsaantal") {
-        Some(c) => match c.as_any().downcast_ref::<BooleanArray>() {
-            Some(a) => a.iter().map(|v| v != Some(false)).collect(),
-            None => vec![true; batch.num_rows()],
-        },
-        None => vec![true; batch.num_rows()],
-    };
-    let small_int = |v: i64| v >= 1 && v < min_count;
-    let small_float = |v: f64| v >= 1.0 && v < min_count as f64 && v.fract() == 0.0;
-    columns
-        .iter()
-        .filter_map(|c| batch.column_by_name(c))
-        .map(|a| {
-            if let Some(i) = a.as_any().downcast_ref::<Int64Array>() {
-                i.iter()
-                    .zip(&person_row)
-                    .filter(|(v, person)| **person && v.is_some_and(small_int))
-                    .count()
-            } else if let Some(f) = a.as_any().downcast_ref::<Float64Array>() {
-                f.iter()
-                    .zip(&person_row)
-                    .filter(|(v, person)| **person && v.is_some_and(small_float))
-                    .count()
-            } else {
-                0
-            }
-        })
-        .sum()
 }

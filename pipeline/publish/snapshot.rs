@@ -5,8 +5,6 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
 use super::write_table;
 use crate::transform::OutputTable;
 
@@ -43,92 +41,9 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> PublishError + '_ {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct InputEntry {
-    pub bron: String,
-    pub bestand: String,
-    pub size: u64,
-    pub sha256: String,
-    pub rows_read: u64,
-    pub rows_quarantined: u64,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct ColumnEntry {
-    pub name: String,
-    #[serde(rename = "type")]
-    pub data_type: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct TableEntry {
-    pub name: String,
-    pub rows: usize,
-    pub columns: Vec<ColumnEntry>,
-    pub partitioned_by: Option<String>,
-    pub files: Vec<String>,
-}
-
-/// What disclosure control suppressed in `openbaar/`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct DisclosureEntry {
-    pub min_count: i64,
-    /// Sensitive cells (non-null person counts) in the full tables.
-    pub cells: usize,
-    /// Hidden for being 1 … min_count − 1.
-    pub primary: usize,
-    /// Hidden so that no total and its parts give a hidden cell away.
-    pub secondary: usize,
-    /// Hidden by the repair's wider search (docs/disclosure.md).
-    #[serde(default)]
-    pub fallback: usize,
-    /// Non-sensitive counts that bound a sensitive one (`leeg_aantal`), and how many of those
-    /// were hidden to protect it.
-    #[serde(default)]
-    pub bounding_cells: usize,
-    #[serde(default)]
-    pub bounding_hidden: usize,
-}
-
-impl DisclosureEntry {
-    /// Hidden sensitive cells, all reasons together.
-    pub fn hidden(&self) -> usize {
-        self.primary + self.secondary + self.fallback
-    }
-
-    /// `part` as a percentage of the sensitive cells.
-    pub fn share(&self, part: usize) -> f64 {
-        if self.cells == 0 {
-            0.0
-        } else {
-            100.0 * part as f64 / self.cells as f64
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Manifest {
-    pub run_id: String,
-    pub started: String,
-    pub finished: String,
-    pub tool_version: String,
-    pub config_hash: String,
-    pub grain: String,
-    pub inputs: Vec<InputEntry>,
-    pub tables: Vec<TableEntry>,
-    #[serde(default)]
-    pub disclosure: Option<DisclosureEntry>,
-}
-
-impl Manifest {
-    /// The fingerprint that decides whether a new run has anything to do.
-    pub fn same_inputs(&self, config_hash: &str, inputs: &[InputEntry]) -> bool {
-        let key = |i: &InputEntry| (i.bestand.clone(), i.sha256.clone());
-        self.config_hash == config_hash
-            && self.inputs.iter().map(key).collect::<Vec<_>>()
-                == inputs.iter().map(key).collect::<Vec<_>>()
-    }
-}
+pub use risicobeeld_snapshot::manifest::{
+    ColumnEntry, DisclosureEntry, InputEntry, Manifest, TableEntry, current_manifest, current_run,
+};
 
 /// Pauses at a named point when `RISICOBEELD_PAUSE_AT` names it, so that the crash-safety
 /// tests can kill the process there. Compiled in only with the `crash-points` feature (the
@@ -188,17 +103,6 @@ impl OutputLock {
         }
         Ok(())
     }
-}
-
-/// The run id `current` points at.
-pub fn current_run(out: &Path) -> Option<String> {
-    let target = std::fs::read_link(out.join("current")).ok()?;
-    Some(target.file_name()?.to_string_lossy().to_string())
-}
-
-pub fn current_manifest(out: &Path) -> Option<Manifest> {
-    let text = std::fs::read_to_string(out.join("current").join("manifest.json")).ok()?;
-    serde_json::from_str(&text).ok()
 }
 
 /// Completed snapshots, oldest first (run ids sort by time).

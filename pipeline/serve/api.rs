@@ -19,7 +19,7 @@ use super::frame;
 use super::pages::parse_query;
 use super::snapshot::{Role, Snapshot};
 use super::{AppState, Viewer};
-use crate::run::{RunStatus, TABLES};
+use risicobeeld_snapshot::{RunStatus, TABLES};
 
 type Shared = State<Arc<AppState>>;
 

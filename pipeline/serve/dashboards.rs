@@ -299,7 +299,7 @@ pub fn tables_in(sql: &str) -> Vec<&'static str> {
     let words: Vec<&str> = sql
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .collect();
-    crate::run::TABLES
+    risicobeeld_snapshot::TABLES
         .iter()
         .copied()
         .filter(|t| words.contains(t))
@@ -446,7 +446,7 @@ impl ParamError {
 
 /// The shape of an area code (CBS) or of a district/regio code from `districten.csv`.
 pub fn well_formed_code(code: &str) -> bool {
-    crate::codes::is_safe_code(code)
+    risicobeeld_snapshot::codes::is_safe_code(code)
 }
 
 fn gemeentecode_shape(code: &str) -> bool {

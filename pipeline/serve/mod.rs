@@ -15,6 +15,7 @@ pub mod indicators;
 pub mod map;
 pub mod page;
 pub mod pages;
+pub mod settings;
 pub mod snapshot;
 pub mod xlsx;
 
@@ -29,9 +30,9 @@ use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{get, post};
 
-use crate::config::ServerConfig;
 use auth::{Sessions, UsersFile};
 use dashboards::DashboardStore;
+pub use settings::ServerConfig;
 use snapshot::{Role, Snapshot, SnapshotStore};
 
 #[derive(Debug, thiserror::Error)]

@@ -13,7 +13,7 @@ use super::html::{Mode, Page, esc, url_value};
 use super::page::{self, RenderContext};
 use super::snapshot::{Role, Snapshot};
 use super::{AppState, Viewer};
-use crate::run::RunStatus;
+use risicobeeld_snapshot::RunStatus;
 
 type Shared = State<Arc<AppState>>;
 
@@ -619,7 +619,7 @@ pub async fn about(State(state): Shared, headers: HeaderMap) -> Response {
         body.push_str(&format!(
             "<h2>Laatste run</h2><p>{}: {}{melding}</p>",
             esc(&status.tijd),
-            esc(&status.status),
+            esc(status.status.word()),
         ));
     }
     body.push_str(&sources_table(&m.inputs, viewer.role.sees_full_tables()));
@@ -638,7 +638,7 @@ pub async fn about(State(state): Shared, headers: HeaderMap) -> Response {
 
 /// The inputs of the run: per file for analysts, per source for everyone else (file names are
 /// the data team's business, not the public's).
-fn sources_table(inputs: &[crate::publish::InputEntry], per_file: bool) -> String {
+fn sources_table(inputs: &[risicobeeld_snapshot::manifest::InputEntry], per_file: bool) -> String {
     let mut rows: Vec<(String, String, u64, u64)> = Vec::new();
     for i in inputs {
         let file = if per_file {

@@ -11,8 +11,8 @@ use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::datasource::MemTable;
 use datafusion::prelude::SessionContext;
 
-use crate::publish::{self, Manifest};
-use crate::run::TABLES;
+use risicobeeld_snapshot::TABLES;
+use risicobeeld_snapshot::manifest::{self as publish, Manifest};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
@@ -85,30 +85,7 @@ pub struct Freshness {
     pub laatste_peildatum: String,
 }
 
-/// The published columns that hold person counts, per table: in `openbaar/` each must carry its
-/// `<column>_onderdrukt` flag and show no value from 1 to `min_count − 1`.
-pub const SENSITIVE_COLUMNS: [(&str, &[&str]); 3] = [
-    ("gebied_indicatoren", &crate::disclosure::SENSITIVE),
-    ("signalen_fasen", &["aantal", "bereikt"]),
-    ("evaluatie", &crate::disclosure::EVALUATIE_SENSITIVE),
-];
-
-fn sensitive_columns(table: &str) -> &'static [&'static str] {
-    SENSITIVE_COLUMNS
-        .iter()
-        .find(|(t, _)| *t == table)
-        .map_or(&[], |(_, c)| c)
-}
-
-/// Every column of a table that carries a disclosure flag in `openbaar/` (the sensitive ones,
-/// and in `gebied_indicatoren` the counts that bound them).
-fn flagged_columns(table: &str) -> Vec<&'static str> {
-    if table == "gebied_indicatoren" {
-        crate::disclosure::controlled().collect()
-    } else {
-        sensitive_columns(table).to_vec()
-    }
-}
+pub use risicobeeld_snapshot::tables::{SENSITIVE_COLUMNS, flagged_columns, sensitive_columns};
 
 /// Asked for the tables of a role that may see only protected figures, in a run whose
 /// `openbaar/` tables are missing or not valid: such a run shows non-analysts nothing.
@@ -196,7 +173,7 @@ impl Snapshot {
             if table == "evaluatie" && !dir.join(table).is_dir() {
                 continue;
             }
-            let full = crate::disclosure::read_dir_table(&dir.join(table))
+            let full = risicobeeld_snapshot::tables::read_dir_table(&dir.join(table))
                 .map_err(|e| read_err(table, e.to_string()))?;
             let full =
                 with_flags(&full, &flagged_columns(table)).map_err(|e| read_err(table, e))?;
@@ -249,10 +226,10 @@ impl Snapshot {
             .unwrap_or_default();
         let geojson = std::fs::read(dir.join("gebieden.geojson"))
             .map_err(|e| read_err("gebieden.geojson", e.to_string()))?;
-        let shapes = crate::serve::map::project_shapes(&geojson)
-            .map_err(|e| read_err("gebieden.geojson", e))?;
+        let shapes =
+            crate::map::project_shapes(&geojson).map_err(|e| read_err("gebieden.geojson", e))?;
         // Only for showing `<min_count` to analysts when the run has no disclosure section.
-        let min_count = min_count.unwrap_or(crate::config::DisclosureConfig::default().min_count);
+        let min_count = min_count.unwrap_or(risicobeeld_snapshot::tables::DEFAULT_MIN_COUNT);
         Ok(Snapshot {
             run_id: run_id.to_string(),
             manifest,
@@ -302,7 +279,7 @@ fn read_protected(dir: &Path, table: &str, min_count: i64) -> Result<RecordBatch
     if !open_dir.is_dir() {
         return Err(format!("openbaar/{table} is missing"));
     }
-    let open = crate::disclosure::read_dir_table(&open_dir)
+    let open = risicobeeld_snapshot::tables::read_dir_table(&open_dir)
         .map_err(|e| format!("openbaar/{table} cannot be read: {e}"))?;
     let columns = sensitive_columns(table);
     for column in columns {
@@ -315,7 +292,7 @@ fn read_protected(dir: &Path, table: &str, min_count: i64) -> Result<RecordBatch
             ));
         }
     }
-    let small = crate::disclosure::small_values(&open, columns, min_count);
+    let small = risicobeeld_snapshot::tables::small_values(&open, columns, min_count);
     if small > 0 {
         return Err(format!(
             "openbaar/{table} shows {small} sensitive values below {min_count}"
@@ -326,7 +303,7 @@ fn read_protected(dir: &Path, table: &str, min_count: i64) -> Result<RecordBatch
 
 /// The flag beside `<column>`: `_onderdrukt` (the renderer shows `<5`) or `_afgeschermd`.
 pub fn flag_name(column: &str) -> String {
-    crate::disclosure::flag_name(column)
+    risicobeeld_snapshot::tables::flag_name(column)
 }
 
 /// The full table with an all-`false` flag (`flag_name`) for each of its flagged `columns`, as

@@ -1,0 +1,95 @@
+//! What the last run did, for the server's banner and `/status`: `<out>/laatste_run.json`,
+//! written by the pipeline after every run (also a failed one), read by the server.
+
+use std::path::Path;
+
+pub const STATUS_FILE: &str = "laatste_run.json";
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunState {
+    /// A new snapshot is current.
+    Gepubliceerd,
+    /// The inputs and the config were those of the current snapshot.
+    NietsTeDoen,
+    /// The inputs broke a validation rule; nothing was published.
+    Ongeldig,
+    /// The run stopped on an error; nothing was published.
+    Mislukt,
+}
+
+impl RunState {
+    /// The word in `laatste_run.json`, as pages show it.
+    pub fn word(self) -> &'static str {
+        match self {
+            RunState::Gepubliceerd => "gepubliceerd",
+            RunState::NietsTeDoen => "niets_te_doen",
+            RunState::Ongeldig => "ongeldig",
+            RunState::Mislukt => "mislukt",
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct RunStatus {
+    pub status: RunState,
+    /// When the run ended (RFC 3339, UTC).
+    pub tijd: String,
+    pub run_id: Option<String>,
+    pub melding: Option<String>,
+}
+
+impl RunStatus {
+    pub fn failed(&self) -> bool {
+        matches!(self.status, RunState::Ongeldig | RunState::Mislukt)
+    }
+
+    pub fn read(out: &Path) -> Option<RunStatus> {
+        let text = std::fs::read_to_string(out.join(STATUS_FILE)).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    /// Written atomically; a failure to write it is logged, never an error (it must not fail
+    /// the run it describes).
+    pub fn write(&self, out: &Path) {
+        let tmp = out.join(format!(".{STATUS_FILE}.{}", std::process::id()));
+        let written = serde_json::to_vec_pretty(self)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| std::fs::write(&tmp, bytes))
+            .and_then(|_| std::fs::rename(&tmp, out.join(STATUS_FILE)));
+        if let Err(e) = written {
+            tracing::warn!("cannot record the run status in {}: {e}", out.display());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_status_file_keeps_its_dutch_words() {
+        let status = RunStatus {
+            status: RunState::NietsTeDoen,
+            tijd: "2026-11-26T12:00:00Z".into(),
+            run_id: Some("20261126T120000Z".into()),
+            melding: None,
+        };
+        let text = serde_json::to_string(&status).expect("json");
+        assert!(text.contains("\"status\":\"niets_te_doen\""), "{text}");
+        let back: RunStatus = serde_json::from_str(&text).expect("back");
+        assert!(!back.failed());
+        for (word, failed) in [
+            ("ongeldig", true),
+            ("mislukt", true),
+            ("gepubliceerd", false),
+        ] {
+            let text = format!(
+                "{{\"status\":\"{word}\",\"tijd\":\"t\",\"run_id\":null,\"melding\":null}}"
+            );
+            let read: RunStatus = serde_json::from_str(&text).expect(word);
+            assert_eq!(read.failed(), failed, "{word}");
+        }
+    }
+}
