@@ -11,7 +11,6 @@ use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::datasource::MemTable;
 use datafusion::prelude::SessionContext;
 
-use risicobeeld_snapshot::TABLES;
 use risicobeeld_snapshot::manifest::{self as publish, Manifest};
 
 #[derive(Debug, thiserror::Error)]
@@ -20,12 +19,8 @@ pub enum SnapshotError {
         "no published snapshot under {0}: run `risicobeeld run` first (or pass --out to the directory a run published to)"
     )]
     NoSnapshot(String),
-    #[error("snapshot {run_id}: cannot read {what}: {message}")]
-    Read {
-        run_id: String,
-        what: String,
-        message: String,
-    },
+    #[error(transparent)]
+    Open(#[from] risicobeeld_snapshot::OpenError),
 }
 
 /// Who is asking, for the choice of tables.
@@ -141,66 +136,46 @@ impl Snapshot {
 
     /// Loads `<out>/runs/<run_id>` into memory.
     pub fn load(out: &Path, run_id: &str) -> Result<Snapshot, SnapshotError> {
-        let dir = out.join("runs").join(run_id);
-        let read_err = |what: &str, message: String| SnapshotError::Read {
-            run_id: run_id.to_string(),
-            what: what.to_string(),
-            message,
+        let run = risicobeeld_snapshot::open_run(out, run_id).map_err(SnapshotError::Open)?;
+        let read_err = |what: &str, message: String| {
+            SnapshotError::Open(risicobeeld_snapshot::OpenError {
+                run_id: run_id.to_string(),
+                what: what.to_string(),
+                message,
+            })
         };
-        let manifest_text = std::fs::read_to_string(dir.join("manifest.json"))
-            .map_err(|e| read_err("manifest.json", e.to_string()))?;
-        let manifest: Manifest = serde_json::from_str(&manifest_text)
-            .map_err(|e| read_err("manifest.json", e.to_string()))?;
-
         let analyst = SessionContext::new();
         super::functions::register(&analyst);
-        // What disclosure control promised; without it nothing under openbaar/ is trusted.
-        let min_count = manifest.disclosure.as_ref().map(|d| d.min_count);
-        let mut public = match min_count {
-            Some(_) => {
+        for (table, full) in &run.full {
+            let full = with_flags(full, &flagged_columns(table)).map_err(|e| read_err(table, e))?;
+            register(&analyst, table, &full).map_err(|e| read_err(table, e))?;
+        }
+        // Only the tables `open_run` checked reach the public context (fail closed).
+        let public = run
+            .openbaar
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|tables| {
                 let ctx = SessionContext::new();
                 super::functions::register(&ctx);
-                Ok(ctx)
-            }
-            None => Err("manifest.json has no disclosure section".to_string()),
-        };
-        let mut gebied = None;
-        let mut trends = None;
-        let mut kwaliteit = None;
-        let mut evaluatie = None;
-        for table in TABLES {
-            // Runs published before the yearly evaluation have no `evaluatie`.
-            if table == "evaluatie" && !dir.join(table).is_dir() {
-                continue;
-            }
-            let full = risicobeeld_snapshot::tables::read_dir_table(&dir.join(table))
-                .map_err(|e| read_err(table, e.to_string()))?;
-            let full =
-                with_flags(&full, &flagged_columns(table)).map_err(|e| read_err(table, e))?;
-            register(&analyst, table, &full).map_err(|e| read_err(table, e))?;
-            if let (Ok(ctx), Some(min_count)) = (&public, min_count) {
-                let checked = read_protected(&dir, table, min_count)
-                    .and_then(|open| register(ctx, table, &open));
-                if let Err(problem) = checked {
-                    public = Err(problem);
+                for (table, open) in tables {
+                    register(&ctx, table, open)?;
                 }
-            }
-            if table == "gebied_indicatoren" {
-                gebied = Some(full);
-            } else if table == "trends" {
-                trends = Some(full);
-            } else if table == "kwaliteit" {
-                kwaliteit = Some(full);
-            } else if table == "evaluatie" {
-                evaluatie = Some(full);
-            }
-        }
+                Ok(ctx)
+            });
         if let Err(problem) = &public {
             tracing::error!(
                 run_id,
                 "{problem}: non-analysts see nothing of this snapshot (fail closed)"
             );
         }
+        let dir = &run.dir;
+        let gebied = run.full_table("gebied_indicatoren").cloned();
+        let trends = run.full_table("trends").cloned();
+        let kwaliteit = run.full_table("kwaliteit").cloned();
+        let evaluatie = run.full_table("evaluatie").cloned();
+        let min_count = run.min_count;
+        let manifest = run.manifest.clone();
         let gebied = gebied.ok_or_else(|| read_err("gebied_indicatoren", "missing".into()))?;
         let areas = areas_of(&gebied);
         let periods = distinct(&gebied, "periode");
@@ -270,35 +245,6 @@ impl Snapshot {
     pub fn latest_period(&self) -> Option<&str> {
         self.periods.last().map(String::as_str)
     }
-}
-
-/// The `openbaar/` twin of `table`, checked: present, every sensitive column with its
-/// `_onderdrukt` flag, and no sensitive value from 1 to `min_count − 1`. Err says what is wrong.
-fn read_protected(dir: &Path, table: &str, min_count: i64) -> Result<RecordBatch, String> {
-    let open_dir = dir.join("openbaar").join(table);
-    if !open_dir.is_dir() {
-        return Err(format!("openbaar/{table} is missing"));
-    }
-    let open = risicobeeld_snapshot::tables::read_dir_table(&open_dir)
-        .map_err(|e| format!("openbaar/{table} cannot be read: {e}"))?;
-    let columns = sensitive_columns(table);
-    for column in columns {
-        if open.column_by_name(column).is_some()
-            && open.column_by_name(&flag_name(column)).is_none()
-        {
-            return Err(format!(
-                "openbaar/{table} has {column} without {}: not made by disclosure control",
-                flag_name(column)
-            ));
-        }
-    }
-    let small = risicobeeld_snapshot::tables::small_values(&open, columns, min_count);
-    if small > 0 {
-        return Err(format!(
-            "openbaar/{table} shows {small} sensitive values below {min_count}"
-        ));
-    }
-    Ok(open)
 }
 
 /// The flag beside `<column>`: `_onderdrukt` (the renderer shows `<5`) or `_afgeschermd`.

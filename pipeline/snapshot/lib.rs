@@ -5,9 +5,11 @@
 
 pub mod codes;
 pub mod manifest;
+pub mod run;
 pub mod status;
 pub mod tables;
 
 pub use manifest::Manifest;
+pub use run::{OpenError, OpenRun, open_run};
 pub use status::{RunState, RunStatus, STATUS_FILE};
 pub use tables::TABLES;
