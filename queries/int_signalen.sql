@@ -1,15 +1,18 @@
 -- Grain: one row per gemeente and period inside its signal coverage span: signals by form.
--- `crimineel_seksueel`, `orgaan` and `onbekend` count in `overig` (outputs.md §2).
--- Inputs: stg_signalen, int_dekking.
+-- Each form counts in the column `stg_vormen.kolom` names: `crimineel_seksueel`, `orgaan` and
+-- `onbekend` in `signalen_overig` (outputs.md §2; the list is `SIGNAALVORMEN` in
+-- pipeline/validate/sources.rs, which disclosure control's relations use as well).
+-- Inputs: stg_signalen, stg_vormen, int_dekking.
 with per_periode as (
-    select gemeentecode, periode,
-           sum(aantal) as signalen_totaal,
-           sum(case when vorm = 'seksueel' then aantal else 0 end) as signalen_seksueel,
-           sum(case when vorm = 'crimineel' then aantal else 0 end) as signalen_crimineel,
-           sum(case when vorm = 'arbeid' then aantal else 0 end) as signalen_arbeid,
-           sum(case when vorm not in ('seksueel', 'crimineel', 'arbeid') then aantal else 0 end) as signalen_overig
-    from stg_signalen
-    group by gemeentecode, periode
+    select s.gemeentecode, s.periode,
+           sum(s.aantal) as signalen_totaal,
+           sum(case when v.kolom = 'signalen_seksueel' then s.aantal else 0 end) as signalen_seksueel,
+           sum(case when v.kolom = 'signalen_crimineel' then s.aantal else 0 end) as signalen_crimineel,
+           sum(case when v.kolom = 'signalen_arbeid' then s.aantal else 0 end) as signalen_arbeid,
+           sum(case when v.kolom = 'signalen_overig' then s.aantal else 0 end) as signalen_overig
+    from stg_signalen s
+    join stg_vormen v on v.vorm = s.vorm
+    group by s.gemeentecode, s.periode
 ),
 
 final as (

@@ -21,6 +21,7 @@ pub use audit::{Exposure, Protection, audit};
 pub use cells::CellSystem;
 
 use crate::transform::{OutputTable, TransformError, run_models};
+use crate::validate::sources::{signal_form_columns, vormen_in};
 
 pub use risicobeeld_snapshot::tables::{
     BOUNDING, EVALUATIE_SENSITIVE, SENSITIVE, controlled, flag_name, small_values,
@@ -32,8 +33,6 @@ const DERIVED: [(&str, &str); 4] = [
     ("signalen_totaal", "signalen_per_10000_inwoners"),
     ("leeg_aantal", "leeg_pct"),
 ];
-/// `overig` in gebied_indicatoren is the sum of these forms in signalen_fasen.
-const OVERIG_VORMEN: [&str; 4] = ["crimineel_seksueel", "orgaan", "overig", "onbekend"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum DisclosureError {
@@ -355,14 +354,11 @@ fn add_fasen(s: &mut CellSystem, fasen: &RecordBatch) -> Result<FormsOf, Disclos
                 .map(|(_, b)| *b)
                 .collect::<Vec<_>>()
         };
-        for (column, names) in [
-            ("signalen_seksueel", &["seksueel"][..]),
-            ("signalen_crimineel", &["crimineel"][..]),
-            ("signalen_arbeid", &["arbeid"][..]),
-            ("signalen_overig", &OVERIG_VORMEN[..]),
-        ] {
+        // Each form column of gebied_indicatoren is the sum of its forms in signalen_fasen, as
+        // the SQL groups them (one definition: `SIGNAALVORMEN`).
+        for column in signal_form_columns() {
             if let Some(total) = s.get(&gebied_label("gemeente", &g, &p, column)) {
-                s.relate(total, of(names), true);
+                s.relate(total, of(&vormen_in(column)), true);
             }
         }
     }

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use crate::calendar::{Grain, Period, periods_between};
 use crate::config::Config;
 use crate::locate::{Located, Location, ObjectFact};
-use crate::validate::sources::VORMEN;
+use crate::validate::sources::{SIGNAALVORMEN, VORMEN};
 use crate::validate::{AreaCode, QualityReport};
 
 /// One staging table, in one batch or (the objects) one per input file.
@@ -453,7 +453,13 @@ pub fn stage(
         "stg_sectoren",
         batch(vec![("sector", text(sectors.sectors()))])?,
     );
-    push("stg_vormen", batch(vec![("vorm", text(VORMEN))])?);
+    push(
+        "stg_vormen",
+        batch(vec![
+            ("vorm", text(VORMEN)),
+            ("kolom", text(SIGNAALVORMEN.map(|(_, kolom)| kolom))),
+        ])?,
+    );
     let weight = |name: &str| config.score.weights.get(name).copied().unwrap_or(0.0);
     push(
         "stg_score_gewichten",

@@ -170,15 +170,50 @@ pub const BRONNEN: [&str; 12] = [
     "intern", "extern", "website", "mma", "politie", "shop", "comensha", "fairwork", "nla", "heit",
     "riec", "overig",
 ];
-pub const VORMEN: [&str; 7] = [
-    "seksueel",
-    "crimineel",
-    "arbeid",
-    "crimineel_seksueel",
-    "orgaan",
-    "overig",
-    "onbekend",
+/// The signal forms (inputs.md) and the `gebied_indicatoren` column each one counts in: the
+/// three main forms have a column of their own, the others count in `signalen_overig`
+/// (outputs.md §2). The one definition: the SQL groups by it (`stg_vormen.kolom` in
+/// `int_signalen`), and disclosure control's relations `signalen_<vorm> = Σ forms` come from it.
+pub const SIGNAALVORMEN: [(&str, &str); 7] = [
+    ("seksueel", "signalen_seksueel"),
+    ("crimineel", "signalen_crimineel"),
+    ("arbeid", "signalen_arbeid"),
+    ("crimineel_seksueel", "signalen_overig"),
+    ("orgaan", "signalen_overig"),
+    ("overig", "signalen_overig"),
+    ("onbekend", "signalen_overig"),
 ];
+
+/// The names of the signal forms, in `SIGNAALVORMEN` order.
+pub const VORMEN: [&str; 7] = {
+    let mut names = [""; 7];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = SIGNAALVORMEN[i].0;
+        i += 1;
+    }
+    names
+};
+
+/// The `gebied_indicatoren` columns that count signals by form, in `SIGNAALVORMEN` order.
+pub fn signal_form_columns() -> Vec<&'static str> {
+    let mut columns: Vec<&str> = Vec::new();
+    for (_, kolom) in SIGNAALVORMEN {
+        if !columns.contains(&kolom) {
+            columns.push(kolom);
+        }
+    }
+    columns
+}
+
+/// The forms that count in the `gebied_indicatoren` column `kolom`.
+pub fn vormen_in(kolom: &str) -> Vec<&'static str> {
+    SIGNAALVORMEN
+        .iter()
+        .filter(|(_, k)| *k == kolom)
+        .map(|(v, _)| *v)
+        .collect()
+}
 pub const FASEN: [&str; 5] = [
     "ontvangst",
     "weging",
@@ -843,6 +878,27 @@ pub fn inspanning(c: &Cells, config: &Config) -> Verdict<Inspanning> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_signal_form_counts_in_one_published_form_column() {
+        // The published sensitive columns `signalen_<x>` besides the total are exactly the
+        // columns the forms count in: a new form or column cannot make the SQL and the
+        // disclosure audit's relations disagree.
+        let published: Vec<&str> = risicobeeld_snapshot::tables::SENSITIVE
+            .into_iter()
+            .filter(|c| c.starts_with("signalen_") && *c != "signalen_totaal")
+            .collect();
+        assert_eq!(signal_form_columns(), published);
+        let mut counted: Vec<&str> = published.iter().flat_map(|c| vormen_in(c)).collect();
+        counted.sort_unstable();
+        let mut all = VORMEN.to_vec();
+        all.sort_unstable();
+        assert_eq!(counted, all, "each form in exactly one column");
+        assert_eq!(
+            vormen_in("signalen_overig"),
+            ["crimineel_seksueel", "orgaan", "overig", "onbekend"]
+        );
+    }
 
     #[test]
     fn effort_periods_are_years_or_halves() {
