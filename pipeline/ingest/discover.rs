@@ -14,29 +14,12 @@ pub struct InputFile {
     pub shown: String,
 }
 
-/// The default globs of each input (inputs.md §0).
-pub fn default_globs(input: &str) -> &'static [&'static str] {
-    match input {
-        "gebieden" => &["gebieden/*.geojson", "gebieden/*.json"],
-        "districten" => &["gebieden/districten.csv", "gebieden/districten.parquet"],
-        "herindelingen" => &[
-            "gebieden/herindelingen.csv",
-            "gebieden/herindelingen.parquet",
-        ],
-        "bevolking" => &[
-            "bevolking.csv",
-            "bevolking.parquet",
-            "bevolking/*.csv",
-            "bevolking/*.parquet",
-        ],
-        "verblijfsobjecten" => &["verblijfsobjecten/*.csv", "verblijfsobjecten/*.parquet"],
-        "leegstand" => &["leegstand.csv", "leegstand.parquet"],
-        "rni" => &["rni/*.csv", "rni/*.parquet"],
-        "kvk" => &["kvk/*.csv", "kvk/*.parquet"],
-        "signalen" => &["signalen/*.csv", "signalen/*.parquet"],
-        "inspanningen" => &["inspanningen/*.csv", "inspanningen/*.parquet"],
-        _ => &[],
-    }
+/// The default globs of an input (inputs.md §0); `None` for a name that is no input.
+pub fn default_globs(input: &str) -> Option<&'static [&'static str]> {
+    crate::validate::INPUTS
+        .iter()
+        .find(|(name, _)| *name == input)
+        .map(|(_, globs)| *globs)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,10 +43,10 @@ pub fn discover(
         return Err(DiscoverError::NoInputDir(input_dir.display().to_string()));
     }
     let mut out = BTreeMap::new();
-    for input in crate::validate::INPUT_NAMES {
+    for (input, globs) in crate::validate::INPUTS {
         let configured = config.input(input).paths;
         let patterns: Vec<String> = if configured.is_empty() {
-            default_globs(input).iter().map(|s| s.to_string()).collect()
+            globs.iter().map(|s| s.to_string()).collect()
         } else {
             configured
         };

@@ -320,7 +320,10 @@ pub fn load(
         if files.get(input).is_none_or(|f| f.is_empty()) {
             report.push(Finding {
                 source: input,
-                file: crate::ingest::default_globs(input).first().copied().unwrap_or(input).to_string(),
+                file: crate::ingest::default_globs(input)
+                    .and_then(|globs| globs.first().copied())
+                    .unwrap_or(input)
+                    .to_string(),
                 line: None,
                 column: None,
                 rule: "bestand_ontbreekt",

@@ -23,19 +23,55 @@ pub use sources::{
 use crate::ingest::{Cell, InputRow, TableShape};
 use std::borrow::Cow;
 
-/// The inputs of a drop, as named in the config's `[inputs.<name>]`.
-pub const INPUT_NAMES: [&str; 10] = [
-    "gebieden",
-    "districten",
-    "herindelingen",
-    "bevolking",
-    "verblijfsobjecten",
-    "leegstand",
-    "rni",
-    "kvk",
-    "signalen",
-    "inspanningen",
+/// The inputs of a drop, as named in the config's `[inputs.<name>]`, each with the files it is
+/// read from when the config names none (inputs.md §0, relative to the input directory). The one
+/// list of inputs: discovery, the config check and the reports read it.
+pub const INPUTS: [(&str, &[&str]); 10] = [
+    ("gebieden", &["gebieden/*.geojson", "gebieden/*.json"]),
+    (
+        "districten",
+        &["gebieden/districten.csv", "gebieden/districten.parquet"],
+    ),
+    (
+        "herindelingen",
+        &[
+            "gebieden/herindelingen.csv",
+            "gebieden/herindelingen.parquet",
+        ],
+    ),
+    (
+        "bevolking",
+        &[
+            "bevolking.csv",
+            "bevolking.parquet",
+            "bevolking/*.csv",
+            "bevolking/*.parquet",
+        ],
+    ),
+    (
+        "verblijfsobjecten",
+        &["verblijfsobjecten/*.csv", "verblijfsobjecten/*.parquet"],
+    ),
+    ("leegstand", &["leegstand.csv", "leegstand.parquet"]),
+    ("rni", &["rni/*.csv", "rni/*.parquet"]),
+    ("kvk", &["kvk/*.csv", "kvk/*.parquet"]),
+    ("signalen", &["signalen/*.csv", "signalen/*.parquet"]),
+    (
+        "inspanningen",
+        &["inspanningen/*.csv", "inspanningen/*.parquet"],
+    ),
 ];
+
+/// The names of the inputs, in `INPUTS` order.
+pub const INPUT_NAMES: [&str; 10] = {
+    let mut names = [""; 10];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = INPUTS[i].0;
+        i += 1;
+    }
+    names
+};
 
 /// Where a typed row came from, for findings raised by later stages.
 #[derive(Debug, Clone)]
