@@ -19,17 +19,27 @@ use super::snapshot::{Role, Snapshot};
 
 pub const PANEL_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// Rendered dashboard bodies of the served snapshot. A snapshot never changes, so the same
-/// dashboard, role and parameters give the same body; the cache empties when the run changes.
+/// Rendered dashboard bodies. A snapshot never changes, so the same dashboard, role and
+/// parameters give the same body for as long as its run is served; the last few runs are kept.
 #[derive(Default)]
 pub struct RenderCache {
-    entries: std::sync::Mutex<(
-        String,
-        std::collections::HashMap<String, std::sync::Arc<String>>,
-    )>,
+    /// Per run (the most recently used last), the pages of that run by key.
+    runs: std::sync::Mutex<
+        std::collections::VecDeque<(String, std::collections::HashMap<String, Slot>)>,
+    >,
 }
 
+/// One page of one run: rendered once, by the first request that asks for it; the requests that
+/// ask meanwhile wait for that render instead of starting their own. (Should the first request
+/// be dropped before it is done, a waiting one takes the render over.)
+type Slot = std::sync::Arc<tokio::sync::OnceCell<std::sync::Arc<String>>>;
+
 const CACHE_ENTRIES: usize = 2048;
+
+/// Runs whose pages are kept: while a newly published run is taken up, requests that still hold
+/// the previous one (or the one before) keep their pages as well, instead of each clearing the
+/// other's.
+const CACHE_RUNS: usize = 3;
 
 impl RenderCache {
     /// Everything the body depends on besides the snapshot: the dashboard's definition (so an
@@ -50,24 +60,40 @@ impl RenderCache {
         )
     }
 
+    /// The slot of one page of one run (a fresh, unshared one if the cache's lock is poisoned).
+    fn slot(&self, run_id: &str, key: String) -> Slot {
+        let Ok(mut runs) = self.runs.lock() else {
+            return Slot::default();
+        };
+        let at = match runs.iter().position(|(id, _)| id == run_id) {
+            Some(at) => at,
+            None => {
+                if runs.len() >= CACHE_RUNS {
+                    runs.pop_front();
+                }
+                runs.push_back((run_id.to_string(), Default::default()));
+                runs.len() - 1
+            }
+        };
+        // The most recently used run goes last, so the one evicted is the least recently used.
+        if let Some(run) = runs.remove(at) {
+            runs.push_back(run);
+        }
+        let Some((_, pages)) = runs.back_mut() else {
+            return Slot::default();
+        };
+        if pages.len() >= CACHE_ENTRIES && !pages.contains_key(&key) {
+            pages.clear();
+        }
+        pages.entry(key).or_default().clone()
+    }
+
     /// The body of a dashboard page, rendered once per snapshot, role and parameters.
     pub async fn render(&self, d: &Dashboard, rc: &RenderContext<'_>) -> std::sync::Arc<String> {
-        let key = Self::key(d, rc);
-        if let Ok(entries) = self.entries.lock()
-            && entries.0 == rc.snapshot.run_id
-            && let Some(body) = entries.1.get(&key)
-        {
-            return body.clone();
-        }
-        let body = std::sync::Arc::new(render(d, rc).await);
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.0 != rc.snapshot.run_id || entries.1.len() >= CACHE_ENTRIES {
-                entries.0 = rc.snapshot.run_id.clone();
-                entries.1.clear();
-            }
-            entries.1.insert(key, body.clone());
-        }
-        body
+        let slot = self.slot(&rc.snapshot.run_id, Self::key(d, rc));
+        slot.get_or_init(|| async { std::sync::Arc::new(render(d, rc).await) })
+            .await
+            .clone()
     }
 }
 
@@ -667,5 +693,44 @@ fn evaluation_period_label(period: &str) -> String {
         Some((year, "1")) => format!("{year}, eerste halfjaar"),
         Some((year, _)) => format!("{year}, tweede halfjaar"),
         None => format!("{period} (heel jaar)"),
+    }
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::*;
+
+    #[test]
+    fn one_slot_per_page_and_run_and_the_least_recently_used_run_goes_first() {
+        let same = |x: &Slot, y: &Slot| std::sync::Arc::ptr_eq(x, y);
+        let cache = RenderCache::default();
+        let one = cache.slot("run1", "p".into());
+        assert!(same(&one, &cache.slot("run1", "p".into())));
+        assert!(!same(&one, &cache.slot("run1", "q".into())));
+        let two = cache.slot("run2", "p".into());
+        assert!(!same(&one, &two));
+        let three = cache.slot("run3", "p".into());
+        // run1 is used again, so of the three runs kept, run2 is the least recently used …
+        assert!(same(&one, &cache.slot("run1", "p".into())));
+        // … and the one a fourth run pushes out.
+        cache.slot("run4", "p".into());
+        assert!(same(&one, &cache.slot("run1", "p".into())));
+        assert!(same(&three, &cache.slot("run3", "p".into())));
+        assert!(!same(&two, &cache.slot("run2", "p".into())));
+    }
+
+    #[tokio::test]
+    async fn requests_for_the_same_page_share_one_render() {
+        let cache = RenderCache::default();
+        let renders = std::sync::atomic::AtomicUsize::new(0);
+        let render = || async {
+            renders.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            tokio::task::yield_now().await;
+            std::sync::Arc::new("page".to_string())
+        };
+        let (s1, s2) = (cache.slot("r", "p".into()), cache.slot("r", "p".into()));
+        let (x, y) = tokio::join!(s1.get_or_init(render), s2.get_or_init(render));
+        assert_eq!((x.as_str(), y.as_str()), ("page", "page"));
+        assert_eq!(renders.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 }
