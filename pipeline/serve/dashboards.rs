@@ -312,17 +312,22 @@ type FileStamp = (String, SystemTime, u64);
 /// The loaded dashboards, for these files and this snapshot's run id.
 type Cached = (Vec<FileStamp>, String, Arc<Vec<Loaded>>);
 
+/// Runs whose checked dashboards are kept: while a newly published run is taken up, requests on
+/// the previous one keep theirs instead of each run's requests checking all dashboards anew.
+const CACHED_RUNS: usize = 3;
+
 /// Loads dashboards again when a file or the snapshot changed.
 pub struct DashboardStore {
     dir: PathBuf,
-    cache: Mutex<Option<Cached>>,
+    /// The most recently used last.
+    cache: Mutex<std::collections::VecDeque<Cached>>,
 }
 
 impl DashboardStore {
     pub fn new(dir: &Path) -> DashboardStore {
         DashboardStore {
             dir: dir.to_path_buf(),
-            cache: Mutex::new(None),
+            cache: Mutex::new(Default::default()),
         }
     }
 
@@ -349,12 +354,15 @@ impl DashboardStore {
     /// All dashboards for this snapshot, in name order.
     pub async fn all(&self, snapshot: &Snapshot) -> Arc<Vec<Loaded>> {
         let print = self.fingerprint();
-        if let Ok(cache) = self.cache.lock()
-            && let Some((p, run, loaded)) = cache.as_ref()
-            && *p == print
-            && *run == snapshot.run_id
+        if let Ok(mut cache) = self.cache.lock()
+            && let Some(at) = cache
+                .iter()
+                .position(|(p, run, _)| *p == print && *run == snapshot.run_id)
+            && let Some(hit) = cache.remove(at)
         {
-            return loaded.clone();
+            let loaded = hit.2.clone();
+            cache.push_back(hit);
+            return loaded;
         }
         let mut sources: BTreeMap<String, (String, String)> = BUNDLED
             .iter()
@@ -405,7 +413,12 @@ impl DashboardStore {
         }
         let loaded = Arc::new(loaded);
         if let Ok(mut cache) = self.cache.lock() {
-            *cache = Some((print, snapshot.run_id.clone(), loaded.clone()));
+            // Another version of the files, or a run no longer kept: out.
+            cache.retain(|(p, run, _)| *p == print && *run != snapshot.run_id);
+            while cache.len() >= CACHED_RUNS {
+                cache.pop_front();
+            }
+            cache.push_back((print, snapshot.run_id.clone(), loaded.clone()));
         }
         loaded
     }
