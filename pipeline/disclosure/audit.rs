@@ -954,16 +954,29 @@ mod tests {
         s
     }
 
+    /// Groups of small leaves (each with a few rows its leaves do not place, or none), which
+    /// cells are hidden, and whether the top relation is exact: the input of `two_levels`.
+    type TwoLevelSpec = (Vec<(Vec<i64>, i64)>, Vec<bool>, bool);
+
+    fn two_level_specs() -> impl Strategy<Value = TwoLevelSpec> {
+        (
+            proptest::collection::vec(
+                (
+                    proptest::collection::vec(0i64..9, 1..5),
+                    prop_oneof![Just(0i64), 0i64..3],
+                ),
+                1..5,
+            ),
+            proptest::collection::vec(any::<bool>(), 1..12),
+            any::<bool>(),
+        )
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
         #[test]
         fn the_feasible_pool_finds_exactly_what_the_per_cell_programs_find(
-            groups in proptest::collection::vec(
-                (proptest::collection::vec(0i64..9, 1..5), prop_oneof![Just(0i64), 0i64..3]),
-                1..5,
-            ),
-            hidden in proptest::collection::vec(any::<bool>(), 1..12),
-            exact_top in any::<bool>(),
+            (groups, hidden, exact_top) in two_level_specs(),
             values_known in any::<bool>(),
         ) {
             let mut s = two_levels(&groups, &hidden, exact_top);
@@ -985,12 +998,7 @@ mod tests {
 
         #[test]
         fn an_audit_that_remembers_earlier_rounds_finds_what_a_fresh_one_finds(
-            groups in proptest::collection::vec(
-                (proptest::collection::vec(0i64..9, 1..5), prop_oneof![Just(0i64), 0i64..3]),
-                1..5,
-            ),
-            hidden in proptest::collection::vec(any::<bool>(), 1..12),
-            exact_top in any::<bool>(),
+            (groups, hidden, exact_top) in two_level_specs(),
             steps in proptest::collection::vec((any::<proptest::sample::Index>(), any::<bool>()), 1..8),
         ) {
             // As a repair does, cells are hidden one by one; now and then one is shown again,

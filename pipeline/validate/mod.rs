@@ -63,15 +63,21 @@ pub const INPUTS: [(&str, &[&str]); 10] = [
 ];
 
 /// The names of the inputs, in `INPUTS` order.
-pub const INPUT_NAMES: [&str; 10] = {
-    let mut names = [""; 10];
+pub const INPUT_NAMES: [&str; 10] = names_of(&INPUTS);
+
+/// The first element of each pair: the names of a vocabulary that is defined as one list of
+/// `(name, what goes with it)`.
+pub(crate) const fn names_of<T, const N: usize>(
+    pairs: &[(&'static str, T); N],
+) -> [&'static str; N] {
+    let mut names = [""; N];
     let mut i = 0;
-    while i < names.len() {
-        names[i] = INPUTS[i].0;
+    while i < N {
+        names[i] = pairs[i].0;
         i += 1;
     }
     names
-};
+}
 
 /// Where a typed row came from, for findings raised by later stages.
 #[derive(Debug, Clone)]

@@ -185,15 +185,7 @@ pub const SIGNAALVORMEN: [(&str, &str); 7] = [
 ];
 
 /// The names of the signal forms, in `SIGNAALVORMEN` order.
-pub const VORMEN: [&str; 7] = {
-    let mut names = [""; 7];
-    let mut i = 0;
-    while i < names.len() {
-        names[i] = SIGNAALVORMEN[i].0;
-        i += 1;
-    }
-    names
-};
+pub const VORMEN: [&str; 7] = super::names_of(&SIGNAALVORMEN);
 
 /// The `gebied_indicatoren` columns that count signals by form, in `SIGNAALVORMEN` order.
 pub fn signal_form_columns() -> Vec<&'static str> {
