@@ -983,6 +983,30 @@ Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{bo
     );
 }
 
+#[test]
+fn a_browser_that_accepts_gzip_gets_the_same_page_gzipped() {
+    use std::io::Read as _;
+    let s = server(false, false);
+    let plain = get(&s, "/gebied/GM0001", None);
+    assert_eq!(plain.status, StatusCode::OK, "{}", plain.body);
+    assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
+    let request = Request::get("/gebied/GM0001")
+        .header(header::ACCEPT_ENCODING, "gzip, deflate, br")
+        .body(Body::empty())
+        .expect("request");
+    let response = block_on(s.app.clone().oneshot(request)).expect("infallible");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(response.headers()[header::VARY], "accept-encoding");
+    let bytes = block_on(axum::body::to_bytes(response.into_body(), usize::MAX)).expect("body");
+    assert!(bytes.len() < plain.body.len() / 3, "{} bytes", bytes.len());
+    let mut unzipped = String::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_string(&mut unzipped)
+        .expect("gzip");
+    assert_eq!(unzipped, plain.body);
+}
+
 fn get_bytes(s: &Server, path: &str) -> (StatusCode, Vec<u8>) {
     let request = Request::get(path).body(Body::empty()).expect("request");
     let response = block_on(s.app.clone().oneshot(request)).expect("infallible");

@@ -19,8 +19,9 @@ use super::snapshot::{Role, Snapshot};
 
 pub const PANEL_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// Rendered dashboard bodies. A snapshot never changes, so the same dashboard, role and
-/// parameters give the same body for as long as its run is served; the last few runs are kept.
+/// Rendered dashboard pages, whole (frame, banner and account included) and also gzipped. A
+/// snapshot never changes, so the same dashboard, role, parameters, banner and account give the
+/// same page for as long as its run is served; the last few runs are kept.
 #[derive(Default)]
 pub struct RenderCache {
     /// Per run (the most recently used last), the pages of that run by key.
@@ -32,7 +33,31 @@ pub struct RenderCache {
 /// One page of one run: rendered once, by the first request that asks for it; the requests that
 /// ask meanwhile wait for that render instead of starting their own. (Should the first request
 /// be dropped before it is done, a waiting one takes the render over.)
-type Slot = std::sync::Arc<tokio::sync::OnceCell<std::sync::Arc<String>>>;
+type Slot = std::sync::Arc<tokio::sync::OnceCell<std::sync::Arc<RenderedPage>>>;
+
+/// A whole HTML page as it is sent: plain, and gzipped once for the browsers that accept it (a
+/// page with its data tables is some 400 KB; gzipped about a tenth of that).
+pub struct RenderedPage {
+    pub html: axum::body::Bytes,
+    pub gzip: Option<axum::body::Bytes>,
+}
+
+impl RenderedPage {
+    pub fn new(html: String) -> RenderedPage {
+        use std::io::Write as _;
+        let mut encoder =
+            flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        let gzip = encoder
+            .write_all(html.as_bytes())
+            .and_then(|()| encoder.finish())
+            .ok()
+            .map(axum::body::Bytes::from);
+        RenderedPage {
+            html: html.into(),
+            gzip,
+        }
+    }
+}
 
 const CACHE_ENTRIES: usize = 2048;
 
@@ -42,9 +67,10 @@ const CACHE_ENTRIES: usize = 2048;
 const CACHE_RUNS: usize = 3;
 
 impl RenderCache {
-    /// Everything the body depends on besides the snapshot: the dashboard's definition (so an
-    /// edited file is rendered anew), role, mode, sort, parameters and path.
-    fn key(d: &Dashboard, rc: &RenderContext<'_>) -> String {
+    /// What a dashboard's body depends on besides the snapshot: the dashboard's definition (so
+    /// an edited file is rendered anew), role, mode, sort, parameters and path. The caller adds
+    /// what its frame depends on.
+    pub fn key(d: &Dashboard, rc: &RenderContext<'_>) -> String {
         use std::hash::{Hash, Hasher};
         let mut definition = std::collections::hash_map::DefaultHasher::new();
         format!("{d:?}").hash(&mut definition);
@@ -88,10 +114,19 @@ impl RenderCache {
         pages.entry(key).or_default().clone()
     }
 
-    /// The body of a dashboard page, rendered once per snapshot, role and parameters.
-    pub async fn render(&self, d: &Dashboard, rc: &RenderContext<'_>) -> std::sync::Arc<String> {
-        let slot = self.slot(&rc.snapshot.run_id, Self::key(d, rc));
-        slot.get_or_init(|| async { std::sync::Arc::new(render(d, rc).await) })
+    /// The page under `key` of run `run_id`, rendered by `render` only if no earlier request
+    /// has (or is doing so).
+    pub async fn page<F>(
+        &self,
+        run_id: &str,
+        key: String,
+        render: F,
+    ) -> std::sync::Arc<RenderedPage>
+    where
+        F: std::future::Future<Output = String>,
+    {
+        let slot = self.slot(run_id, key);
+        slot.get_or_init(|| async { std::sync::Arc::new(RenderedPage::new(render.await)) })
             .await
             .clone()
     }
@@ -719,6 +754,21 @@ mod cache_tests {
         assert!(!same(&two, &cache.slot("run2", "p".into())));
     }
 
+    #[test]
+    fn the_gzipped_page_is_the_page() {
+        use std::io::Read as _;
+        let html = "<p>Wijk 01 Oostduinen</p>".repeat(1000);
+        let page = RenderedPage::new(html.clone());
+        let gzip = page.gzip.expect("gzip of a page");
+        assert!(gzip.len() < html.len() / 10);
+        let mut unzipped = String::new();
+        flate2::read::GzDecoder::new(&gzip[..])
+            .read_to_string(&mut unzipped)
+            .expect("valid gzip");
+        assert_eq!(unzipped, html);
+        assert_eq!(&page.html[..], html.as_bytes());
+    }
+
     #[tokio::test]
     async fn requests_for_the_same_page_share_one_render() {
         let cache = RenderCache::default();
@@ -726,11 +776,11 @@ mod cache_tests {
         let render = || async {
             renders.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             tokio::task::yield_now().await;
-            std::sync::Arc::new("page".to_string())
+            std::sync::Arc::new(RenderedPage::new("page".to_string()))
         };
         let (s1, s2) = (cache.slot("r", "p".into()), cache.slot("r", "p".into()));
         let (x, y) = tokio::join!(s1.get_or_init(render), s2.get_or_init(render));
-        assert_eq!((x.as_str(), y.as_str()), ("page", "page"));
+        assert_eq!((&x.html[..], &y.html[..]), (&b"page"[..], &b"page"[..]));
         assert_eq!(renders.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 }

@@ -63,6 +63,29 @@ pub fn error_page(status: StatusCode, message: &str, viewer: Option<&Viewer>) ->
     )
 }
 
+/// Why a page is not shown: the status and what the visitor reads (never internal text for
+/// non-analysts; the caller decides what goes in `message`).
+#[derive(Debug)]
+pub struct Refusal {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl Refusal {
+    fn new(status: StatusCode, message: impl Into<String>) -> Refusal {
+        Refusal {
+            status,
+            message: message.into(),
+        }
+    }
+
+    fn response(&self, viewer: Option<&Viewer>) -> Response {
+        error_page(self.status, &self.message, viewer)
+    }
+}
+
+const NO_SNAPSHOT: &str = "Er zijn nog geen gepubliceerde cijfers. Draai eerst `risicobeeld run`.";
+
 fn login_redirect(path: &str) -> Response {
     let mut r = StatusCode::SEE_OTHER.into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("/login?terug={}", url_value(path))) {
@@ -72,11 +95,7 @@ fn login_redirect(path: &str) -> Response {
 }
 
 fn no_snapshot() -> Response {
-    error_page(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Er zijn nog geen gepubliceerde cijfers. Draai eerst `risicobeeld run`.",
-        None,
-    )
+    error_page(StatusCode::SERVICE_UNAVAILABLE, NO_SNAPSHOT, None)
 }
 
 /// Query-string pairs, in order (repeated keys kept).
@@ -87,10 +106,6 @@ pub fn parse_query(raw: Option<&str>) -> Vec<(String, String)> {
             .collect()
     })
     .unwrap_or_default()
-}
-
-fn param_error_response(e: &ParamError, viewer: &Viewer) -> Response {
-    error_page(e.status(), &e.to_string(), Some(viewer))
 }
 
 fn parse_sort(pairs: &[(String, String)]) -> Result<Option<(String, bool)>, String> {
@@ -114,27 +129,25 @@ fn parse_sort(pairs: &[(String, String)]) -> Result<Option<(String, bool)>, Stri
     Ok(Some((column.to_string(), descending)))
 }
 
-/// The usable dashboard of this name, or the response that says why not.
+/// The usable dashboard of this name, or why not.
 async fn find_dashboard(
     state: &AppState,
     snapshot: &Snapshot,
     name: &str,
     viewer: &Viewer,
-) -> Result<Arc<Dashboard>, Response> {
+) -> Result<Arc<Dashboard>, Refusal> {
     let all = state.dashboards.all(snapshot).await;
     let Some(loaded) = all.iter().find(|d| d.name == name) else {
-        return Err(error_page(
+        return Err(Refusal::new(
             StatusCode::NOT_FOUND,
-            &format!("Er is geen dashboard {name:?}."),
-            Some(viewer),
+            format!("Er is geen dashboard {name:?}."),
         ));
     };
     match &loaded.result {
         Ok(d) if d.allows(viewer.role) => Ok(d.clone()),
-        Ok(_) => Err(error_page(
+        Ok(_) => Err(Refusal::new(
             StatusCode::FORBIDDEN,
             "Dit dashboard is niet voor uw rol bedoeld.",
-            Some(viewer),
         )),
         Err(problems) => {
             let detail = if viewer.role.sees_full_tables() {
@@ -142,10 +155,9 @@ async fn find_dashboard(
             } else {
                 "de definitie bevat een fout".to_string()
             };
-            Err(error_page(
+            Err(Refusal::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                &format!("Dashboard {name} is niet beschikbaar: {detail}"),
-                Some(viewer),
+                format!("Dashboard {name} is niet beschikbaar: {detail}"),
             ))
         }
     }
@@ -268,51 +280,60 @@ async fn show(
     path: String,
     mode: Mode,
 ) -> Response {
-    match state.viewer(headers) {
-        Some(viewer) => show_to(state, &viewer, name, path_value, raw_query, path, mode).await,
-        None => login_redirect(&path),
+    let Some(viewer) = state.viewer(headers) else {
+        return login_redirect(&path);
+    };
+    let request = PageRequest {
+        name,
+        path_value,
+        raw_query,
+        path,
+        mode,
+    };
+    match render_page(state, &viewer, request).await {
+        Ok((page, run_id)) => cached_html_response(&page, accepts_gzip(headers), &run_id),
+        Err(refusal) => refusal.response(Some(&viewer)),
     }
 }
 
-/// Renders dashboard `name` for a viewer. `path_value` is the route's area code.
-#[allow(clippy::too_many_arguments)]
-async fn show_to(
-    state: &AppState,
-    viewer: &Viewer,
-    name: &str,
+/// Which dashboard page is asked for. `path_value` is the route's area code.
+struct PageRequest<'a> {
+    name: &'a str,
     path_value: Option<String>,
     raw_query: Option<String>,
     path: String,
     mode: Mode,
-) -> Response {
-    let viewer = viewer.clone();
-    let Some(snapshot) = state.snapshot() else {
-        return no_snapshot();
-    };
-    if let Err(e) = snapshot.context(viewer.role) {
-        return error_page(
-            StatusCode::SERVICE_UNAVAILABLE,
-            &e.to_string(),
-            Some(&viewer),
-        );
-    }
-    let d = match find_dashboard(state, &snapshot, name, &viewer).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
+}
+
+/// Dashboard page for a viewer (from the render cache when it was rendered before), with the
+/// run it shows; or why it is not shown.
+async fn render_page(
+    state: &AppState,
+    viewer: &Viewer,
+    request: PageRequest<'_>,
+) -> Result<(Arc<page::RenderedPage>, String), Refusal> {
+    let PageRequest {
+        name,
+        path_value,
+        raw_query,
+        path,
+        mode,
+    } = request;
+    let snapshot = state
+        .snapshot()
+        .ok_or_else(|| Refusal::new(StatusCode::SERVICE_UNAVAILABLE, NO_SNAPSHOT))?;
+    snapshot
+        .context(viewer.role)
+        .map_err(|e| Refusal::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()))?;
+    let d = find_dashboard(state, &snapshot, name, viewer).await?;
     let mut pairs = parse_query(raw_query.as_deref());
     if let (Some(value), Some(param)) = (&path_value, page::path_param(&d)) {
         pairs.retain(|(k, _)| k != param);
         pairs.push((param.to_string(), value.clone()));
     }
-    let sort = match parse_sort(&pairs) {
-        Ok(s) => s,
-        Err(e) => return error_page(StatusCode::BAD_REQUEST, &e, Some(&viewer)),
-    };
-    let bound = match dashboards::bind(&d, &pairs, &snapshot) {
-        Ok(b) => b,
-        Err(e) => return param_error_response(&e, &viewer),
-    };
+    let sort = parse_sort(&pairs).map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, e))?;
+    let bound = dashboards::bind(&d, &pairs, &snapshot)
+        .map_err(|e: ParamError| Refusal::new(e.status(), e.to_string()))?;
     let rc = RenderContext {
         name,
         snapshot: &snapshot,
@@ -322,13 +343,49 @@ async fn show_to(
         sort,
         path,
     };
+    let banner = banner(state, &snapshot, viewer.role);
+    let user = viewer.user.as_deref().map(|u| (u, viewer.role.name()));
+    // The frame around the body depends on the banner and the account, so they are part of the key.
+    let key = format!(
+        "{}|{banner:?}|{user:?}|{path_value:?}",
+        page::RenderCache::key(&d, &rc)
+    );
+    let rendered = state
+        .rendered
+        .page(&snapshot.run_id, key, async {
+            let body = dashboard_body(&d, &rc, path_value.as_deref()).await;
+            let title = match path_value
+                .as_deref()
+                .and_then(|c| snapshot.areas.get(c).map(|a| (c, a)))
+            {
+                Some((code, area)) => format!("{}: {} ({code})", d.title, area.naam),
+                None => d.title.clone(),
+            };
+            Page {
+                title: &title,
+                body,
+                banner,
+                user,
+                run_id: &snapshot.run_id,
+                footer: footer(&snapshot, mode),
+                mode,
+            }
+            .render()
+        })
+        .await;
+    Ok((rendered, snapshot.run_id.clone()))
+}
+
+/// A dashboard's body on its page: the area's place, the export buttons, and the panels.
+async fn dashboard_body(d: &Dashboard, rc: &RenderContext<'_>, path_value: Option<&str>) -> String {
+    let snapshot = rc.snapshot;
     let mut body = path_value
-        .as_deref()
-        .map(|c| area_header(&snapshot, c, mode))
+        .map(|c| area_header(snapshot, c, rc.mode))
         .unwrap_or_default();
-    if (name == "college" || name == "jaarevaluatie") && mode == Mode::Live {
+    if (rc.name == "college" || rc.name == "jaarevaluatie") && rc.mode == Mode::Live {
         // The export keeps the chosen period.
-        let query = bound
+        let query = rc
+            .bound
             .values
             .iter()
             .filter(|(k, _)| k == "periode")
@@ -338,27 +395,48 @@ async fn show_to(
         body.push_str(&format!(
             "<p class=\"acties\"><a class=\"knop\" href=\"/{name}/{c}/export{query}\" download>Exporteer als HTML-bestand</a> \
 <button type=\"button\" class=\"knop\" id=\"afdrukken\">Afdrukken</button></p>",
-            c = esc(path_value.as_deref().unwrap_or_default())
+            name = rc.name,
+            c = esc(path_value.unwrap_or_default())
         ));
     }
-    body.push_str(&state.rendered.render(&d, &rc).await);
-    let title = match path_value
-        .as_deref()
-        .and_then(|c| snapshot.areas.get(c).map(|a| (c, a)))
-    {
-        Some((code, area)) => format!("{}: {} ({code})", d.title, area.naam),
-        None => d.title.clone(),
-    };
-    let page = Page {
-        title: &title,
-        body,
-        banner: banner(state, &snapshot, viewer.role),
-        user: viewer.user.as_deref().map(|u| (u, viewer.role.name())),
-        run_id: &snapshot.run_id,
-        footer: footer(&snapshot, mode),
-        mode,
-    };
-    html_response(StatusCode::OK, page.render(), Some(&snapshot.run_id))
+    body.push_str(&page::render(d, rc).await);
+    body
+}
+
+/// Whether the request accepts a gzipped answer (`Accept-Encoding: gzip`, not with `q=0`).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            parts.next().is_some_and(|c| c.eq_ignore_ascii_case("gzip"))
+                && parts.all(|p| {
+                    !matches!(p.replace(' ', "").as_str(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000")
+                })
+        })
+}
+
+/// A cached page as a 200 answer, gzipped when the browser accepts that.
+fn cached_html_response(page: &page::RenderedPage, gzip: bool, run_id: &str) -> Response {
+    let gzipped = page.gzip.as_ref().filter(|_| gzip);
+    let body = gzipped.unwrap_or(&page.html).clone();
+    let mut response = (StatusCode::OK, body).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if gzipped.is_some() {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    if let Ok(id) = HeaderValue::from_str(run_id) {
+        h.insert("x-risicobeeld-run", id);
+    }
+    response
 }
 
 fn checked_code(code: &str, viewer: Option<&Viewer>) -> Result<(), Box<Response>> {
@@ -841,34 +919,36 @@ pub async fn export_college(state: &AppState, gemeentecode: &str) -> Result<Stri
         role: Role::College,
         user: None,
     };
-    let response = show_to(
-        state,
-        &viewer,
-        "college",
-        Some(gemeentecode.to_string()),
-        None,
-        format!("/college/{gemeentecode}"),
-        Mode::Export,
-    )
-    .await;
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .map_err(|e| e.to_string())?;
-    let text = String::from_utf8_lossy(&bytes).to_string();
-    if status == StatusCode::OK {
-        Ok(text)
-    } else {
-        let reason = text
-            .split("<p>")
-            .nth(1)
-            .and_then(|p| p.split("</p>").next())
-            .unwrap_or("unknown error")
-            .to_string();
-        Err(format!(
-            "{}: {}",
-            status.as_u16(),
-            reason.replace("&quot;", "\"")
-        ))
+    let request = PageRequest {
+        name: "college",
+        path_value: Some(gemeentecode.to_string()),
+        raw_query: None,
+        path: format!("/college/{gemeentecode}"),
+        mode: Mode::Export,
+    };
+    match render_page(state, &viewer, request).await {
+        Ok((page, _)) => Ok(String::from_utf8_lossy(&page.html).into_owned()),
+        Err(refusal) => Err(format!("{}: {}", refusal.status.as_u16(), refusal.message)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_accept_encoding(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
+        h
+    }
+
+    #[test]
+    fn gzip_only_when_the_browser_accepts_it() {
+        assert!(accepts_gzip(&with_accept_encoding("gzip, deflate, br, zstd")));
+        assert!(accepts_gzip(&with_accept_encoding("br;q=1.0, GZIP;q=0.5")));
+        assert!(!accepts_gzip(&with_accept_encoding("gzip;q=0, br")));
+        assert!(!accepts_gzip(&with_accept_encoding("gzip; q=0.000")));
+        assert!(!accepts_gzip(&with_accept_encoding("identity, x-gzip-like")));
+        assert!(!accepts_gzip(&HeaderMap::new()));
     }
 }
