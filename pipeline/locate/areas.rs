@@ -2,6 +2,7 @@
 //! which gemeente merged into which (`herindelingen.csv`, chains resolved), the boundaries and
 //! names of every area; and `resolve`, the one place an area code becomes a `Location`.
 
+use crate::validate::Rule;
 use std::collections::{BTreeMap, HashMap};
 
 use super::geometry::{Boundary, LevelIndex};
@@ -101,7 +102,7 @@ impl AreaRegistry {
         if !self.districts.contains_key(&gemeente) {
             let mut p = Problem::new(
                 column,
-                "onbekend_gebied",
+                Rule::OnbekendGebied,
                 format!(
                     "gemeente {gemeente} is not in districten.csv (nor merged into one that is)"
                 ),
@@ -125,7 +126,7 @@ impl AreaRegistry {
             .ok_or_else(|| {
                 let mut p = Problem::new(
                     column,
-                    "onbekend_gebied",
+                    Rule::OnbekendGebied,
                     "the point (x, y in RD New) lies in no boundary",
                 );
                 p.value = Some(format!("{x} {y}"));
@@ -188,6 +189,6 @@ mod tests {
         let unknown = reg
             .resolve(AreaCode::Gemeente(9), "c")
             .expect_err("unknown");
-        assert_eq!(unknown.rule, "onbekend_gebied");
+        assert_eq!(unknown.rule, Rule::OnbekendGebied);
     }
 }

@@ -7,6 +7,7 @@ pub mod addresses;
 pub mod areas;
 pub mod geometry;
 
+use crate::validate::Rule;
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
@@ -17,8 +18,8 @@ pub use geometry::{Boundary, Projector};
 
 use crate::config::Config;
 use crate::validate::{
-    AreaCode, Finding, Inspanning, LocationKey, Origin, Problem, QualityReport, Row, Severity,
-    Signaal, ValidDrop, Verblijfsobject, Vestiging,
+    AreaCode, Finding, Inspanning, LocationKey, Origin, Problem, QualityReport, Row, Signaal,
+    ValidDrop, Verblijfsobject, Vestiging,
 };
 use addresses::{IndexBuilder, ObjectIndex, PlaceNumber};
 
@@ -142,7 +143,7 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
     for file in per_file {
         objecten.push(file.objecten);
         for (origin, problem) in file.unplaced {
-            report.reject("verblijfsobjecten", &origin, problem, Severity::Quarantine);
+            report.reject("verblijfsobjecten", &origin, problem);
         }
     }
     let clock = clock.done("read and placed the verblijfsobjecten");
@@ -202,7 +203,7 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
                 .ok_or_else(|| {
                     Problem::new(
                         "gebiedscode",
-                        "onbekend_gebied",
+                        Rule::OnbekendGebied,
                         "a wijk or buurt of a merged gemeente",
                     )
                 })?,
@@ -297,8 +298,7 @@ fn build_registry(drop: &ValidDrop, config: &Config, report: &mut QualityReport)
                     .unwrap_or_default(),
                 line: None,
                 column: Some("nieuwe_gemeentecode".into()),
-                rule: "herindeling_kring",
-                severity: Severity::Error,
+                rule: Rule::HerindelingKring,
                 message: format!(
                     "the mergers of {code} lead back to {code}; a merger chain must end"
                 ),
@@ -323,8 +323,7 @@ fn build_registry(drop: &ValidDrop, config: &Config, report: &mut QualityReport)
                         file: f.shown.clone(),
                         line: None,
                         column: None,
-                        rule: "onleesbaar_bestand",
-                        severity: Severity::Error,
+                        rule: Rule::OnleesbaarBestand,
                         message: e.to_string(),
                         value: None,
                     }),
@@ -336,8 +335,7 @@ fn build_registry(drop: &ValidDrop, config: &Config, report: &mut QualityReport)
             file: String::new(),
             line: None,
             column: None,
-            rule: "projectie",
-            severity: Severity::Error,
+            rule: Rule::Projectie,
             message: e.to_string(),
             value: None,
         }),
@@ -359,7 +357,7 @@ fn place(
         LocationKey::Point(x, y) => registry.locate_point(*x, *y, "x"),
         LocationKey::Object(_) | LocationKey::Address(_) => Err(Problem::new(
             column,
-            "geen_locatie",
+            Rule::GeenLocatie,
             "an object cannot be located by another object",
         )),
     }
@@ -377,7 +375,7 @@ fn place_key(
         LocationKey::Object(id) => index.by_id(*id).map(|l| (l, Some(*id))).ok_or_else(|| {
             let mut p = Problem::new(
                 "verblijfsobject_id",
-                "adres_onbekend",
+                Rule::AdresOnbekend,
                 "no verblijfsobject (of any snapshot) has this id",
             );
             p.value = Some(format!("{id:016}"));
@@ -390,7 +388,7 @@ fn place_key(
                 .ok_or_else(|| {
                     let mut p = Problem::new(
                         "postcode",
-                        "adres_onbekend",
+                        Rule::AdresOnbekend,
                         "the address matches no verblijfsobject (of any snapshot)",
                     );
                     p.value = Some(format!(
@@ -415,7 +413,7 @@ fn keep_placed<T: Sync, U: Send>(
     for (row, result) in rows.iter().zip(results) {
         match result {
             Ok(u) => out.push(u),
-            Err(p) => report.reject(source, &row.origin, p, Severity::Quarantine),
+            Err(p) => report.reject(source, &row.origin, p),
         }
     }
     out
@@ -464,7 +462,7 @@ fn keep_uncovered_aggregates(
         let location = match registry.resolve(a.area, "gebiedscode") {
             Ok(l) => l,
             Err(p) => {
-                report.reject("leegstand", &row.origin, p, Severity::Quarantine);
+                report.reject("leegstand", &row.origin, p);
                 continue;
             }
         };
@@ -480,10 +478,10 @@ fn keep_uncovered_aggregates(
         if covered {
             let p = Problem::new(
                 "gebiedscode",
-                "object_niveau_wint",
+                Rule::ObjectNiveauWint,
                 "object-level data exists for this area and peildatum; the aggregate row is not used",
             );
-            report.reject("leegstand", &row.origin, p, Severity::Info);
+            report.reject("leegstand", &row.origin, p);
             continue;
         }
         out.push(AggregateFact {

@@ -45,8 +45,7 @@ pub struct RenderedPage {
 impl RenderedPage {
     pub fn new(html: String) -> RenderedPage {
         use std::io::Write as _;
-        let mut encoder =
-            flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         let gzip = encoder
             .write_all(html.as_bytes())
             .and_then(|()| encoder.finish())

@@ -414,7 +414,10 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
             let mut parts = coding.split(';').map(str::trim);
             parts.next().is_some_and(|c| c.eq_ignore_ascii_case("gzip"))
                 && parts.all(|p| {
-                    !matches!(p.replace(' ', "").as_str(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000")
+                    !matches!(
+                        p.replace(' ', "").as_str(),
+                        "q=0" | "q=0.0" | "q=0.00" | "q=0.000"
+                    )
                 })
         })
 }
@@ -938,17 +941,24 @@ mod tests {
 
     fn with_accept_encoding(value: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(value).unwrap(),
+        );
         h
     }
 
     #[test]
     fn gzip_only_when_the_browser_accepts_it() {
-        assert!(accepts_gzip(&with_accept_encoding("gzip, deflate, br, zstd")));
+        assert!(accepts_gzip(&with_accept_encoding(
+            "gzip, deflate, br, zstd"
+        )));
         assert!(accepts_gzip(&with_accept_encoding("br;q=1.0, GZIP;q=0.5")));
         assert!(!accepts_gzip(&with_accept_encoding("gzip;q=0, br")));
         assert!(!accepts_gzip(&with_accept_encoding("gzip; q=0.000")));
-        assert!(!accepts_gzip(&with_accept_encoding("identity, x-gzip-like")));
+        assert!(!accepts_gzip(&with_accept_encoding(
+            "identity, x-gzip-like"
+        )));
         assert!(!accepts_gzip(&HeaderMap::new()));
     }
 }

@@ -2,6 +2,7 @@
 //! `queries/` read. Everything a model needs from Rust — periods, areas, the location bridge,
 //! sectors, weights — is made here, so the SQL never sees a config file.
 
+use crate::validate::Rule;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::Arc;
@@ -498,8 +499,7 @@ pub fn stage(
             .map(|(file, stats)| crate::validate::RuleSummary {
                 source: stats.source,
                 file: file.clone(),
-                rule: "rijen_gelezen",
-                severity: crate::validate::Severity::Info,
+                rule: Rule::RijenGelezen,
                 count: stats.rows_read,
                 examples: String::new(),
             }),
@@ -509,8 +509,11 @@ pub fn stage(
         batch(vec![
             ("bron", text(summaries.iter().map(|s| s.source))),
             ("bestand", text(summaries.iter().map(|s| s.file.as_str()))),
-            ("regel", text(summaries.iter().map(|s| s.rule))),
-            ("ernst", text(summaries.iter().map(|s| s.severity.name()))),
+            ("regel", text(summaries.iter().map(|s| s.rule.code()))),
+            (
+                "ernst",
+                text(summaries.iter().map(|s| s.rule.severity().name())),
+            ),
             ("aantal", int64(summaries.iter().map(|s| s.count as i64))),
             (
                 "voorbeelden",

@@ -13,9 +13,9 @@ use super::sources::{
     self, Bevolking, District, Herindeling, Inspanning, LeegstandAggregaat, RniRegel, Signaal,
     Verblijfsobject, Vestiging,
 };
-use super::{Cells, Finding, QualityReport, Row, RowParser, Severity, Verdict, check_unique_keys};
+use super::{Cells, Finding, QualityReport, Row, RowParser, Rule, Verdict, check_unique_keys};
 use crate::config::Config;
-use crate::ingest::{InputFile, read_rows};
+use crate::ingest::{IngestError, InputFile, read_rows};
 
 /// The typed rows of a whole drop. Only `load` constructs one.
 #[derive(Debug, Default)]
@@ -116,8 +116,7 @@ fn read_files<T: Send, C: Send>(
                         file: f.shown.clone(),
                         line: e.line(),
                         column: e.column(),
-                        rule: e.rule(),
-                        severity: Severity::Error,
+                        rule: ingest_rule(&e),
                         message: e.to_string(),
                         value: None,
                     });
@@ -253,8 +252,7 @@ fn check_unique_object_keys(
             file: names[f as usize].to_string(),
             line: Some(u64::from(line)),
             column: None,
-            rule: "dubbele_sleutel",
-            severity: Severity::Error,
+            rule: Rule::DubbeleSleutel,
             message,
             value: None,
         });
@@ -326,8 +324,7 @@ pub fn load(
                     .to_string(),
                 line: None,
                 column: None,
-                rule: "bestand_ontbreekt",
-                severity: Severity::Error,
+                rule: Rule::BestandOntbreekt,
                 message: format!("the required input '{input}' has no files; deliver it or set [inputs.{input}].paths"),
                 value: None,
             });
@@ -518,5 +515,18 @@ mod tests {
                 ("v2.csv", Some(2), "v1.csv:3"),
             ]
         );
+    }
+}
+
+/// The quality-report rule a file that `ingest` could not read breaks.
+fn ingest_rule(e: &IngestError) -> Rule {
+    match e {
+        IngestError::Io { .. }
+        | IngestError::Parquet { .. }
+        | IngestError::Csv { .. }
+        | IngestError::NoHeader { .. } => Rule::OnleesbaarBestand,
+        IngestError::UnknownColumn { .. } => Rule::OnbekendeKolom,
+        IngestError::MissingColumn { .. } => Rule::KolomOntbreekt,
+        IngestError::DuplicateColumn { .. } => Rule::DubbeleKolom,
     }
 }

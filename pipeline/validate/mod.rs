@@ -5,6 +5,7 @@
 pub mod cells;
 mod load;
 pub mod report;
+pub mod rules;
 pub mod sources;
 
 use std::collections::HashMap;
@@ -15,6 +16,7 @@ use chrono::NaiveDate;
 pub use cells::AreaCode;
 pub use load::{ValidDrop, fingerprint, load, read_kvk, read_objects, read_rni};
 pub use report::{Finding, QualityReport, RuleSummary, Severity};
+pub use rules::Rule;
 pub use sources::{
     Address, Bevolking, District, Herindeling, Inspanning, LeegstandAggregaat, LocationKey,
     RniRegel, Signaal, Verblijfsobject, Vestiging,
@@ -97,13 +99,13 @@ pub struct Row<T> {
 #[derive(Debug, Clone)]
 pub struct Problem {
     pub column: &'static str,
-    pub rule: &'static str,
+    pub rule: Rule,
     pub message: String,
     pub value: Option<String>,
 }
 
 impl Problem {
-    pub fn new(column: &'static str, rule: &'static str, message: impl Into<String>) -> Problem {
+    pub fn new(column: &'static str, rule: Rule, message: impl Into<String>) -> Problem {
         Problem {
             column,
             rule,
@@ -134,7 +136,7 @@ impl<'a> Cells<'a> {
 
     pub fn req_cell(&self, column: &'static str) -> Result<Cell<'a>, Problem> {
         self.cell(column)
-            .ok_or_else(|| Problem::new(column, "waarde_ontbreekt", "the value is empty"))
+            .ok_or_else(|| Problem::new(column, Rule::WaardeOntbreekt, "the value is empty"))
     }
 
     pub fn opt(&self, column: &'static str) -> Option<Cow<'a, str>> {
@@ -155,10 +157,10 @@ impl<'a> Cells<'a> {
         parsed.map_err(|negative| {
             let text = cell.text();
             if negative {
-                Problem::new(column, "negatief_aantal", "a count cannot be negative")
+                Problem::new(column, Rule::NegatiefAantal, "a count cannot be negative")
                     .with_value(&text)
             } else {
-                Problem::new(column, "onleesbare_waarde", "not a whole number").with_value(&text)
+                Problem::new(column, Rule::OnleesbareWaarde, "not a whole number").with_value(&text)
             }
         })
     }
@@ -171,7 +173,7 @@ impl<'a> Cells<'a> {
         crate::calendar::parse_date(&text).ok_or_else(|| {
             Problem::new(
                 column,
-                "onleesbare_waarde",
+                Rule::OnleesbareWaarde,
                 "not a date (YYYY-MM-DD or DD-MM-YYYY)",
             )
             .with_value(&text)
@@ -193,7 +195,7 @@ impl<'a> Cells<'a> {
         cells::parse_bool(&text).ok_or_else(|| {
             Problem::new(
                 column,
-                "onleesbare_waarde",
+                Rule::OnleesbareWaarde,
                 "not a boolean (true/false, ja/nee, 1/0)",
             )
             .with_value(&text)
@@ -210,7 +212,8 @@ impl<'a> Cells<'a> {
         cells::parse_decimal(&text, self.table.decimal_comma)
             .map(Some)
             .ok_or_else(|| {
-                Problem::new(column, "onleesbare_waarde", "not a decimal number").with_value(&text)
+                Problem::new(column, Rule::OnleesbareWaarde, "not a decimal number")
+                    .with_value(&text)
             })
     }
 
@@ -220,7 +223,7 @@ impl<'a> Cells<'a> {
             Some(text) => AreaCode::parse(&text).map(Some).ok_or_else(|| {
                 Problem::new(
                     column,
-                    "onleesbare_waarde",
+                    Rule::OnleesbareWaarde,
                     "not a CBS area code (GM0000, WK000000, BU00000000)",
                 )
                 .with_value(&text)
@@ -239,7 +242,7 @@ impl<'a> Cells<'a> {
         cells::parse_digits(&text, n).map(Some).ok_or_else(|| {
             Problem::new(
                 column,
-                "onleesbare_waarde",
+                Rule::OnleesbareWaarde,
                 format!("not a {n}-digit number"),
             )
             .with_value(&text)
@@ -330,7 +333,9 @@ impl<T, P: FnMut(&Cells) -> Verdict<T>> RowParser<T, P> {
             Verdict::Quarantine(p) => (p, Severity::Quarantine),
             Verdict::Error(p) => (p, Severity::Error),
         };
-        if problem.rule == "onleesbare_waarde" {
+        // The verdict and the rule agree on how bad a problem is (the rule is the definition).
+        debug_assert_eq!(severity, problem.rule.severity(), "{:?}", problem.rule);
+        if problem.rule == Rule::OnleesbareWaarde {
             *self.unreadable.entry(problem.column).or_default() += 1;
         }
         report.push(Finding {
@@ -339,7 +344,6 @@ impl<T, P: FnMut(&Cells) -> Verdict<T>> RowParser<T, P> {
             line: Some(row.line),
             column: Some(problem.column.to_string()),
             rule: problem.rule,
-            severity,
             message: problem.message,
             value: problem.value,
         });
@@ -356,8 +360,7 @@ impl<T, P: FnMut(&Cells) -> Verdict<T>> RowParser<T, P> {
                 file: self.file.to_string(),
                 line: None,
                 column: Some(column.to_string()),
-                rule: "kolom_type",
-                severity: Severity::Error,
+                rule: Rule::KolomType,
                 message:
                     "no value in this column has the type the contract asks; is it the right column?"
                         .into(),
@@ -386,8 +389,7 @@ pub fn check_unique_keys<T, K: std::hash::Hash + Eq + std::fmt::Debug>(
                 file: row.origin.file.to_string(),
                 line: Some(row.origin.line),
                 column: None,
-                rule: "dubbele_sleutel",
-                severity: Severity::Error,
+                rule: Rule::DubbeleSleutel,
                 message: format!(
                     "duplicate {what} {:?}: also at {}:{}; deliver each key once",
                     key(&row.value),
@@ -425,7 +427,7 @@ mod tests {
         let mut out = Vec::new();
         read_rows(path, "t", &CONTRACT, &BTreeMap::new(), |table, row| {
             let c = Cells { table, row };
-            let show = |r: Result<String, Problem>| r.unwrap_or_else(|p| p.rule.to_string());
+            let show = |r: Result<String, Problem>| r.unwrap_or_else(|p| p.rule.code().to_string());
             out.push(vec![
                 show(c.date("datum").map(|d| d.to_string())),
                 show(c.count("aantal").map(|n| n.to_string())),

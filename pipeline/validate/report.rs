@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::rules::Rule;
+
 /// How bad a finding is (inputs.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -32,11 +34,17 @@ pub struct Finding {
     pub file: String,
     pub line: Option<u64>,
     pub column: Option<String>,
-    pub rule: &'static str,
-    pub severity: Severity,
+    pub rule: Rule,
     pub message: String,
     /// The offending value, for the report's examples.
     pub value: Option<String>,
+}
+
+impl Finding {
+    /// How bad this finding is: its rule's severity.
+    pub fn severity(&self) -> Severity {
+        self.rule.severity()
+    }
 }
 
 impl std::fmt::Display for Finding {
@@ -45,7 +53,7 @@ impl std::fmt::Display for Finding {
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
-        write!(f, ": {}", self.severity.name())?;
+        write!(f, ": {}", self.severity().name())?;
         if let Some(column) = &self.column {
             write!(f, ": column '{column}'")?;
         }
@@ -68,8 +76,7 @@ pub struct FileStats {
 pub struct RuleSummary {
     pub source: &'static str,
     pub file: String,
-    pub rule: &'static str,
-    pub severity: Severity,
+    pub rule: Rule,
     pub count: u64,
     pub examples: String,
 }
@@ -80,15 +87,15 @@ pub struct QualityReport {
     pub files: BTreeMap<String, FileStats>,
 }
 
-/// (source, file, rule, severity): one row of `kwaliteit`.
-type GroupKey<'a> = (&'static str, &'a str, &'static str, Severity);
+/// (source, file, rule): one row of `kwaliteit`.
+type GroupKey<'a> = (&'static str, &'a str, Rule);
 
 /// Examples kept per file and rule in the report.
 const EXAMPLES: usize = 5;
 
 impl QualityReport {
     pub fn push(&mut self, finding: Finding) {
-        if finding.severity == Severity::Quarantine
+        if finding.severity() == Severity::Quarantine
             && let Some(stats) = self.files.get_mut(&finding.file)
         {
             stats.rows_quarantined += 1;
@@ -134,7 +141,6 @@ impl QualityReport {
         source: &'static str,
         origin: &super::Origin,
         problem: super::Problem,
-        severity: Severity,
     ) {
         self.push(Finding {
             source,
@@ -142,20 +148,21 @@ impl QualityReport {
             line: Some(origin.line),
             column: Some(problem.column.to_string()),
             rule: problem.rule,
-            severity,
             message: problem.message,
             value: problem.value,
         });
     }
 
     pub fn has_errors(&self) -> bool {
-        self.findings.iter().any(|f| f.severity == Severity::Error)
+        self.findings
+            .iter()
+            .any(|f| f.severity() == Severity::Error)
     }
 
     pub fn errors(&self) -> impl Iterator<Item = &Finding> {
         self.findings
             .iter()
-            .filter(|f| f.severity == Severity::Error)
+            .filter(|f| f.severity() == Severity::Error)
     }
 
     /// Turns a file whose quarantined share exceeds `max_ratio` into an error.
@@ -174,8 +181,7 @@ impl QualityReport {
                 file,
                 line: None,
                 column: None,
-                rule: "te_veel_quarantaine",
-                severity: Severity::Error,
+                rule: Rule::TeVeelQuarantaine,
                 message: format!(
                     "{bad} of {read} rows ({:.1} %) are quarantined, more than max_quarantine_ratio \
                      ({:.1} %); fix the quarantined rows this report lists, or raise the limit in the config",
@@ -187,12 +193,12 @@ impl QualityReport {
         }
     }
 
-    /// Findings grouped per (source, file, rule, severity), in a stable order.
+    /// Findings grouped per (source, file, rule), in a stable order (rules by code).
     pub fn summaries(&self) -> Vec<RuleSummary> {
         let mut groups: BTreeMap<GroupKey, (u64, Vec<String>)> = BTreeMap::new();
         for f in &self.findings {
             let entry = groups
-                .entry((f.source, f.file.as_str(), f.rule, f.severity))
+                .entry((f.source, f.file.as_str(), f.rule))
                 .or_default();
             entry.0 += 1;
             if entry.1.len() < EXAMPLES {
@@ -207,16 +213,13 @@ impl QualityReport {
         }
         groups
             .into_iter()
-            .map(
-                |((source, file, rule, severity), (count, examples))| RuleSummary {
-                    source,
-                    file: file.to_string(),
-                    rule,
-                    severity,
-                    count,
-                    examples: examples.join("; "),
-                },
-            )
+            .map(|((source, file, rule), (count, examples))| RuleSummary {
+                source,
+                file: file.to_string(),
+                rule,
+                count,
+                examples: examples.join("; "),
+            })
             .collect()
     }
 
@@ -229,7 +232,7 @@ impl QualityReport {
         let shown_quarantine: Vec<&Finding> = self
             .findings
             .iter()
-            .filter(|f| f.severity == Severity::Quarantine)
+            .filter(|f| f.severity() == Severity::Quarantine)
             .take(20)
             .collect();
         for f in &shown_quarantine {
@@ -242,7 +245,7 @@ impl QualityReport {
                 "  {}  {}  {}  {}  {}",
                 s.file,
                 s.rule,
-                s.severity.name(),
+                s.rule.severity().name(),
                 s.count,
                 s.examples
             );

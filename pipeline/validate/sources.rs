@@ -2,6 +2,7 @@
 //! into typed rows of that source. Cross-file rules (duplicate keys, herindeling chains) and
 //! rules that need geography (unknown areas, addresses) live in the caller and in `locate`.
 
+use crate::validate::Rule;
 use chrono::NaiveDate;
 
 use super::cells::{self, AreaCode, Postcode};
@@ -338,7 +339,7 @@ fn in_window(config: &Config, column: &'static str, date: NaiveDate) -> Result<N
         return Err(with_value(
             Problem::new(
                 column,
-                "datum_buiten_venster",
+                Rule::DatumBuitenVenster,
                 format!(
                     "the date lies outside the configured window {} – {} (validation.window_start/window_end)",
                     v.window_start, v.window_end
@@ -352,7 +353,7 @@ fn in_window(config: &Config, column: &'static str, date: NaiveDate) -> Result<N
 
 fn req_area(c: &Cells, column: &'static str) -> Result<AreaCode, Problem> {
     c.area(column)?
-        .ok_or_else(|| Problem::new(column, "waarde_ontbreekt", "the area code is empty"))
+        .ok_or_else(|| Problem::new(column, Rule::WaardeOntbreekt, "the area code is empty"))
 }
 
 fn gemeente_code(c: &Cells, column: &'static str) -> Result<AreaCode, Problem> {
@@ -361,7 +362,7 @@ fn gemeente_code(c: &Cells, column: &'static str) -> Result<AreaCode, Problem> {
         other => Err(with_value(
             Problem::new(
                 column,
-                "onleesbare_waarde",
+                Rule::OnleesbareWaarde,
                 "expected a gemeente code (GM + 4 digits)",
             ),
             &other.to_string(),
@@ -381,7 +382,7 @@ fn address(c: &Cells) -> Result<Option<Address>, Problem> {
         with_value(
             Problem::new(
                 "postcode",
-                "onleesbare_waarde",
+                Rule::OnleesbareWaarde,
                 "not a Dutch postcode (1234 AB)",
             ),
             &pc,
@@ -394,7 +395,7 @@ fn address(c: &Cells) -> Result<Option<Address>, Problem> {
     };
     let huisnummer = huisnummer.filter(|n| *n > 0).ok_or_else(|| {
         with_value(
-            Problem::new("huisnummer", "onleesbare_waarde", "not a house number"),
+            Problem::new("huisnummer", Rule::OnleesbareWaarde, "not a house number"),
             &nr.text(),
         )
     })?;
@@ -417,7 +418,7 @@ fn point(c: &Cells) -> Result<Option<(f64, f64)>, Problem> {
         (None, None) => Ok(None),
         _ => Err(Problem::new(
             "x",
-            "waarde_ontbreekt",
+            Rule::WaardeOntbreekt,
             "x and y must be given together",
         )),
     }
@@ -442,7 +443,7 @@ fn location_key(c: &Cells, area_column: &'static str) -> Result<LocationKey, Pro
     }
     Err(Problem::new(
         area_column,
-        "geen_locatie",
+        Rule::GeenLocatie,
         "the row has no location: give verblijfsobject_id, an address (postcode, huisnummer) or an area code",
     ))
 }
@@ -478,7 +479,7 @@ fn unsafe_code(d: &District) -> Option<Problem> {
     .map(|(column, code)| {
         Problem::new(
             column,
-            "ongeldige_code",
+            Rule::OngeldigeCode,
             format!(
                 "{code:?} is not a valid code: use {}",
                 crate::codes::SAFE_CODE_RULE
@@ -507,7 +508,11 @@ pub fn bevolking(c: &Cells) -> Verdict<Bevolking> {
             .map(|p| p.year)
             .ok_or_else(|| {
                 with_value(
-                    Problem::new("jaar", "onleesbare_waarde", "not a year (2024 or 2024JJ00)"),
+                    Problem::new(
+                        "jaar",
+                        Rule::OnleesbareWaarde,
+                        "not a year (2024 or 2024JJ00)",
+                    ),
                     &jaar_text,
                 )
             })?;
@@ -527,7 +532,7 @@ pub fn verblijfsobject(c: &Cells, config: &Config) -> Verdict<Verblijfsobject> {
         let id = object_id(c)?.ok_or_else(|| {
             Problem::new(
                 "verblijfsobject_id",
-                "waarde_ontbreekt",
+                Rule::WaardeOntbreekt,
                 "the value is empty",
             )
         })?;
@@ -544,7 +549,7 @@ pub fn verblijfsobject(c: &Cells, config: &Config) -> Verdict<Verblijfsobject> {
             (None, None) => {
                 return Err(Problem::new(
                     "buurtcode",
-                    "geen_locatie",
+                    Rule::GeenLocatie,
                     "the object has neither a buurtcode nor x,y coordinates",
                 ));
             }
@@ -572,7 +577,7 @@ pub fn leegstand(c: &Cells, config: &Config) -> Verdict<LeegstandAggregaat> {
         if row.leeg > row.in_gebruik {
             return Err(Problem::new(
                 "administratief_leeg",
-                "onmogelijke_waarde",
+                Rule::OnmogelijkeWaarde,
                 format!(
                     "{} vacant objects is more than the {} objects in use",
                     row.leeg, row.in_gebruik
@@ -600,7 +605,7 @@ pub fn vestiging(c: &Cells, config: &Config) -> Verdict<Vestiging> {
         let nr = c.req("vestigingsnummer")?;
         let vestigingsnummer = c.digits("vestigingsnummer", 12)?.ok_or_else(|| {
             with_value(
-                Problem::new("vestigingsnummer", "onleesbare_waarde", "not 12 digits"),
+                Problem::new("vestigingsnummer", Rule::OnleesbareWaarde, "not 12 digits"),
                 &nr,
             )
         })?;
@@ -610,7 +615,7 @@ pub fn vestiging(c: &Cells, config: &Config) -> Verdict<Vestiging> {
             with_value(
                 Problem::new(
                     "sbi_code",
-                    "onleesbare_waarde",
+                    Rule::OnleesbareWaarde,
                     "not an SBI code of 2 to 5 digits",
                 ),
                 &sbi_text,
@@ -621,7 +626,7 @@ pub fn vestiging(c: &Cells, config: &Config) -> Verdict<Vestiging> {
         if uitgeschreven.is_some_and(|u| u < ingeschreven) {
             return Err(Problem::new(
                 "datum_uitschrijving",
-                "onmogelijke_waarde",
+                Rule::OnmogelijkeWaarde,
                 "deregistered before it was registered",
             ));
         }
@@ -640,7 +645,7 @@ pub fn vestiging(c: &Cells, config: &Config) -> Verdict<Vestiging> {
         Ok(v) if !config.kvk.sectors.contains_key(&v.sbi_versie) => Verdict::Error(with_value(
             Problem::new(
                 "sbi_versie",
-                "sbi_versie_zonder_indeling",
+                Rule::SbiVersieZonderIndeling,
                 format!(
                     "codes of SBI version {} but the config has no sector mapping for it; add \
                      [kvk.sectors.\"{}\"] with the official list",
@@ -667,7 +672,7 @@ fn one_of(
         with_value(
             Problem::new(
                 column,
-                "onbekende_waarde",
+                Rule::OnbekendeWaarde,
                 format!("not one of: {}", allowed.join(", ")),
             ),
             text,
@@ -690,7 +695,7 @@ fn fase(text: &str) -> Result<u8, Problem> {
         with_value(
             Problem::new(
                 "fase",
-                "onbekende_waarde",
+                Rule::OnbekendeWaarde,
                 "not a phase 1–5 (ontvangst … actie)",
             ),
             text,
@@ -712,7 +717,7 @@ fn personal_data(c: &Cells) -> Option<Problem> {
         };
         Some(Problem::new(
             column,
-            "persoonsgegevens",
+            Rule::Persoonsgegevens,
             format!("the value looks like {kind}; signals are counts, never persons: remove it from the file"),
         ))
     })
@@ -726,7 +731,7 @@ pub fn signaal(c: &Cells, config: &Config) -> Verdict<Signaal> {
         let text = c.req("periode")?;
         let periode = Period::parse(&text).ok_or_else(|| {
             with_value(
-                Problem::new("periode", "onleesbare_waarde", "not a period (2024-03, 2024-Q1, 2024MM03, 2024KW01)"),
+                Problem::new("periode", Rule::OnleesbareWaarde, "not a period (2024-03, 2024-Q1, 2024MM03, 2024KW01)"),
                 &text,
             )
         })?;
@@ -734,7 +739,7 @@ pub fn signaal(c: &Cells, config: &Config) -> Verdict<Signaal> {
             return Err(with_value(
                 Problem::new(
                     "periode",
-                    "grain_te_grof",
+                    Rule::GrainTeGrof,
                     format!(
                         "a {} row cannot be split into the output grain '{}'; deliver finer rows or set a coarser grain",
                         periode.grain.name(),
@@ -748,7 +753,7 @@ pub fn signaal(c: &Cells, config: &Config) -> Verdict<Signaal> {
         let area = req_area(c, "gebiedscode")?;
         if matches!(area, AreaCode::Buurt(_)) {
             return Err(with_value(
-                Problem::new("gebiedscode", "onleesbare_waarde", "signals are delivered per gemeente (GM) or wijk (WK)"),
+                Problem::new("gebiedscode", Rule::OnleesbareWaarde, "signals are delivered per gemeente (GM) or wijk (WK)"),
                 &area.to_string(),
             ));
         }
@@ -808,7 +813,7 @@ pub fn inspanning(c: &Cells, config: &Config) -> Verdict<Inspanning> {
             with_value(
                 Problem::new(
                     "periode",
-                    "onleesbare_waarde",
+                    Rule::OnleesbareWaarde,
                     "not a period (2024, 2024-H1, 2024-Q1, 2024-03 or the StatLine codes)",
                 ),
                 &text,
@@ -821,7 +826,7 @@ pub fn inspanning(c: &Cells, config: &Config) -> Verdict<Inspanning> {
             with_value(
                 Problem::new(
                     "onderdeel",
-                    "onbekende_waarde",
+                    Rule::OnbekendeWaarde,
                     format!(
                         "not one of the five parts: {}",
                         crate::config::ONDERDELEN.map(|(code, _)| code).join(", ")
@@ -836,7 +841,7 @@ pub fn inspanning(c: &Cells, config: &Config) -> Verdict<Inspanning> {
             return Err(with_value(
                 Problem::new(
                     "indicator",
-                    "onbekende_waarde",
+                    Rule::OnbekendeWaarde,
                     format!(
                         "not an indicator of [evaluatie.indicatoren] (known: {}); add it to the config or correct the name",
                         config.evaluatie.indicatoren.keys().map(String::as_str).collect::<Vec<_>>().join(", ")
@@ -849,7 +854,7 @@ pub fn inspanning(c: &Cells, config: &Config) -> Verdict<Inspanning> {
             return Err(with_value(
                 Problem::new(
                     "onderdeel",
-                    "onmogelijke_waarde",
+                    Rule::OnmogelijkeWaarde,
                     format!("{indicator} belongs to the part '{}'", def.onderdeel),
                 ),
                 &part_text,
