@@ -5,18 +5,20 @@
 -- the risk picture at the period's end (`risicobeeld`). Rebuilt for openbaar/ from the
 -- suppressed int_evaluatie_waarden: a hidden value hides the differences it is part of.
 -- Inputs: int_evaluatie_waarden, int_nulmeting, stg_evaluatie_indicatoren, stg_onderdelen,
--- stg_gebieden.
+-- stg_fasen, stg_gebieden.
+-- The funnel's indicators (one per phase, phase 1 being all signals) come from stg_fasen; the
+-- forms come right after phase 1.
 with uitkomsten as (
-    select * from (values
-        ('signalen_totaal', 'Signalen ontvangen (fase 1)', 'aantal', 1),
+    select indicator, omschrijving, 'aantal' as eenheid,
+           case when fase = 1 then 1 else 4 + cast(fase as int) end as volgorde,
+           fase
+    from stg_fasen
+    union all
+    select *, cast(null as bigint) from (values
         ('signalen_seksueel', 'Signalen seksuele uitbuiting', 'aantal', 2),
         ('signalen_arbeid', 'Signalen arbeidsuitbuiting', 'aantal', 3),
         ('signalen_crimineel', 'Signalen criminele uitbuiting', 'aantal', 4),
         ('signalen_overig', 'Signalen overige vormen', 'aantal', 5),
-        ('signalen_bereikt_weging', 'Signalen gewogen (fase 2)', 'aantal', 6),
-        ('signalen_bereikt_bronnenonderzoek', 'Signalen met bronnenonderzoek (fase 3)', 'aantal', 7),
-        ('signalen_bereikt_plan_van_aanpak', 'Signalen met plan van aanpak (fase 4)', 'aantal', 8),
-        ('signalen_bereikt_actie', 'Signalen met actie (fase 5)', 'aantal', 9),
         ('leeg_pct', 'Administratieve leegstand', '%', 1),
         ('verborgen_per_1000_vbo', 'Verborgen bewoning per 1.000 verblijfsobjecten', 'per 1.000 verblijfsobjecten', 2),
         ('rni_ingeschrevenen', 'RNI-ingeschrevenen', 'aantal', 3),
@@ -27,10 +29,10 @@ with uitkomsten as (
 ),
 
 indicatoren as (
-    select indicator, omschrijving, eenheid, volgorde from uitkomsten
+    select indicator, omschrijving, eenheid, volgorde, fase from uitkomsten
     union all
     select indicator, omschrijving, 'aantal',
-           100 + cast(row_number() over (order by indicator) as int)
+           100 + cast(row_number() over (order by indicator) as int), cast(null as bigint)
     from stg_evaluatie_indicatoren
 ),
 
@@ -54,7 +56,7 @@ final as (
            m.district_code, m.regio_code,
            m.jaar, m.periode, m.periodesoort,
            m.onderdeel, o.onderdeel_titel, o.onderdeel_volgorde,
-           m.indicator, i.omschrijving, i.eenheid, i.volgorde as indicator_volgorde,
+           m.indicator, i.omschrijving, i.eenheid, i.volgorde as indicator_volgorde, i.fase,
            m.persoonsaantal, m.peilperiode, m.bron_kolom,
            m.waarde, m.onderdrukt as waarde_onderdrukt,
            m.nulmeting_jaar, m.nulmeting, coalesce(m.nulmeting_onderdrukt, false) as nulmeting_onderdrukt,

@@ -11,7 +11,7 @@
 -- Above the gemeente, counts are sums over the member gemeenten. `persoonsaantal`: a count of
 -- people in a vulnerable position, protected by disclosure control. `onderdrukt` is false here;
 -- disclosure control sets it (and nulls `waarde`) before `evaluatie` is rebuilt for openbaar/.
--- Inputs: stg_inspanningen, stg_evaluatie_indicatoren, int_signalen, signalen_fasen,
+-- Inputs: stg_inspanningen, stg_evaluatie_indicatoren, int_signalen, signalen_fasen, stg_fasen,
 -- stg_perioden, int_gemeente_naar_boven, gebied_indicatoren, stg_gebieden.
 with inspanning_jaar as (
     select gemeentecode, jaar, indicator, sum(aantal) as aantal,
@@ -59,14 +59,10 @@ signalen_lang as (
     union all
     select gemeentecode, jaar, halfjaar, 'signalen_overig', signalen_overig from signalen_per_periode
     union all
-    select f.gebiedscode, p.jaar, p.halfjaar,
-           case f.fase when 2 then 'signalen_bereikt_weging'
-                       when 3 then 'signalen_bereikt_bronnenonderzoek'
-                       when 4 then 'signalen_bereikt_plan_van_aanpak'
-                       else 'signalen_bereikt_actie' end,
-           f.bereikt
+    select f.gebiedscode, p.jaar, p.halfjaar, sf.indicator, f.bereikt
     from signalen_fasen f
     join stg_perioden p on p.periode = f.periode
+    join stg_fasen sf on sf.fase = f.fase
     where f.fase >= 2
 ),
 

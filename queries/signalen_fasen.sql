@@ -1,12 +1,12 @@
 -- Grain: one row per gemeente, period (inside its signal coverage span), vorm and fase
 -- (outputs.md §2). `aantal`: signals whose highest phase reached is this one; `bereikt`: signals
 -- that reached at least this phase — the funnel of the five-phase signal process.
--- Inputs: stg_signalen, int_dekking, stg_vormen, stg_gebieden.
+-- Inputs: stg_signalen, int_dekking, stg_vormen, stg_fasen, stg_gebieden.
 with gedekt as (
     select d.gebiedscode, d.periode, v.vorm, f.fase
     from int_dekking d
     cross join stg_vormen v
-    cross join (select * from (values (1), (2), (3), (4), (5)) as t(fase)) f
+    cross join stg_fasen f
     where d.bron = 'signalen' and d.niveau = 'gemeente'
 ),
 

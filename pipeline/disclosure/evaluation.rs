@@ -17,14 +17,7 @@ use super::{
 };
 use crate::calendar::{Grain, Period};
 use crate::transform::{OutputTable, run_models};
-
-/// The funnel indicators of the evaluation and their phase (phase 1 is `signalen_totaal`).
-const FASE_INDICATOREN: [(&str, i64); 4] = [
-    ("signalen_bereikt_weging", 2),
-    ("signalen_bereikt_bronnenonderzoek", 3),
-    ("signalen_bereikt_plan_van_aanpak", 4),
-    ("signalen_bereikt_actie", 5),
-];
+use risicobeeld_snapshot::vocabulary::FASEN;
 
 /// Above this many hidden cells, a component that the evaluation's signal figures tie across a
 /// year's quarters is too slow for the linear programs (they grow with the square of it and
@@ -306,7 +299,13 @@ fn quarter_parts(
             .filter_map(|q| s.get(&gebied_label(n, c, q, i)))
             .collect();
     }
-    let Some((_, fase)) = FASE_INDICATOREN.iter().find(|(f, _)| *f == i) else {
+    // A funnel indicator of phase 2 or later (phase 1's, `signalen_totaal`, is a sensitive
+    // column of its own, above).
+    let Some(fase) = FASEN
+        .iter()
+        .find(|f| f.nummer >= 2 && f.indicator == i)
+        .map(|f| i64::from(f.nummer))
+    else {
         return Vec::new();
     };
     if n != "gemeente" {
@@ -319,7 +318,7 @@ fn quarter_parts(
             .map(Vec::as_slice)
             .unwrap_or_default()
         {
-            parts.extend(s.get(&fase_label(c, q, vorm, *fase, "bereikt")));
+            parts.extend(s.get(&fase_label(c, q, vorm, fase, "bereikt")));
         }
     }
     parts
@@ -441,6 +440,7 @@ pub(super) async fn rebuild(
         "int_nulmeting",
         "stg_evaluatie_indicatoren",
         "stg_onderdelen",
+        "stg_fasen",
         "stg_gebieden",
     ] {
         inputs.push(get(tables, name)?.clone());

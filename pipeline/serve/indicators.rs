@@ -112,17 +112,12 @@ pub fn label(indicator: &str) -> &str {
         .unwrap_or(indicator)
 }
 
-/// The five phases of the signal process (phase numbers as text).
+/// A phase of the signal process on a page (`"2"` → `2. weging`).
 pub fn phase_label(phase: &str) -> String {
-    let name = match phase {
-        "1" => "ontvangst",
-        "2" => "weging",
-        "3" => "bronnenonderzoek",
-        "4" => "plan van aanpak",
-        "5" => "actie",
-        _ => return format!("fase {phase}"),
-    };
-    format!("{phase}. {name}")
+    match risicobeeld_snapshot::vocabulary::fase(phase) {
+        Some(f) => format!("{}. {}", f.nummer, f.naam),
+        None => format!("fase {phase}"),
+    }
 }
 
 /// Latest peildatum of a source across gemeenten (from `kwaliteit`).

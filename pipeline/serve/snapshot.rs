@@ -111,7 +111,7 @@ pub struct Snapshot {
     pub freshness: Vec<Freshness>,
 }
 
-pub const NIVEAUS: [&str; 5] = ["buurt", "wijk", "gemeente", "district", "regio"];
+pub use risicobeeld_snapshot::vocabulary::NIVEAUS;
 
 impl Snapshot {
     /// The SQL context of a role: analysts get the full tables, everyone else `openbaar/` — and

@@ -1,13 +1,14 @@
 //! The published snapshot, the one contract between the batch pipeline (which writes it) and the
 //! dashboard server (which reads only it): the tables and their sensitive columns, the
 //! `_onderdrukt` naming rule, the manifest, the last run's status, the safe shape of an area
-//! code, and reading a published table. Neither program's code is needed to read a snapshot.
+//! code, the published vocabulary (levels, signal phases), and reading a published table. Neither program's code is needed to read a snapshot.
 
 pub mod codes;
 pub mod manifest;
 pub mod run;
 pub mod status;
 pub mod tables;
+pub mod vocabulary;
 
 pub use manifest::Manifest;
 pub use run::{OpenError, OpenRun, open_run};

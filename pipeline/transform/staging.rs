@@ -20,6 +20,7 @@ use crate::config::Config;
 use crate::locate::{Located, Location, ObjectFact};
 use crate::validate::sources::{SIGNAALVORMEN, VORMEN};
 use crate::validate::{AreaCode, QualityReport};
+use risicobeeld_snapshot::vocabulary::{FASEN, NIVEAUS};
 
 /// One staging table, in one batch or (the objects) one per input file.
 pub struct Staged {
@@ -461,6 +462,15 @@ pub fn stage(
             ("kolom", text(SIGNAALVORMEN.map(|(_, kolom)| kolom))),
         ])?,
     );
+    push(
+        "stg_fasen",
+        batch(vec![
+            ("fase", int64(FASEN.iter().map(|f| i64::from(f.nummer)))),
+            ("naam", text(FASEN.iter().map(|f| f.naam))),
+            ("indicator", text(FASEN.iter().map(|f| f.indicator))),
+            ("omschrijving", text(FASEN.iter().map(|f| f.omschrijving))),
+        ])?,
+    );
     let weight = |name: &str| config.score.weights.get(name).copied().unwrap_or(0.0);
     push(
         "stg_score_gewichten",
@@ -656,13 +666,15 @@ fn all_locations(located: &Located) -> BTreeSet<Location> {
 
 fn gebieden(located: &Located, locations: &BTreeSet<Location>) -> Result<RecordBatch, ArrowError> {
     let r = &located.registry;
+    // The levels by their place in `NIVEAUS`, so that the rows sort from buurt up to regio.
+    let [lvl_buurt, lvl_wijk, lvl_gemeente, lvl_district, lvl_regio] = [0usize, 1, 2, 3, 4];
     // (niveau, code) → (name, gemeente, district, regio)
     type Row = (String, Option<String>, Option<String>, Option<String>);
-    let mut rows: BTreeMap<(u8, String), Row> = BTreeMap::new();
+    let mut rows: BTreeMap<(usize, String), Row> = BTreeMap::new();
     for d in r.districts.values() {
         let gm = d.gemeente.to_string();
         rows.insert(
-            (3, gm.clone()),
+            (lvl_gemeente, gm.clone()),
             (
                 r.name(d.gemeente),
                 Some(gm),
@@ -671,7 +683,7 @@ fn gebieden(located: &Located, locations: &BTreeSet<Location>) -> Result<RecordB
             ),
         );
         rows.insert(
-            (4, d.district_code.clone()),
+            (lvl_district, d.district_code.clone()),
             (
                 d.district_naam.clone(),
                 None,
@@ -680,7 +692,7 @@ fn gebieden(located: &Located, locations: &BTreeSet<Location>) -> Result<RecordB
             ),
         );
         rows.insert(
-            (5, d.regio_code.clone()),
+            (lvl_regio, d.regio_code.clone()),
             (d.regio_naam.clone(), None, None, Some(d.regio_code.clone())),
         );
     }
@@ -688,7 +700,7 @@ fn gebieden(located: &Located, locations: &BTreeSet<Location>) -> Result<RecordB
         let Some(d) = r.districts.get(&l.gemeente) else {
             continue;
         };
-        for (level, code) in [(1u8, l.buurt), (2, l.wijk)] {
+        for (level, code) in [(lvl_buurt, l.buurt), (lvl_wijk, l.wijk)] {
             if let Some(code) = code {
                 rows.insert(
                     (level, code.to_string()),
@@ -702,7 +714,7 @@ fn gebieden(located: &Located, locations: &BTreeSet<Location>) -> Result<RecordB
             }
         }
     }
-    let niveau = |n: u8| ["", "buurt", "wijk", "gemeente", "district", "regio"][usize::from(n)];
+    let niveau = |n: usize| NIVEAUS[n];
     batch(vec![
         ("niveau", text(rows.keys().map(|(n, _)| niveau(*n)))),
         ("gebiedscode", text(rows.keys().map(|(_, c)| c.as_str()))),

@@ -4,6 +4,7 @@
 
 use crate::validate::Rule;
 use chrono::NaiveDate;
+use risicobeeld_snapshot::vocabulary::FASEN;
 
 use super::cells::{self, AreaCode, Postcode};
 use super::{Cells, Problem, Verdict};
@@ -207,13 +208,6 @@ pub fn vormen_in(kolom: &str) -> Vec<&'static str> {
         .map(|(v, _)| *v)
         .collect()
 }
-pub const FASEN: [&str; 5] = [
-    "ontvangst",
-    "weging",
-    "bronnenonderzoek",
-    "plan_van_aanpak",
-    "actie",
-];
 
 /// BAG statuses under which an object counts for leegstand (inputs.md §4).
 const COUNTED_STATUSES: [&str; 2] = [
@@ -689,8 +683,8 @@ fn fase(text: &str) -> Result<u8, Problem> {
         .filter(|d| (1..=5).contains(d));
     let named = FASEN
         .iter()
-        .position(|f| word.ends_with(f))
-        .map(|i| i as u8 + 1);
+        .find(|f| word.ends_with(f.code))
+        .map(|f| f.nummer);
     digit.or(named).ok_or_else(|| {
         with_value(
             Problem::new(
