@@ -10,11 +10,10 @@
 -- forms come right after phase 1.
 with uitkomsten as (
     select indicator, omschrijving, 'aantal' as eenheid,
-           case when fase = 1 then 1 else 4 + cast(fase as int) end as volgorde,
-           fase
+           case when fase = 1 then 1 else 4 + cast(fase as int) end as volgorde
     from stg_fasen
     union all
-    select *, cast(null as bigint) from (values
+    select * from (values
         ('signalen_seksueel', 'Signalen seksuele uitbuiting', 'aantal', 2),
         ('signalen_arbeid', 'Signalen arbeidsuitbuiting', 'aantal', 3),
         ('signalen_crimineel', 'Signalen criminele uitbuiting', 'aantal', 4),
@@ -29,10 +28,10 @@ with uitkomsten as (
 ),
 
 indicatoren as (
-    select indicator, omschrijving, eenheid, volgorde, fase from uitkomsten
+    select indicator, omschrijving, eenheid, volgorde from uitkomsten
     union all
     select indicator, omschrijving, 'aantal',
-           100 + cast(row_number() over (order by indicator) as int), cast(null as bigint)
+           100 + cast(row_number() over (order by indicator) as int)
     from stg_evaluatie_indicatoren
 ),
 
@@ -56,7 +55,7 @@ final as (
            m.district_code, m.regio_code,
            m.jaar, m.periode, m.periodesoort,
            m.onderdeel, o.onderdeel_titel, o.onderdeel_volgorde,
-           m.indicator, i.omschrijving, i.eenheid, i.volgorde as indicator_volgorde, i.fase,
+           m.indicator, i.omschrijving, i.eenheid, i.volgorde as indicator_volgorde,
            m.persoonsaantal, m.peilperiode, m.bron_kolom,
            m.waarde, m.onderdrukt as waarde_onderdrukt,
            m.nulmeting_jaar, m.nulmeting, coalesce(m.nulmeting_onderdrukt, false) as nulmeting_onderdrukt,

@@ -1030,6 +1030,9 @@ fn jaarevaluatie_pages_export_and_excel_downloads() {
         "5. Samenwerking",
         "2024, eerste halfjaar",
         "/jaarevaluatie/GM0001/export",
+        // The funnel's stages, on the chart and in its table: phase number and name.
+        "1. ontvangst",
+        "4. plan van aanpak",
     ] {
         assert!(page.body.contains(part), "{part}");
     }

@@ -4,8 +4,9 @@
 
 use std::fmt::Write;
 
+use maud::{Markup, html};
+
 use super::frame::Cell;
-use super::html::esc;
 
 /// Okabe–Ito qualitative palette.
 pub const SERIES: [&str; 8] = [
@@ -108,9 +109,14 @@ fn label_room(categories: &[String]) -> f64 {
     (12.0 + 6.6 * longest as f64).clamp(80.0, W / 2.0)
 }
 
+/// A coordinate as SVG gets it: one decimal.
+fn px(v: f64) -> String {
+    format!("{v:.1}")
+}
+
 /// A whisker from `a` to `b` (SVG coordinates) with end caps, across `at`: vertical when
 /// `vertical`, else horizontal.
-fn whisker(a: f64, b: f64, at: f64, vertical: bool, colour: &str, tip: &str) -> String {
+fn whisker(a: f64, b: f64, at: f64, vertical: bool, colour: &str, tip: &str) -> Markup {
     let (cap_a, cap_b, line) = if vertical {
         (
             format!("M{:.1},{a:.1}H{:.1}", at - 4.0, at + 4.0),
@@ -124,65 +130,70 @@ fn whisker(a: f64, b: f64, at: f64, vertical: bool, colour: &str, tip: &str) -> 
             format!("M{a:.1},{at:.1}H{b:.1}"),
         )
     };
-    format!(
-        "<path class=\"interval\" d=\"{line}{cap_a}{cap_b}\" stroke=\"{colour}\" stroke-width=\"1.5\" fill=\"none\"><title>{}</title></path>",
-        esc(tip)
-    )
-}
-
-fn svg_open(label: &str, height: f64) -> String {
-    format!(
-        "<svg class=\"grafiek\" viewBox=\"0 0 {W} {height}\" role=\"img\" aria-label=\"{}\">",
-        esc(label)
-    )
-}
-
-fn y_axis(svg: &mut String, axis: Axis, format: &dyn Fn(&Cell) -> String) {
-    let Axis { lo, hi, .. } = axis;
-    let scale = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - (v - lo) / (hi - lo));
-    for v in axis.ticks() {
-        let y = scale(v);
-        let _ = write!(
-            svg,
-            "<line x1=\"{LEFT}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#d0d0d0\"/>\
-<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"11\" fill=\"#222222\">{}</text>",
-            W - RIGHT,
-            LEFT - 4.0,
-            y + 4.0,
-            esc(&format(&Cell::Num(v)))
-        );
+    html! {
+        path.interval d={ (line) (cap_a) (cap_b) } stroke=(colour) stroke-width="1.5" fill="none" {
+            title { (tip) }
+        }
     }
 }
 
-fn x_labels(svg: &mut String, categories: &[String], x: &dyn Fn(usize) -> f64) {
+/// A chart's frame: the SVG element with its accessible name around `content`.
+fn svg_chart(label: &str, height: f64, content: Markup) -> Markup {
+    html! {
+        svg.grafiek viewBox={ "0 0 " (W) " " (height) } role="img" aria-label=(label) { (content) }
+    }
+}
+
+/// A label left of a bar, ending where the bars begin.
+fn bar_label(x: f64, y: f64, text: &str) -> Markup {
+    html! {
+        text x=(x) y=(px(y)) text-anchor="end" font-size="12" fill="#222222" { (text) }
+    }
+}
+
+fn y_axis(axis: Axis, format: &dyn Fn(&Cell) -> String) -> Markup {
+    let Axis { lo, hi, .. } = axis;
+    let scale = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - (v - lo) / (hi - lo));
+    html! {
+        @for v in axis.ticks() {
+            @let y = px(scale(v));
+            line x1=(LEFT) x2=(W - RIGHT) y1=(y) y2=(y) stroke="#d0d0d0" {}
+            text x=(LEFT - 4.0) y=(px(scale(v) + 4.0)) text-anchor="end" font-size="11" fill="#222222" {
+                (format(&Cell::Num(v)))
+            }
+        }
+    }
+}
+
+fn x_labels(categories: &[String], x: &dyn Fn(usize) -> f64) -> Markup {
     let step = categories.len().div_ceil(8).max(1);
-    for (i, c) in categories.iter().enumerate() {
-        if i % step == 0 || i + 1 == categories.len() {
-            let _ = write!(
-                svg,
-                "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#222222\">{}</text>",
-                x(i),
-                H - BOTTOM + 16.0,
-                esc(c)
-            );
+    html! {
+        @for (i, c) in categories.iter().enumerate() {
+            @if i % step == 0 || i + 1 == categories.len() {
+                text x=(px(x(i))) y=(H - BOTTOM + 16.0) text-anchor="middle" font-size="11" fill="#222222" {
+                    (c)
+                }
+            }
         }
     }
 }
 
 /// Series legend as HTML (text, so it zooms and reads well).
-pub fn legend(series: &[Series], dashed: bool) -> String {
-    let mut html = String::from("<ul class=\"legenda\">");
-    for (i, s) in series.iter().enumerate() {
-        let colour = SERIES[i % SERIES.len()];
-        let dash = if dashed { DASHES[i % DASHES.len()] } else { "" };
-        let _ = write!(
-            html,
-            "<li><svg class=\"swatch\" viewBox=\"0 0 24 16\" aria-hidden=\"true\"><line x1=\"0\" x2=\"24\" y1=\"8\" y2=\"8\" stroke=\"{colour}\" stroke-width=\"4\" stroke-dasharray=\"{dash}\"/></svg>{}</li>",
-            esc(&s.name)
-        );
+pub fn legend(series: &[Series], dashed: bool) -> Markup {
+    html! {
+        ul.legenda {
+            @for (i, s) in series.iter().enumerate() {
+                li {
+                    svg.swatch viewBox="0 0 24 16" aria-hidden="true" {
+                        line x1="0" x2="24" y1="8" y2="8" stroke=(SERIES[i % SERIES.len()])
+                            stroke-width="4"
+                            stroke-dasharray=(if dashed { DASHES[i % DASHES.len()] } else { "" }) {}
+                    }
+                    (s.name)
+                }
+            }
+        }
     }
-    html.push_str("</ul>");
-    html
 }
 
 /// A line chart over ordered categories; gaps where a value is missing or suppressed.
@@ -191,7 +202,7 @@ pub fn line(
     categories: &[String],
     series: &[Series],
     format: &dyn Fn(&Cell) -> String,
-) -> String {
+) -> Markup {
     let axis = value_range(series);
     let Axis { lo, hi, .. } = axis;
     let n = categories.len().max(1);
@@ -203,68 +214,73 @@ pub fn line(
         }
     };
     let y = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - (v - lo) / (hi - lo));
-    let mut svg = svg_open(label, H);
-    y_axis(&mut svg, axis, format);
-    x_labels(&mut svg, categories, &x);
-    for (k, s) in series.iter().enumerate() {
-        let colour = SERIES[k % SERIES.len()];
-        let dash = DASHES[k % DASHES.len()];
-        let mut path = String::new();
-        let mut pen_down = false;
-        for (i, v) in s.values.iter().enumerate() {
-            match v.number() {
-                Some(v) => {
-                    let _ = write!(
-                        path,
-                        "{}{:.1},{:.1}",
-                        if pen_down { "L" } else { "M" },
-                        x(i),
-                        y(v)
-                    );
-                    pen_down = true;
+    let content = html! {
+        (y_axis(axis, format))
+        (x_labels(categories, &x))
+        @for (k, s) in series.iter().enumerate() {
+            @let colour = SERIES[k % SERIES.len()];
+            path d=(line_path(&s.values, &x, &y)) fill="none" stroke=(colour) stroke-width="2"
+                stroke-dasharray=(DASHES[k % DASHES.len()]) {}
+            @for (i, v) in s.values.iter().enumerate() {
+                @if let Some(num) = v.number() {
+                    @let category = categories.get(i).map(String::as_str).unwrap_or("");
+                    @let interval = s.interval(i);
+                    @let tip = {
+                        let mut tip = format!("{} – {category}: {}", s.name, format(v));
+                        if let Some((low, high)) = interval {
+                            tip.push_str(&interval_words(low, high, format));
+                        }
+                        tip
+                    };
+                    @if let Some((low, high)) = interval {
+                        (whisker(y(low), y(high), x(i), true, colour, &tip))
+                    }
+                    @let tip = match s.mark(i) {
+                        Some(reason) => format!("{tip} – {reason}"),
+                        None => tip,
+                    };
+                    @if s.mark(i).is_some() {
+                        circle.opvallend cx=(px(x(i))) cy=(px(y(num))) r="8" fill="none" stroke="#000000"
+                            stroke-width="2" { title { (tip) } }
+                    }
+                    circle cx=(px(x(i))) cy=(px(y(num))) r="3.5" fill=(colour) { title { (tip) } }
                 }
-                None => pen_down = false,
             }
         }
-        let _ = write!(
-            svg,
-            "<path d=\"{path}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" stroke-dasharray=\"{dash}\"/>"
-        );
-        for (i, v) in s.values.iter().enumerate() {
-            if let Some(num) = v.number() {
-                let category = categories.get(i).map(String::as_str).unwrap_or("");
-                let mut tip = format!("{} – {category}: {}", s.name, format(v));
-                if let Some((low, high)) = s.interval(i) {
-                    tip.push_str(&interval_words(low, high, format));
-                    svg.push_str(&whisker(y(low), y(high), x(i), true, colour, &tip));
-                }
-                if let Some(reason) = s.mark(i) {
-                    let _ = write!(tip, " – {reason}");
-                    let _ = write!(
-                        svg,
-                        "<circle class=\"opvallend\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"8\" fill=\"none\" stroke=\"#000000\" stroke-width=\"2\"><title>{}</title></circle>",
-                        x(i),
-                        y(num),
-                        esc(&tip)
-                    );
-                }
-                let _ = write!(
-                    svg,
-                    "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"{colour}\"><title>{}</title></circle>",
-                    x(i),
-                    y(num),
-                    esc(&tip)
-                );
-            }
-        }
-    }
-    svg.push_str("</svg>");
+    };
     let marked = series.iter().any(|s| s.marks.iter().any(Option::is_some));
-    let mut html = svg + &legend(series, true);
-    if marked {
-        html.push_str("<p class=\"toelichting\">Een omcirkeld punt is <strong>opvallend</strong>: de verandering ten opzichte van een jaar eerder is waarschijnlijk geen toeval (de reden staat bij het punt).</p>");
+    html! {
+        (svg_chart(label, H, content))
+        (legend(series, true))
+        @if marked {
+            p.toelichting {
+                "Een omcirkeld punt is " strong { "opvallend" } ": de verandering ten opzichte van een \
+                 jaar eerder is waarschijnlijk geen toeval (de reden staat bij het punt)."
+            }
+        }
     }
-    html
+}
+
+/// The path of one line: the pen lifts where a value is missing or suppressed.
+fn line_path(values: &[Cell], x: &dyn Fn(usize) -> f64, y: &dyn Fn(f64) -> f64) -> String {
+    let mut path = String::new();
+    let mut pen_down = false;
+    for (i, v) in values.iter().enumerate() {
+        match v.number() {
+            Some(v) => {
+                let _ = write!(
+                    path,
+                    "{}{:.1},{:.1}",
+                    if pen_down { "L" } else { "M" },
+                    x(i),
+                    y(v)
+                );
+                pen_down = true;
+            }
+            None => pen_down = false,
+        }
+    }
+    path
 }
 
 /// ", 95%-interval 3,2–5,3" for a tooltip.
@@ -282,57 +298,39 @@ pub fn bar(
     categories: &[String],
     series: &[Series],
     format: &dyn Fn(&Cell) -> String,
-) -> String {
+) -> Markup {
     let Axis { lo, hi, .. } = value_range(series);
     let band = 22.0 * series.len().max(1) as f64 + 8.0;
     let height = TOP + band * categories.len().max(1) as f64 + 8.0;
     let left = label_room(categories);
     let x = |v: f64| left + (W - left - 70.0) * (v - lo) / (hi - lo);
-    let mut svg = svg_open(label, height);
-    for (i, c) in categories.iter().enumerate() {
-        let top = TOP + band * i as f64;
-        let _ = write!(
-            svg,
-            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"12\" fill=\"#222222\">{}</text>",
-            left - 6.0,
-            top + band / 2.0,
-            esc(c)
-        );
-        for (k, s) in series.iter().enumerate() {
-            let cell = s.values.get(i).cloned().unwrap_or(Cell::Null);
-            let y = top + 22.0 * k as f64;
-            let mut tip = format!("{c} – {}: {}", s.name, format(&cell));
-            let interval = s.interval(i);
-            if let Some((low, high)) = interval {
-                tip.push_str(&interval_words(low, high, format));
-            }
-            let v = cell.number().unwrap_or(0.0);
-            let (x0, x1) = if v >= 0.0 {
-                (x(0.0f64.max(lo)), x(v))
-            } else {
-                (x(v), x(0.0))
-            };
-            let _ = write!(
-                svg,
-                "<rect x=\"{x0:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"18\" fill=\"{}\"><title>{}</title></rect>\
-<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#222222\">{}</text>",
-                (x1 - x0).max(0.5),
-                SERIES[k % SERIES.len()],
-                esc(&tip),
-                interval.map_or(x1.max(x0), |(_, high)| x(high).max(x1.max(x0))) + 4.0,
-                y + 13.0,
-                esc(&format(&cell))
-            );
-            if let Some((low, high)) = interval {
-                svg.push_str(&whisker(x(low), x(high), y + 9.0, false, "#222222", &tip));
+    let content = html! {
+        @for (i, c) in categories.iter().enumerate() {
+            @let top = TOP + band * i as f64;
+            (bar_label(left - 6.0, top + band / 2.0, c))
+            @for (k, s) in series.iter().enumerate() {
+                @let cell = s.values.get(i).cloned().unwrap_or(Cell::Null);
+                @let y = top + 22.0 * k as f64;
+                @let interval = s.interval(i);
+                @let tip = match interval {
+                    Some((low, high)) => format!("{c} – {}: {}{}", s.name, format(&cell), interval_words(low, high, format)),
+                    None => format!("{c} – {}: {}", s.name, format(&cell)),
+                };
+                @let v = cell.number().unwrap_or(0.0);
+                @let (x0, x1) = if v >= 0.0 { (x(0.0f64.max(lo)), x(v)) } else { (x(v), x(0.0)) };
+                rect x=(px(x0)) y=(px(y)) width=(px((x1 - x0).max(0.5))) height="18"
+                    fill=(SERIES[k % SERIES.len()]) { title { (tip) } }
+                text x=(px(interval.map_or(x1.max(x0), |(_, high)| x(high).max(x1.max(x0))) + 4.0))
+                    y=(px(y + 13.0)) font-size="11" fill="#222222" { (format(&cell)) }
+                @if let Some((low, high)) = interval {
+                    (whisker(x(low), x(high), y + 9.0, false, "#222222", &tip))
+                }
             }
         }
-    }
-    svg.push_str("</svg>");
-    if series.len() > 1 {
-        svg + &legend(series, false)
-    } else {
-        svg
+    };
+    html! {
+        (svg_chart(label, height, content))
+        @if series.len() > 1 { (legend(series, false)) }
     }
 }
 
@@ -342,7 +340,7 @@ pub fn stacked_bar(
     categories: &[String],
     series: &[Series],
     format: &dyn Fn(&Cell) -> String,
-) -> String {
+) -> Markup {
     let totals: Vec<f64> = (0..categories.len())
         .map(|i| {
             series
@@ -355,39 +353,26 @@ pub fn stacked_bar(
     let left = label_room(categories);
     let height = TOP + 26.0 * categories.len().max(1) as f64 + 8.0;
     let scale = |v: f64| (W - left - 70.0) * v / hi;
-    let mut svg = svg_open(label, height);
-    for (i, c) in categories.iter().enumerate() {
-        let y = TOP + 26.0 * i as f64;
-        let _ = write!(
-            svg,
-            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"12\" fill=\"#222222\">{}</text>",
-            left - 6.0,
-            y + 14.0,
-            esc(c)
-        );
-        let mut x = left;
-        for (k, s) in series.iter().enumerate() {
-            let cell = s.values.get(i).cloned().unwrap_or(Cell::Null);
-            let w = cell.number().map(scale).unwrap_or(0.0);
-            let tip = format!("{c} – {}: {}", s.name, format(&cell));
-            let _ = write!(
-                svg,
-                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"20\" fill=\"{}\" stroke=\"#ffffff\"><title>{}</title></rect>",
-                SERIES[k % SERIES.len()],
-                esc(&tip)
-            );
-            x += w;
+    let content = html! {
+        @for (i, c) in categories.iter().enumerate() {
+            @let y = TOP + 26.0 * i as f64;
+            (bar_label(left - 6.0, y + 14.0, c))
+            @let cells: Vec<Cell> = series.iter().map(|s| s.values.get(i).cloned().unwrap_or(Cell::Null)).collect();
+            @let widths: Vec<f64> = cells.iter().map(|c| c.number().map(scale).unwrap_or(0.0)).collect();
+            @for (k, (s, cell)) in series.iter().zip(&cells).enumerate() {
+                @let x = left + widths[..k].iter().sum::<f64>();
+                rect x=(px(x)) y=(px(y)) width=(px(widths[k])) height="20" fill=(SERIES[k % SERIES.len()])
+                    stroke="#ffffff" { title { (c) " – " (s.name) ": " (format(cell)) } }
+            }
+            text x=(px(left + widths.iter().sum::<f64>() + 4.0)) y=(px(y + 14.0)) font-size="11" fill="#222222" {
+                (format(&Cell::Num(totals[i])))
+            }
         }
-        let _ = write!(
-            svg,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#222222\">{}</text>",
-            x + 4.0,
-            y + 14.0,
-            esc(&format(&Cell::Num(totals[i])))
-        );
+    };
+    html! {
+        (svg_chart(label, height, content))
+        (legend(series, false))
     }
-    svg.push_str("</svg>");
-    svg + &legend(series, false)
 }
 
 /// The funnel of the five-phase signal process: each stage's bar centred, with its share of the
@@ -397,7 +382,7 @@ pub fn funnel(
     stages: &[String],
     values: &[Cell],
     format: &dyn Fn(&Cell) -> String,
-) -> String {
+) -> Markup {
     let first = values.first().and_then(Cell::number).filter(|v| *v > 0.0);
     let hi = values
         .iter()
@@ -407,34 +392,26 @@ pub fn funnel(
     let height = TOP + 34.0 * stages.len().max(1) as f64;
     let left = label_room(stages);
     let span = W - left - 20.0;
-    let mut svg = svg_open(label, height);
-    for (i, stage) in stages.iter().enumerate() {
-        let cell = values.get(i).cloned().unwrap_or(Cell::Null);
-        let w = cell.number().map(|v| span * v / hi).unwrap_or(0.0).max(1.0);
-        let y = TOP + 34.0 * i as f64;
-        let share = match (cell.number(), first) {
-            (Some(v), Some(f)) => format!(" ({:.0} %)", 100.0 * v / f),
-            _ => String::new(),
-        };
-        let text = format!("{}{share}", format(&cell));
-        let _ = write!(
-            svg,
-            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"12\" fill=\"#222222\">{}</text>\
-<rect x=\"{:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"26\" fill=\"{}\"><title>{}</title></rect>\
-<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#000000\">{}</text>",
-            left - 6.0,
-            y + 17.0,
-            esc(stage),
-            left + (span - w) / 2.0,
-            SERIES[4],
-            esc(&format!("{stage}: {text}")),
-            left + span / 2.0,
-            y + 17.0,
-            esc(&text)
-        );
-    }
-    svg.push_str("</svg>");
-    svg
+    let content = html! {
+        @for (i, stage) in stages.iter().enumerate() {
+            @let cell = values.get(i).cloned().unwrap_or(Cell::Null);
+            @let w = cell.number().map(|v| span * v / hi).unwrap_or(0.0).max(1.0);
+            @let y = TOP + 34.0 * i as f64;
+            @let share = match (cell.number(), first) {
+                (Some(v), Some(f)) => format!(" ({:.0} %)", 100.0 * v / f),
+                _ => String::new(),
+            };
+            @let text = format!("{}{share}", format(&cell));
+            (bar_label(left - 6.0, y + 17.0, stage))
+            rect x=(px(left + (span - w) / 2.0)) y=(px(y)) width=(px(w)) height="26" fill=(SERIES[4]) {
+                title { (stage) ": " (text) }
+            }
+            text x=(px(left + span / 2.0)) y=(px(y + 17.0)) text-anchor="middle" font-size="12" fill="#000000" {
+                (text)
+            }
+        }
+    };
+    svg_chart(label, height, content)
 }
 
 /// One key figure: its value and, when there is one, its change against a year earlier and
@@ -450,35 +427,50 @@ pub struct KpiTile {
 
 /// Key figures. A change is called a rise or a fall only when it is significant; within the
 /// margin it is "gelijk gebleven", and an untested change says so instead of showing an arrow.
-pub fn kpi(tiles: &[KpiTile], format: &dyn Fn(&Cell) -> String) -> String {
-    let mut html = String::from("<ul class=\"kpi\">");
-    for tile in tiles {
-        let change = match (tile.change.as_ref().and_then(Cell::number), tile.significant) {
-            (Some(c), Some(true)) if c != 0.0 => {
-                let (arrow, word) = if c > 0.0 {
-                    ("▲", "gestegen")
-                } else {
-                    ("▼", "gedaald")
-                };
-                format!(
-                    "<span class=\"verschil significant\"><span aria-hidden=\"true\">{arrow}</span> {word}: {}{} % t.o.v. vorig jaar (meer dan toeval)</span>",
-                    if c > 0.0 { "+" } else { "" },
-                    esc(&super::frame::format_number((c * 10.0).round() / 10.0))
-                )
+pub fn kpi(tiles: &[KpiTile], format: &dyn Fn(&Cell) -> String) -> Markup {
+    html! {
+        ul.kpi {
+            @for tile in tiles {
+                li {
+                    span.kpi-label { (tile.label) }
+                    span.kpi-waarde { (format(&tile.value)) }
+                    (kpi_change(tile))
+                }
             }
-            (Some(_), Some(_)) => "<span class=\"verschil\"><span aria-hidden=\"true\">=</span> gelijk gebleven t.o.v. vorig jaar (binnen de marge)</span>".to_string(),
-            (Some(_), None) => "<span class=\"verschil\">verandering t.o.v. vorig jaar niet getoetst</span>".to_string(),
-            (None, _) => "<span class=\"verschil\">geen vergelijking met vorig jaar</span>".to_string(),
-        };
-        let _ = write!(
-            html,
-            "<li><span class=\"kpi-label\">{}</span><span class=\"kpi-waarde\">{}</span>{change}</li>",
-            esc(&tile.label),
-            esc(&format(&tile.value))
-        );
+        }
     }
-    html.push_str("</ul>");
-    html
+}
+
+fn kpi_change(tile: &KpiTile) -> Markup {
+    match (
+        tile.change.as_ref().and_then(Cell::number),
+        tile.significant,
+    ) {
+        (Some(c), Some(true)) if c != 0.0 => {
+            let (arrow, word, sign) = if c > 0.0 {
+                ("▲", "gestegen", "+")
+            } else {
+                ("▼", "gedaald", "")
+            };
+            let rounded = super::frame::format_number((c * 10.0).round() / 10.0);
+            html! {
+                span.verschil.significant {
+                    span aria-hidden="true" { (arrow) }
+                    " " (word) ": " (sign) (rounded) " % t.o.v. vorig jaar (meer dan toeval)"
+                }
+            }
+        }
+        (Some(_), Some(_)) => html! {
+            span.verschil {
+                span aria-hidden="true" { "=" }
+                " gelijk gebleven t.o.v. vorig jaar (binnen de marge)"
+            }
+        },
+        (Some(_), None) => {
+            html! { span.verschil { "verandering t.o.v. vorig jaar niet getoetst" } }
+        }
+        (None, _) => html! { span.verschil { "geen vergelijking met vorig jaar" } },
+    }
 }
 
 #[cfg(test)]
@@ -496,7 +488,7 @@ mod tests {
             "GM0001".into(),
             vec![Cell::Num(1.0), Cell::Null, Cell::Num(3.0)],
         );
-        let svg = line("t", &cats, &[s], &fmt);
+        let svg = line("t", &cats, &[s], &fmt).into_string();
         assert_eq!(svg.matches("<circle").count(), 2);
         assert!(svg.matches("M").count() >= 2, "{svg}");
         assert!(svg.contains("<title>GM0001 – 2024-Q3: 3</title>"), "{svg}");
@@ -513,7 +505,7 @@ mod tests {
         s.low = vec![Cell::Num(1.0), Cell::Num(4.5)];
         s.high = vec![Cell::Num(3.5), Cell::Num(8.0)];
         s.marks = vec![None, Some("opvallend: gestegen".into())];
-        let svg = line("t", &cats, std::slice::from_ref(&s), &fmt);
+        let svg = line("t", &cats, std::slice::from_ref(&s), &fmt).into_string();
         assert_eq!(svg.matches("class=\"interval\"").count(), 2, "{svg}");
         assert!(svg.contains("95%-interval 4,5–8"), "{svg}");
         assert_eq!(svg.matches("class=\"opvallend\"").count(), 1, "{svg}");
@@ -521,7 +513,7 @@ mod tests {
         assert!(svg.contains("omcirkeld punt"), "the mark is explained");
         // The axis reaches the highest interval end.
         assert!(svg.contains(">8<") || svg.contains(">10<"), "{svg}");
-        let svg = bar("t", &cats, &[s], &fmt);
+        let svg = bar("t", &cats, &[s], &fmt).into_string();
         assert_eq!(svg.matches("class=\"interval\"").count(), 2, "{svg}");
     }
 
@@ -550,7 +542,8 @@ mod tests {
             &["verborgen bewoning per 1.000 vbo".to_string()],
             &[Series::new("x".into(), vec![Cell::Num(1.0)])],
             &fmt,
-        );
+        )
+        .into_string();
         // The label ends where the bars begin, right of the chart's left edge by its length.
         let x: f64 = svg
             .split("text-anchor=\"end\"")
@@ -565,9 +558,9 @@ mod tests {
     #[test]
     fn funnel_shows_share_of_the_first_stage_and_suppression() {
         let stages: Vec<String> = ["1", "2"].map(String::from).to_vec();
-        let svg = funnel("f", &stages, &[Cell::Num(40.0), Cell::Num(10.0)], &fmt);
+        let svg = funnel("f", &stages, &[Cell::Num(40.0), Cell::Num(10.0)], &fmt).into_string();
         assert!(svg.contains("10 (25 %)"), "{svg}");
-        let svg = funnel("f", &stages, &[Cell::Num(40.0), Cell::Suppressed], &fmt);
+        let svg = funnel("f", &stages, &[Cell::Num(40.0), Cell::Suppressed], &fmt).into_string();
         assert!(svg.contains("&lt;5"), "{svg}");
     }
 
@@ -579,21 +572,21 @@ mod tests {
             change: change.map(Cell::Num),
             significant,
         };
-        let html = kpi(&[tile(Some(-20.0), Some(true))], &fmt);
+        let html = kpi(&[tile(Some(-20.0), Some(true))], &fmt).into_string();
         assert!(html.contains("gedaald: -20 % t.o.v. vorig jaar"), "{html}");
         // 5 → 9 within chance: no arrow, no percentage.
-        let html = kpi(&[tile(Some(80.0), Some(false))], &fmt);
+        let html = kpi(&[tile(Some(80.0), Some(false))], &fmt).into_string();
         assert!(
             html.contains("gelijk gebleven") && html.contains("binnen de marge"),
             "{html}"
         );
         assert!(!html.contains('▲') && !html.contains("80"), "{html}");
-        let html = kpi(&[tile(Some(80.0), None)], &fmt);
+        let html = kpi(&[tile(Some(80.0), None)], &fmt).into_string();
         assert!(
             html.contains("niet getoetst") && !html.contains('▲'),
             "{html}"
         );
-        let html = kpi(&[tile(None, None)], &fmt);
+        let html = kpi(&[tile(None, None)], &fmt).into_string();
         assert!(html.contains("geen vergelijking"), "{html}");
     }
 }

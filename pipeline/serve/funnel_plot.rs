@@ -8,7 +8,8 @@ use statrs::distribution::{Binomial, DiscreteCDF, Poisson};
 
 use super::charts::Axis;
 use super::frame::format_number;
-use super::html::{area_link, esc};
+use super::html::area_link;
+use maud::{Markup, html};
 
 /// The count behind a rate: a share of its denominator, or events per head.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,14 +109,18 @@ pub fn funnel_plot(
     scale: f64,
     distribution: Distribution,
     links: bool,
-) -> String {
+) -> Markup {
     let dots: Vec<&Dot> = dots
         .iter()
         .filter(|d| d.denominator >= 1.0 && d.rate.is_finite())
         .collect();
     let positive = |v: f64| v.is_finite() && v > 0.0;
     if dots.is_empty() || !positive(target) || !positive(scale) {
-        return "<p class=\"leeg\">Geen trechterplot: er is geen verhouding met een noemer en een regiocijfer voor deze keuze.</p>".to_string();
+        return html! {
+            p.leeg {
+                "Geen trechterplot: er is geen verhouding met een noemer en een regiocijfer voor deze keuze."
+            }
+        };
     }
     let theta = target / scale;
     let n_lo = dots.iter().map(|d| d.denominator).fold(f64::MAX, f64::min);
@@ -131,120 +136,123 @@ pub fn funnel_plot(
     );
     let y_hi = axis.hi;
     let y = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - (v / y_hi).clamp(0.0, 1.0));
-    let mut svg = format!(
-        "<svg class=\"grafiek trechterplot\" viewBox=\"0 0 {W} {H}\" role=\"group\" aria-label=\"{}\">",
-        esc(title)
-    );
     // Axes: powers of ten along x, five steps along y.
-    let mut power = log_lo;
-    while power <= log_hi {
-        let xv = x(10f64.powf(power));
-        let _ = write!(
-            svg,
-            "<line x1=\"{xv:.1}\" x2=\"{xv:.1}\" y1=\"{TOP}\" y2=\"{}\" stroke=\"#e0e0e0\"/><text x=\"{xv:.1}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#222222\">{}</text>",
-            H - BOTTOM,
-            H - BOTTOM + 16.0,
-            esc(&format_number(10f64.powf(power)))
-        );
-        power += 1.0;
-    }
-    for v in axis.ticks() {
-        let _ = write!(
-            svg,
-            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"11\" fill=\"#222222\">{}</text>",
-            LEFT - 4.0,
-            y(v) + 4.0,
-            esc(&format_number(v))
-        );
-    }
-    let _ = write!(
-        svg,
-        "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#222222\">noemer (logaritmische schaal)</text>",
-        (LEFT + W - RIGHT) / 2.0,
-        H - 6.0
-    );
+    let powers: Vec<f64> = std::iter::successors(Some(log_lo), |p| Some(p + 1.0))
+        .take_while(|p| *p <= log_hi)
+        .collect();
     // The regio rate and the control limits, on a grid of sizes.
-    let _ = write!(
-        svg,
-        "<path d=\"M{LEFT},{:.1}H{}\" stroke=\"#000000\" stroke-width=\"1.5\"><title>regio: {}</title></path>",
-        y(target),
-        W - RIGHT,
-        esc(&format_number((target * 100.0).round() / 100.0))
-    );
     let grid: Vec<f64> = (0..=80)
         .map(|i| 10f64.powf(log_lo + (log_hi - log_lo) * f64::from(i) / 80.0))
         .collect();
-    for (p_lo, p_hi, dash, label) in LIMITS {
-        for p in [p_lo, p_hi] {
-            let mut path = String::new();
-            for &n in &grid {
-                if let Some(limit) = control_limit(theta, n, p, distribution) {
-                    let _ = write!(
-                        path,
-                        "{}{:.1},{:.1}",
-                        if path.is_empty() { "M" } else { "L" },
-                        x(n),
-                        y(limit * scale)
-                    );
+    let limit_path = |p: f64| {
+        let mut path = String::new();
+        for &n in &grid {
+            if let Some(limit) = control_limit(theta, n, p, distribution) {
+                let _ = write!(
+                    path,
+                    "{}{:.1},{:.1}",
+                    if path.is_empty() { "M" } else { "L" },
+                    x(n),
+                    y(limit * scale)
+                );
+            }
+        }
+        path
+    };
+    html! {
+        svg.grafiek.trechterplot viewBox={ "0 0 " (W) " " (H) } role="group" aria-label=(title) {
+            @for power in &powers {
+                @let xv = px(x(10f64.powf(*power)));
+                line x1=(xv) x2=(xv) y1=(TOP) y2=(H - BOTTOM) stroke="#e0e0e0" {}
+                text x=(xv) y=(H - BOTTOM + 16.0) text-anchor="middle" font-size="11" fill="#222222" {
+                    (format_number(10f64.powf(*power)))
                 }
             }
-            let _ = write!(
-                svg,
-                "<path d=\"{path}\" fill=\"none\" stroke=\"#555555\" stroke-width=\"1.2\" stroke-dasharray=\"{dash}\"><title>{label}</title></path>"
-            );
+            @for v in axis.ticks() {
+                text x=(LEFT - 4.0) y=(px(y(v) + 4.0)) text-anchor="end" font-size="11" fill="#222222" {
+                    (format_number(v))
+                }
+            }
+            text x=(px((LEFT + W - RIGHT) / 2.0)) y=(H - 6.0) text-anchor="middle" font-size="11"
+                fill="#222222" { "noemer (logaritmische schaal)" }
+            path d={ "M" (LEFT) "," (px(y(target))) "H" (W - RIGHT) } stroke="#000000" stroke-width="1.5" {
+                title { "regio: " (format_number((target * 100.0).round() / 100.0)) }
+            }
+            @for (p_lo, p_hi, dash, label) in LIMITS {
+                @for p in [p_lo, p_hi] {
+                    path d=(limit_path(p)) fill="none" stroke="#555555" stroke-width="1.2"
+                        stroke-dasharray=(dash) { title { (label) } }
+                }
+            }
+            @for d in &dots {
+                (dot(d, theta, scale, distribution, links, &x, &y))
+            }
+        }
+        ul.legenda aria-label="Legenda" {
+            li { "lijn: regiocijfer" }
+            li { "streepjes: 95%-grenzen" }
+            li { "puntjes: 99,8%-grenzen" }
+            li { "oranje: boven de grenzen" }
+            li { "blauw: onder de grenzen" }
+            li { "grijs: binnen de grenzen" }
+        }
+        p.toelichting {
+            "Hoe kleiner het gebied (de noemer), hoe wijder de grenzen: een klein gebied wijkt door \
+             toeval al snel af. Alleen een punt buiten de grenzen verschilt waarschijnlijk echt van de regio."
         }
     }
-    for d in &dots {
-        let bounds: Vec<(f64, f64)> = LIMITS
-            .iter()
-            .map(|(p_lo, p_hi, _, _)| {
-                let limit = |p| control_limit(theta, d.denominator, p, distribution);
-                (
-                    limit(*p_lo).map_or(0.0, |l| l * scale),
-                    limit(*p_hi).map_or(f64::MAX, |l| l * scale),
-                )
-            })
-            .collect();
-        let words = verdict(d.rate, &bounds);
-        let fill = if words.starts_with("boven") {
-            "#d55e00"
-        } else if words.starts_with("onder") {
-            "#0072b2"
-        } else {
-            "#9e9e9e"
-        };
-        let tip = format!(
-            "{} ({}): {} bij een noemer van {} — {words}",
-            d.name,
-            d.code,
-            format_number((d.rate * 100.0).round() / 100.0),
-            format_number(d.denominator.round())
-        );
-        let ring = if d.highlighted {
-            format!(
-                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"9\" fill=\"none\" stroke=\"#000000\" stroke-width=\"2\"/>",
-                x(d.denominator),
-                y(d.rate)
+}
+
+/// A coordinate as SVG gets it: one decimal.
+fn px(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+/// One area's dot, coloured and described by where it lies against the limits at its size.
+fn dot(
+    d: &Dot,
+    theta: f64,
+    scale: f64,
+    distribution: Distribution,
+    links: bool,
+    x: &dyn Fn(f64) -> f64,
+    y: &dyn Fn(f64) -> f64,
+) -> Markup {
+    let bounds: Vec<(f64, f64)> = LIMITS
+        .iter()
+        .map(|(p_lo, p_hi, _, _)| {
+            let limit = |p| control_limit(theta, d.denominator, p, distribution);
+            (
+                limit(*p_lo).map_or(0.0, |l| l * scale),
+                limit(*p_hi).map_or(f64::MAX, |l| l * scale),
             )
-        } else {
-            String::new()
-        };
-        let dot = format!(
-            "{ring}<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4.5\" fill=\"{fill}\" stroke=\"#222222\" stroke-width=\"0.6\"><title>{}</title></circle>",
-            x(d.denominator),
-            y(d.rate),
-            esc(&tip)
-        );
-        svg.push_str(&area_link(&d.code, &tip, &dot, links));
-    }
-    svg.push_str("</svg>");
-    svg.push_str(
-        "<ul class=\"legenda\" aria-label=\"Legenda\">\
-<li>lijn: regiocijfer</li><li>streepjes: 95%-grenzen</li><li>puntjes: 99,8%-grenzen</li>\
-<li>oranje: boven de grenzen</li><li>blauw: onder de grenzen</li><li>grijs: binnen de grenzen</li></ul>\
-<p class=\"toelichting\">Hoe kleiner het gebied (de noemer), hoe wijder de grenzen: een klein gebied wijkt door toeval al snel af. Alleen een punt buiten de grenzen verschilt waarschijnlijk echt van de regio.</p>",
+        })
+        .collect();
+    let words = verdict(d.rate, &bounds);
+    let fill = if words.starts_with("boven") {
+        "#d55e00"
+    } else if words.starts_with("onder") {
+        "#0072b2"
+    } else {
+        "#9e9e9e"
+    };
+    let tip = format!(
+        "{} ({}): {} bij een noemer van {} — {words}",
+        d.name,
+        d.code,
+        format_number((d.rate * 100.0).round() / 100.0),
+        format_number(d.denominator.round())
     );
-    svg
+    let (cx, cy) = (px(x(d.denominator)), px(y(d.rate)));
+    let mark = html! {
+        @if d.highlighted {
+            circle cx=(cx) cy=(cy) r="9" fill="none" stroke="#000000" stroke-width="2" {}
+        }
+        circle cx=(cx) cy=(cy) r="4.5" fill=(fill) stroke="#222222" stroke-width="0.6" {
+            title { (tip) }
+        }
+    };
+    area_link(&d.code, &tip, mark, links)
 }
 
 #[cfg(test)]
@@ -300,7 +308,8 @@ mod tests {
             100.0,
             Distribution::Binomial,
             true,
-        );
+        )
+        .into_string();
         assert!(svg.contains("href=\"/gebied/B\""));
         assert!(
             svg.contains("B (B): 9 bij een noemer van 2.000 — boven de 99,8%-grens"),
@@ -320,7 +329,7 @@ mod tests {
             1,
             "the page's own area is ringed"
         );
-        let empty = funnel_plot("t", &[], 3.0, 100.0, Distribution::Binomial, true);
+        let empty = funnel_plot("t", &[], 3.0, 100.0, Distribution::Binomial, true).into_string();
         assert!(empty.contains("Geen trechterplot"));
     }
 }

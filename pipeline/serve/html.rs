@@ -1,25 +1,10 @@
-//! HTML building blocks: escaping, the page frame (navigation, freshness banner, footer), and
-//! data tables. Pages are rendered on the server; the only script is the print button.
+//! HTML building blocks: the page frame (navigation, freshness banner, footer), data tables and
+//! area links. Pages are rendered on the server with maud, which escapes every value it puts
+//! into HTML; the only script is the print button.
 
-use std::fmt::Write;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::frame::{Cell, Frame, format_number};
-
-/// Escapes text for HTML element content and attribute values.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Percent-encodes a query-string value.
 pub fn url_value(text: &str) -> String {
@@ -55,11 +40,11 @@ pub enum Mode {
 /// Everything around the content of a page.
 pub struct Page<'a> {
     pub title: &'a str,
-    pub body: String,
+    pub body: Markup,
     pub banner: Option<String>,
     pub user: Option<(&'a str, &'a str)>,
     pub run_id: &'a str,
-    pub footer: String,
+    pub footer: Markup,
     pub mode: Mode,
 }
 
@@ -67,50 +52,63 @@ pub const STYLE: &str = include_str!("assets/style.css");
 
 impl Page<'_> {
     pub fn render(&self) -> String {
-        let head_style = match self.mode {
-            Mode::Live => "<link rel=\"stylesheet\" href=\"/assets/style.css\"><link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\">".to_string(),
-            Mode::Export => format!("<style>{STYLE}</style>"),
+        let page = html! {
+            (DOCTYPE)
+            html lang="nl" {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    title { (self.title) " – risicobeeld" }
+                    @match self.mode {
+                        Mode::Live => {
+                            link rel="stylesheet" href="/assets/style.css";
+                            link rel="icon" href="/assets/favicon.svg" type="image/svg+xml";
+                            script src="/assets/app.js" defer {}
+                        }
+                        // The stylesheet is the binary's own file, not input.
+                        Mode::Export => style { (PreEscaped(STYLE)) },
+                    }
+                }
+                body {
+                    a.skip href="#inhoud" { "Naar de inhoud" }
+                    header {
+                        @if self.mode == Mode::Live { (self.nav()) }
+                    }
+                    @if let Some(banner) = &self.banner {
+                        div.banner role="alert" { (banner) }
+                    }
+                    main id="inhoud" {
+                        h1 { (self.title) }
+                        (self.body)
+                    }
+                    footer {
+                        (self.footer)
+                        p { "Snapshot " (self.run_id) }
+                    }
+                }
+            }
         };
-        let script = match self.mode {
-            Mode::Live => "<script src=\"/assets/app.js\" defer></script>",
-            Mode::Export => "",
-        };
-        let nav = match self.mode {
-            Mode::Live => self.nav(),
-            Mode::Export => String::new(),
-        };
-        let banner = self
-            .banner
-            .as_ref()
-            .map(|b| format!("<div class=\"banner\" role=\"alert\">{}</div>", esc(b)))
-            .unwrap_or_default();
-        format!(
-            "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>{title} – risicobeeld</title>{head_style}{script}</head>\
-<body><a class=\"skip\" href=\"#inhoud\">Naar de inhoud</a>\
-<header>{nav}</header>{banner}<main id=\"inhoud\"><h1>{title}</h1>{body}</main>\
-<footer>{footer}<p>Snapshot {run}</p></footer></body></html>",
-            title = esc(self.title),
-            body = self.body,
-            footer = self.footer,
-            run = esc(self.run_id),
-        )
+        page.into_string()
     }
 
-    fn nav(&self) -> String {
-        let account = match self.user {
-            Some((name, role)) => format!(
-                "<span>{} ({})</span><form method=\"post\" action=\"/logout\" class=\"inline\"><button type=\"submit\">Afmelden</button></form>",
-                esc(name),
-                esc(role)
-            ),
-            None => "<a href=\"/login\">Aanmelden</a>".to_string(),
-        };
-        format!(
-            "<nav aria-label=\"Hoofdmenu\"><a class=\"merk\" href=\"/\">risicobeeld</a>\
-<a href=\"/\">Verkenner</a><a href=\"/dashboards\">Dashboards</a><a href=\"/over\">Status en bronnen</a>{account}</nav>"
-        )
+    fn nav(&self) -> Markup {
+        html! {
+            nav aria-label="Hoofdmenu" {
+                a.merk href="/" { "risicobeeld" }
+                a href="/" { "Verkenner" }
+                a href="/dashboards" { "Dashboards" }
+                a href="/over" { "Status en bronnen" }
+                @match self.user {
+                    Some((name, role)) => {
+                        span { (name) " (" (role) ")" }
+                        form.inline method="post" action="/logout" {
+                            button type="submit" { "Afmelden" }
+                        }
+                    }
+                    None => a href="/login" { "Aanmelden" },
+                }
+            }
+        }
     }
 }
 
@@ -126,80 +124,71 @@ pub struct TableOptions<'a> {
     pub links: bool,
 }
 
-pub fn table(frame: &Frame, options: &TableOptions) -> String {
-    let mut html = String::from("<div class=\"tabel\"><table>");
-    let _ = write!(
-        html,
-        "<caption>{}</caption><thead><tr>",
-        esc(options.caption)
-    );
-    if options.select_column.is_some() {
-        html.push_str("<th scope=\"col\">Vergelijk</th>");
-    }
-    for c in &frame.columns {
-        let label = column_label(c);
-        match &options.sort {
-            Some((base, current, desc)) if options.links => {
-                let active = current.as_deref() == Some(c.as_str());
-                let next_desc = !(active && *desc);
-                let aria = if active {
-                    if *desc {
-                        " aria-sort=\"descending\""
-                    } else {
-                        " aria-sort=\"ascending\""
-                    }
-                } else {
-                    ""
-                };
-                let sep = if base.is_empty() { "" } else { "&" };
-                let _ = write!(
-                    html,
-                    "<th scope=\"col\"{aria}><a href=\"?{}{sep}sorteer={}&amp;richting={}\">{}</a></th>",
-                    esc(base),
-                    esc(&url_value(c)),
-                    if next_desc { "af" } else { "op" },
-                    esc(&label)
-                );
-            }
-            _ => {
-                let _ = write!(html, "<th scope=\"col\">{}</th>", esc(&label));
-            }
-        }
-    }
-    html.push_str("</tr></thead><tbody>");
+pub fn table(frame: &Frame, options: &TableOptions) -> Markup {
     let link_index = options.link_column.and_then(|c| frame.column(c));
     let select_index = options.select_column.and_then(|c| frame.column(c));
-    for row in &frame.rows {
-        html.push_str("<tr>");
-        if let Some(i) = select_index {
-            let code = row[i].text();
-            let _ = write!(
-                html,
-                "<td><input type=\"checkbox\" name=\"gebied\" value=\"{0}\" aria-label=\"Vergelijk {0}\"></td>",
-                esc(&code)
-            );
-        }
-        for (i, cell) in row.iter().enumerate() {
-            let text = esc(&show(cell, options.min_count));
-            let class = if cell.number().is_some() || *cell == Cell::Suppressed {
-                " class=\"getal\""
-            } else {
-                ""
-            };
-            if Some(i) == link_index && options.links && matches!(cell, Cell::Text(_)) {
-                let _ = write!(
-                    html,
-                    "<td{class}><a href=\"/gebied/{}\">{text}</a></td>",
-                    esc(&cell.text())
-                );
-            } else {
-                let _ = write!(html, "<td{class}>{text}</td>");
+    html! {
+        div.tabel {
+            table {
+                caption { (options.caption) }
+                thead {
+                    tr {
+                        @if options.select_column.is_some() {
+                            th scope="col" { "Vergelijk" }
+                        }
+                        @for c in &frame.columns {
+                            (column_header(c, options))
+                        }
+                    }
+                }
+                tbody {
+                    @for row in &frame.rows {
+                        tr {
+                            @if let Some(i) = select_index {
+                                @let code = row[i].text();
+                                td {
+                                    input type="checkbox" name="gebied" value=(code)
+                                        aria-label={ "Vergelijk " (code) };
+                                }
+                            }
+                            @for (i, cell) in row.iter().enumerate() {
+                                @let text = show(cell, options.min_count);
+                                @let class = (cell.number().is_some() || *cell == Cell::Suppressed)
+                                    .then_some("getal");
+                                td class=[class] {
+                                    @if Some(i) == link_index && options.links && matches!(cell, Cell::Text(_)) {
+                                        a href={ "/gebied/" (cell.text()) } { (text) }
+                                    } @else {
+                                        (text)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
-        html.push_str("</tr>");
     }
-    html.push_str("</tbody></table></div>");
-    html
+}
+
+/// A column's header: a link that sorts by it when the table is sortable.
+fn column_header(c: &str, options: &TableOptions) -> Markup {
+    let label = column_label(c);
+    match &options.sort {
+        Some((base, current, desc)) if options.links => {
+            let active = current.as_deref() == Some(c);
+            let next_desc = !(active && *desc);
+            let aria = active.then_some(if *desc { "descending" } else { "ascending" });
+            let sep = if base.is_empty() { "" } else { "&" };
+            let href = format!(
+                "?{base}{sep}sorteer={}&richting={}",
+                url_value(c),
+                if next_desc { "af" } else { "op" }
+            );
+            html! { th scope="col" aria-sort=[aria] { a href=(href) { (label) } } }
+        }
+        _ => html! { th scope="col" { (label) } },
+    }
 }
 
 /// Column names are Dutch data names; shown with spaces for reading.
@@ -209,15 +198,13 @@ pub fn column_label(name: &str) -> String {
 
 /// An SVG mark of an area, as a link to its area page (with the tooltip as its accessible name)
 /// when `links`, else as it is (an exported page has no server to link to).
-pub fn area_link(code: &str, tip: &str, mark: &str, links: bool) -> String {
-    if links {
-        format!(
-            "<a href=\"/gebied/{}\" aria-label=\"{}\">{mark}</a>",
-            esc(code),
-            esc(tip)
-        )
-    } else {
-        mark.to_string()
+pub fn area_link(code: &str, tip: &str, mark: Markup, links: bool) -> Markup {
+    html! {
+        @if links {
+            a href={ "/gebied/" (code) } aria-label=(tip) { (mark) }
+        } @else {
+            (mark)
+        }
     }
 }
 
@@ -225,12 +212,40 @@ pub fn area_link(code: &str, tip: &str, mark: &str, links: bool) -> String {
 mod tests {
     use super::*;
 
+    /// Text from a snapshot or a request never becomes markup: in content, in attributes, in
+    /// links.
     #[test]
-    fn escaping_covers_markup_and_quotes() {
-        assert_eq!(
-            esc("<a href=\"x\">'s</a>&"),
-            "&lt;a href=&quot;x&quot;&gt;&#39;s&lt;/a&gt;&amp;"
+    fn values_in_tables_and_frames_are_escaped() {
+        let evil = "<script>alert(\"x\")</script>&";
+        let frame = Frame {
+            columns: vec!["gebiedscode".into(), "naam".into()],
+            rows: vec![vec![Cell::Text(evil.into()), Cell::Text(evil.into())]],
+        };
+        let options = TableOptions {
+            caption: evil,
+            link_column: Some("gebiedscode"),
+            min_count: 5,
+            sort: Some((String::new(), None, false)),
+            select_column: Some("gebiedscode"),
+            links: true,
+        };
+        let out = table(&frame, &options).into_string();
+        assert!(!out.contains("<script>"), "{out}");
+        assert!(
+            out.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;"),
+            "{out}"
         );
+        let page = Page {
+            title: evil,
+            body: html! { p { (evil) } },
+            banner: Some(evil.into()),
+            user: Some((evil, "analist")),
+            run_id: evil,
+            footer: html! {},
+            mode: Mode::Live,
+        }
+        .render();
+        assert!(!page.contains("<script>"), "{page}");
     }
 
     #[test]

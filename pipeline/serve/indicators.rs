@@ -1,8 +1,8 @@
 //! What each indicator means where it is shown: a Dutch label, its definition as in outputs.md,
 //! the source it comes from, and that source's latest peildatum in the snapshot.
 
-use super::html::esc;
 use super::snapshot::Snapshot;
+use maud::{Markup, html};
 
 /// (indicator, label, definition, source)
 const INDICATORS: [(&str, &str, &str, &str); 16] = [
@@ -132,19 +132,19 @@ fn latest_peildatum(snapshot: &Snapshot, bron: &str) -> Option<String> {
 }
 
 /// The metadata box of an indicator.
-pub fn describe(indicator: &str, snapshot: &Snapshot) -> String {
+pub fn describe(indicator: &str, snapshot: &Snapshot) -> Markup {
     let Some((_, label, definition, bron)) = INDICATORS.iter().find(|i| i.0 == indicator) else {
-        return String::new();
+        return html! {};
     };
-    let peil = latest_peildatum(snapshot, bron)
-        .map(|p| format!(" · laatste peildatum {p}"))
-        .unwrap_or_default();
-    format!(
-        "<aside class=\"indicator\" aria-label=\"Over deze indicator\"><p><strong>{}</strong>: {}</p>\
-<p>Bron: {}{} · levering per gebied: zie de kolommen bron_* en de pagina Status en bronnen.</p></aside>",
-        esc(label),
-        esc(definition),
-        esc(bron),
-        esc(&peil)
-    )
+    let peil = latest_peildatum(snapshot, bron);
+    html! {
+        aside.indicator aria-label="Over deze indicator" {
+            p { strong { (label) } ": " (definition) }
+            p {
+                "Bron: " (bron)
+                @if let Some(p) = peil { " · laatste peildatum " (p) }
+                " · levering per gebied: zie de kolommen bron_* en de pagina Status en bronnen."
+            }
+        }
+    }
 }

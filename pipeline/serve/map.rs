@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::frame::Cell;
-use super::html::{area_link, esc};
+use maud::{Markup, html};
+
+use super::html::area_link;
 use super::snapshot::{MapShapes, Shape};
 
 pub const MAP_WIDTH: f64 = 1000.0;
@@ -110,44 +112,32 @@ pub fn choropleth(
     title: &str,
     links: bool,
     format: &dyn Fn(&Cell) -> String,
-) -> String {
+) -> Markup {
     let Some(level) = shapes.by_niveau.get(niveau) else {
-        return format!(
-            "<p class=\"leeg\">Geen grenzen voor niveau {}.</p>",
-            esc(niveau)
-        );
+        return no_boundaries(niveau);
     };
     let numbers: Vec<f64> = values.values().filter_map(Cell::number).collect();
     let breaks = quantile_breaks(&numbers);
-    let mut svg = format!(
-        "<svg class=\"kaart\" viewBox=\"0 0 {MAP_WIDTH} {}\" role=\"group\" aria-label=\"Kaart: {}\">",
-        shapes.height,
-        esc(title)
-    );
-    for shape in level {
-        let cell = values
-            .get(&shape.gebiedscode)
-            .cloned()
-            .unwrap_or(Cell::Null);
-        let fill = match &cell {
-            Cell::Suppressed => SUPPRESSED_FILL,
-            c => c
-                .number()
-                .map(|v| SEQUENTIAL[class_of(&breaks, v)])
-                .unwrap_or(MISSING_FILL),
-        };
-        let tip = format!(
-            "{} ({}): {}",
-            shape.gebiedsnaam,
-            shape.gebiedscode,
-            format(&cell)
-        );
-        svg.push_str(&area_shape(shape, fill, &tip, links));
+    html! {
+        svg.kaart viewBox={ "0 0 " (MAP_WIDTH) " " (shapes.height) } role="group"
+            aria-label={ "Kaart: " (title) } {
+            @for shape in level {
+                @let cell = values.get(&shape.gebiedscode).cloned().unwrap_or(Cell::Null);
+                @let fill = match &cell {
+                    Cell::Suppressed => SUPPRESSED_FILL,
+                    c => c.number().map(|v| SEQUENTIAL[class_of(&breaks, v)]).unwrap_or(MISSING_FILL),
+                };
+                @let tip = format!("{} ({}): {}", shape.gebiedsnaam, shape.gebiedscode, format(&cell));
+                (area_shape(shape, fill, &tip, links))
+            }
+        }
+        (legend(&breaks, &numbers, format))
+        (attribution_line(shapes))
     }
-    svg.push_str("</svg>");
-    svg.push_str(&legend(&breaks, &numbers, format));
-    svg.push_str(&attribution_line(shapes));
-    svg
+}
+
+fn no_boundaries(niveau: &str) -> Markup {
+    html! { p.leeg { "Geen grenzen voor niveau " (niveau) "." } }
 }
 
 /// The classes of the map mode "vergelijking met de regio": value, legend text, fill. The two
@@ -173,11 +163,25 @@ const COMPARISON: [(&str, &str, &str); 4] = [
 ];
 
 /// The SVG patterns that `COMPARISON` refers to (ids are page-wide: one comparison map a page).
-const COMPARISON_PATTERNS: &str = "<defs>\
-<pattern id=\"patroon-hoger\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"8\" height=\"8\" fill=\"#e69f00\"/><rect width=\"3\" height=\"8\" fill=\"#5c3d00\"/></pattern>\
-<pattern id=\"patroon-lager\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\"><rect width=\"8\" height=\"8\" fill=\"#0072b2\"/><circle cx=\"4\" cy=\"4\" r=\"1.6\" fill=\"#ffffff\"/></pattern>\
-<pattern id=\"patroon-onbekend\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\"><rect width=\"6\" height=\"6\" fill=\"#ffffff\"/><rect y=\"2.5\" width=\"6\" height=\"1\" fill=\"#9e9e9e\"/></pattern>\
-</defs>";
+fn comparison_patterns() -> Markup {
+    html! {
+        defs {
+            pattern id="patroon-hoger" width="8" height="8" patternUnits="userSpaceOnUse"
+                patternTransform="rotate(45)" {
+                rect width="8" height="8" fill="#e69f00" {}
+                rect width="3" height="8" fill="#5c3d00" {}
+            }
+            pattern id="patroon-lager" width="8" height="8" patternUnits="userSpaceOnUse" {
+                rect width="8" height="8" fill="#0072b2" {}
+                circle cx="4" cy="4" r="1.6" fill="#ffffff" {}
+            }
+            pattern id="patroon-onbekend" width="6" height="6" patternUnits="userSpaceOnUse" {
+                rect width="6" height="6" fill="#ffffff" {}
+                rect y="2.5" width="6" height="1" fill="#9e9e9e" {}
+            }
+        }
+    }
+}
 
 /// One map panel in the mode "vergelijking met de regio": each area by its class (`hoger`,
 /// `gelijk`, `lager`; anything else or no class: niet te beoordelen), a link with a tooltip
@@ -188,12 +192,9 @@ pub fn comparison_map(
     classes: &BTreeMap<String, String>,
     title: &str,
     links: bool,
-) -> String {
+) -> Markup {
     let Some(level) = shapes.by_niveau.get(niveau) else {
-        return format!(
-            "<p class=\"leeg\">Geen grenzen voor niveau {}.</p>",
-            esc(niveau)
-        );
+        return no_boundaries(niveau);
     };
     let class_of = |code: &str| {
         let class = classes.get(code).map_or("", String::as_str);
@@ -202,70 +203,63 @@ pub fn comparison_map(
             .find(|(c, _, _)| *c == class)
             .unwrap_or(&COMPARISON[3])
     };
-    let mut svg = format!(
-        "<svg class=\"kaart\" viewBox=\"0 0 {MAP_WIDTH} {}\" role=\"group\" aria-label=\"Kaart: {} (vergelijking met de regio)\">{COMPARISON_PATTERNS}",
-        shapes.height,
-        esc(title)
-    );
-    for shape in level {
-        let (_, words, fill) = class_of(&shape.gebiedscode);
-        let tip = format!("{} ({}): {words}", shape.gebiedsnaam, shape.gebiedscode);
-        svg.push_str(&area_shape(shape, fill, &tip, links));
+    html! {
+        svg.kaart viewBox={ "0 0 " (MAP_WIDTH) " " (shapes.height) } role="group"
+            aria-label={ "Kaart: " (title) " (vergelijking met de regio)" } {
+            (comparison_patterns())
+            @for shape in level {
+                @let (_, words, fill) = class_of(&shape.gebiedscode);
+                @let tip = format!("{} ({}): {words}", shape.gebiedsnaam, shape.gebiedscode);
+                (area_shape(shape, fill, &tip, links))
+            }
+        }
+        ul.legenda aria-label="Legenda" {
+            @for (_, words, fill) in COMPARISON {
+                li { (swatch(fill)) (words) }
+            }
+        }
+        (attribution_line(shapes))
     }
-    svg.push_str("</svg><ul class=\"legenda\" aria-label=\"Legenda\">");
-    for (_, words, fill) in COMPARISON {
-        let _ = write!(svg, "<li>{}{}</li>", swatch(fill), esc(words));
-    }
-    svg.push_str("</ul>");
-    svg.push_str(&attribution_line(shapes));
-    svg
 }
 
 /// One area on a map: its outline filled, its tooltip, and (live) a link to its page.
-fn area_shape(shape: &Shape, fill: &str, tip: &str, links: bool) -> String {
-    let path = format!(
-        "<path d=\"{}\" fill=\"{fill}\" stroke=\"#333333\" stroke-width=\"0.6\"><title>{}</title></path>",
-        shape.path,
-        esc(tip)
-    );
-    area_link(&shape.gebiedscode, tip, &path, links)
+fn area_shape(shape: &Shape, fill: &str, tip: &str, links: bool) -> Markup {
+    let path = html! {
+        path d=(shape.path) fill=(fill) stroke="#333333" stroke-width="0.6" { title { (tip) } }
+    };
+    area_link(&shape.gebiedscode, tip, path, links)
 }
 
 /// Whom the boundaries come from, under every map (empty when the drop named no one).
-fn attribution_line(shapes: &MapShapes) -> String {
-    shapes
-        .attribution
-        .as_ref()
-        .map(|a| format!("<p class=\"bronvermelding\">Kaart: {}</p>", esc(a)))
-        .unwrap_or_default()
-}
-
-fn swatch(fill: &str) -> String {
-    format!(
-        "<svg class=\"swatch\" viewBox=\"0 0 16 16\" aria-hidden=\"true\"><rect width=\"16\" height=\"16\" fill=\"{fill}\" stroke=\"#333333\"/></svg>"
-    )
-}
-
-fn legend(breaks: &[f64], numbers: &[f64], format: &dyn Fn(&Cell) -> String) -> String {
-    let mut html = String::from("<ul class=\"legenda\" aria-label=\"Legenda\">");
-    let mut lower = numbers.iter().copied().fold(f64::INFINITY, f64::min);
-    for (i, upper) in breaks.iter().enumerate() {
-        let _ = write!(
-            html,
-            "<li>{}{} – {}</li>",
-            swatch(SEQUENTIAL[i]),
-            esc(&format(&Cell::Num(lower))),
-            esc(&format(&Cell::Num(*upper)))
-        );
-        lower = *upper;
+fn attribution_line(shapes: &MapShapes) -> Markup {
+    html! {
+        @if let Some(a) = &shapes.attribution {
+            p.bronvermelding { "Kaart: " (a) }
+        }
     }
-    let _ = write!(
-        html,
-        "<li>{}onderdrukt (klein aantal)</li><li>{}geen gegevens</li></ul>",
-        swatch(SUPPRESSED_FILL),
-        swatch(MISSING_FILL)
-    );
-    html
+}
+
+fn swatch(fill: &str) -> Markup {
+    html! {
+        svg.swatch viewBox="0 0 16 16" aria-hidden="true" {
+            rect width="16" height="16" fill=(fill) stroke="#333333" {}
+        }
+    }
+}
+
+fn legend(breaks: &[f64], numbers: &[f64], format: &dyn Fn(&Cell) -> String) -> Markup {
+    let lowest = numbers.iter().copied().fold(f64::INFINITY, f64::min);
+    // Each class runs from the previous class's upper bound (the lowest value for the first).
+    let lowers = std::iter::once(lowest).chain(breaks.iter().copied());
+    html! {
+        ul.legenda aria-label="Legenda" {
+            @for ((i, upper), lower) in breaks.iter().enumerate().zip(lowers) {
+                li { (swatch(SEQUENTIAL[i])) (format(&Cell::Num(lower))) " – " (format(&Cell::Num(*upper))) }
+            }
+            li { (swatch(SUPPRESSED_FILL)) "onderdrukt (klein aantal)" }
+            li { (swatch(MISSING_FILL)) "geen gegevens" }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -3,16 +3,16 @@
 //! lineage line (tables, query, run id) with downloads.
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
 use std::time::Duration;
 
 use datafusion::arrow::array::RecordBatch;
+use maud::{Markup, html};
 
 use super::charts::{self, Series};
 use super::dashboards::{Bound, ChartKind, Dashboard, PanelSpec, ParamKind, WEERGAVEN, tables_in};
 use super::frame::{Cell, Frame};
 use super::funnel_plot;
-use super::html::{Mode, TableOptions, esc, query_string, show, table};
+use super::html::{Mode, TableOptions, query_string, show, table};
 use super::indicators;
 use super::map;
 use super::snapshot::{Role, Snapshot};
@@ -165,110 +165,92 @@ pub struct RenderContext<'a> {
 }
 
 /// The body of a dashboard page.
-pub async fn render(d: &Dashboard, rc: &RenderContext<'_>) -> String {
-    let mut body = String::new();
-    if let Some(desc) = &d.description {
-        let _ = write!(body, "<p class=\"intro\">{}</p>", esc(desc));
-    }
-    if d.disclaimer {
-        body.push_str(
-            "<p class=\"let-op\"><strong>Let op:</strong> een hoge score is een patroon om nader te bekijken, \
-geen bewijs over een adres, persoon of bedrijf.</p>",
-        );
-    }
-    if !rc.role.sees_full_tables() {
-        let _ = write!(
-            body,
-            "<p class=\"openbaar\">U ziet de openbare gegevens: aantallen personen onder de {} zijn onderdrukt en staan als &lt;{}.</p>",
-            rc.snapshot.min_count, rc.snapshot.min_count
-        );
-    }
-    if rc.mode == Mode::Live {
-        body.push_str(&pickers(d, rc));
-    }
-    if let Some(ind) = rc.bound.get("indicator") {
-        body.push_str(&indicators::describe(ind, rc.snapshot));
-    }
+pub async fn render(d: &Dashboard, rc: &RenderContext<'_>) -> Markup {
+    let mut panels = Vec::with_capacity(d.panels.len());
     for (i, panel) in d.panels.iter().enumerate() {
-        body.push_str(&render_panel(i, panel, rc).await);
+        panels.push(render_panel(i, panel, rc).await);
     }
-    body
+    let min_count = rc.snapshot.min_count;
+    html! {
+        @if let Some(desc) = &d.description {
+            p.intro { (desc) }
+        }
+        @if d.disclaimer {
+            p.let-op {
+                strong { "Let op:" }
+                " een hoge score is een patroon om nader te bekijken, geen bewijs over een adres, persoon of bedrijf."
+            }
+        }
+        @if !rc.role.sees_full_tables() {
+            p.openbaar {
+                "U ziet de openbare gegevens: aantallen personen onder de " (min_count)
+                " zijn onderdrukt en staan als <" (min_count) "."
+            }
+        }
+        @if rc.mode == Mode::Live {
+            (pickers(d, rc))
+        }
+        @if let Some(ind) = rc.bound.get("indicator") {
+            (indicators::describe(ind, rc.snapshot))
+        }
+        @for panel in panels {
+            (panel)
+        }
+    }
 }
 
-fn pickers(d: &Dashboard, rc: &RenderContext<'_>) -> String {
+/// The options of a picker: (value, label).
+fn picker_options(kind: &ParamKind, snapshot: &Snapshot) -> Vec<(String, String)> {
+    let same = |n: &String| (n.clone(), n.clone());
+    match kind {
+        ParamKind::Niveau => snapshot.niveaus.iter().map(same).collect(),
+        ParamKind::Periode => snapshot.periods.iter().rev().map(same).collect(),
+        ParamKind::Indicator => snapshot
+            .indicators
+            .iter()
+            .map(|n| (n.clone(), indicators::label(n).to_string()))
+            .collect(),
+        ParamKind::Evaluatieperiode => snapshot
+            .evaluation_periods
+            .iter()
+            .map(|n| (n.clone(), evaluation_period_label(n)))
+            .collect(),
+        ParamKind::Weergave => WEERGAVEN
+            .iter()
+            .map(|(w, label)| (w.to_string(), label.to_string()))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn pickers(d: &Dashboard, rc: &RenderContext<'_>) -> Markup {
     let pickers: Vec<_> = d.params.iter().filter(|p| p.picker).collect();
     if pickers.is_empty() {
-        return String::new();
+        return html! {};
     }
-    let mut html = format!(
-        "<form class=\"kiezers\" method=\"get\" action=\"{}\" aria-label=\"Keuzes\">",
-        esc(&rc.path)
-    );
     // Parameters without a picker travel along so the state stays in the URL.
-    for (k, v) in &rc.bound.values {
-        if !pickers.iter().any(|p| &p.name == k) && !rc.path.contains(v.as_str()) {
-            let _ = write!(
-                html,
-                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
-                esc(k),
-                esc(v)
-            );
+    let hidden =
+        rc.bound.values.iter().filter(|(k, v)| {
+            !pickers.iter().any(|p| &p.name == k) && !rc.path.contains(v.as_str())
+        });
+    html! {
+        form.kiezers method="get" action=(rc.path) aria-label="Keuzes" {
+            @for (k, v) in hidden {
+                input type="hidden" name=(k) value=(v);
+            }
+            @for p in &pickers {
+                @let current = rc.bound.get(&p.name).unwrap_or_default();
+                @let id = format!("kies-{}", p.name);
+                label for=(id) { (p.label.as_deref().unwrap_or(&p.name)) }
+                select id=(id) name=(p.name) {
+                    @for (value, label) in picker_options(&p.kind, rc.snapshot) {
+                        option value=(value) selected[value == current] { (label) }
+                    }
+                }
+            }
+            button type="submit" { "Toon" }
         }
     }
-    for p in pickers {
-        let options: Vec<(String, String)> = match p.kind {
-            ParamKind::Niveau => rc
-                .snapshot
-                .niveaus
-                .iter()
-                .map(|n| (n.clone(), n.clone()))
-                .collect(),
-            ParamKind::Periode => rc
-                .snapshot
-                .periods
-                .iter()
-                .rev()
-                .map(|n| (n.clone(), n.clone()))
-                .collect(),
-            ParamKind::Indicator => rc
-                .snapshot
-                .indicators
-                .iter()
-                .map(|n| (n.clone(), indicators::label(n).to_string()))
-                .collect(),
-            ParamKind::Evaluatieperiode => rc
-                .snapshot
-                .evaluation_periods
-                .iter()
-                .map(|n| (n.clone(), evaluation_period_label(n)))
-                .collect(),
-            ParamKind::Weergave => WEERGAVEN
-                .iter()
-                .map(|(w, label)| (w.to_string(), label.to_string()))
-                .collect(),
-            _ => Vec::new(),
-        };
-        let current = rc.bound.get(&p.name).unwrap_or_default();
-        let id = format!("kies-{}", p.name);
-        let _ = write!(
-            html,
-            "<label for=\"{id}\">{}</label><select id=\"{id}\" name=\"{}\">",
-            esc(p.label.as_deref().unwrap_or(&p.name)),
-            esc(&p.name)
-        );
-        for (value, label) in options {
-            let selected = if value == current { " selected" } else { "" };
-            let _ = write!(
-                html,
-                "<option value=\"{}\"{selected}>{}</option>",
-                esc(&value),
-                esc(&label)
-            );
-        }
-        html.push_str("</select>");
-    }
-    html.push_str("<button type=\"submit\">Toon</button></form>");
-    html
 }
 
 fn fmt_for(min_count: i64) -> impl Fn(&Cell) -> String {
@@ -371,7 +353,7 @@ impl SeriesColumns {
     }
 }
 
-fn chart(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> String {
+fn chart(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> Markup {
     let format = fmt_for(rc.snapshot.min_count);
     let f = &panel.fields;
     match panel.kind {
@@ -423,7 +405,7 @@ fn chart(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> String {
         ChartKind::Map => {
             let col = |n: &Option<String>| n.as_deref().and_then(|n| frame.column(n));
             let (Some(code), Some(value)) = (col(&f.code), col(&f.value)) else {
-                return String::new();
+                return html! {};
             };
             let values: BTreeMap<String, Cell> = frame
                 .rows
@@ -488,29 +470,22 @@ fn chart(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> String {
     }
 }
 
-async fn render_panel(index: usize, panel: &PanelSpec, rc: &RenderContext<'_>) -> String {
-    let mut html = format!(
-        "<section class=\"paneel paneel-{}\" aria-labelledby=\"paneel-{index}\"><h2 id=\"paneel-{index}\">{}</h2>",
-        kind_class(panel.kind),
-        esc(&panel.title)
-    );
-    if let Some(d) = &panel.description {
-        let _ = write!(html, "<p class=\"toelichting\">{}</p>", esc(d));
-    }
-    match run_panel(rc.snapshot, rc.role, &panel.sql, rc.bound).await {
+async fn render_panel(index: usize, panel: &PanelSpec, rc: &RenderContext<'_>) -> Markup {
+    let content = match run_panel(rc.snapshot, rc.role, &panel.sql, rc.bound).await {
         Err(e) => {
             let failure =
                 super::error::Internal::logged(&format!("panel {index} of {}", rc.name), e);
-            let _ = write!(
-                html,
-                "<p class=\"fout\">Dit paneel kon niet worden berekend (referentie {}); de beheerder vindt de oorzaak in het logboek.</p>",
-                esc(&failure.reference)
-            );
+            html! {
+                p.fout {
+                    "Dit paneel kon niet worden berekend (referentie " (failure.reference)
+                    "); de beheerder vindt de oorzaak in het logboek."
+                }
+            }
         }
         Ok(batches) => {
             let mut frame = Frame::from_batches(&batches);
             if frame.rows.is_empty() {
-                html.push_str("<p class=\"leeg\">Geen gegevens voor deze keuze.</p>");
+                html! { p.leeg { "Geen gegevens voor deze keuze." } }
             } else {
                 if panel.kind == ChartKind::Table
                     && let Some((col, desc)) = &rc.sort
@@ -518,86 +493,111 @@ async fn render_panel(index: usize, panel: &PanelSpec, rc: &RenderContext<'_>) -
                 {
                     frame.sort_by(i, *desc);
                 }
-                html.push_str(&panel_body(panel, &frame, rc));
+                panel_body(panel, &frame, rc)
             }
         }
+    };
+    let heading = format!("paneel-{index}");
+    html! {
+        section class={ "paneel paneel-" (kind_class(panel.kind)) } aria-labelledby=(heading) {
+            h2 id=(heading) { (panel.title) }
+            @if let Some(d) = &panel.description {
+                p.toelichting { (d) }
+            }
+            (content)
+            (lineage(index, panel, rc))
+        }
     }
-    html.push_str(&lineage(index, panel, rc));
-    html.push_str("</section>");
-    html
 }
 
-fn panel_body(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> String {
-    let mut html = String::new();
-    let alternative = |html: &mut String, frame: &Frame, caption: &str| {
-        let _ = write!(
-            html,
-            "<details class=\"als-tabel\"><summary>Gegevens als tabel</summary>{}</details>",
-            table(
-                frame,
-                &TableOptions {
-                    caption,
-                    link_column: None,
-                    min_count: rc.snapshot.min_count,
-                    sort: None,
-                    select_column: None,
-                    links: false,
-                }
-            )
-        );
+/// A chart's data as a table, folded away under the chart (its text alternative).
+fn as_table(frame: &Frame, caption: &str, min_count: i64) -> Markup {
+    let options = TableOptions {
+        caption,
+        link_column: None,
+        min_count,
+        sort: None,
+        select_column: None,
+        links: false,
     };
+    html! {
+        details.als-tabel {
+            summary { "Gegevens als tabel" }
+            (table(frame, &options))
+        }
+    }
+}
+
+fn panel_body(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> Markup {
+    let min_count = rc.snapshot.min_count;
     match (&panel.fields.facet, panel.kind) {
         (Some(facet), ChartKind::Line | ChartKind::Bar | ChartKind::StackedBar) => {
             let Some(fi) = frame.column(facet) else {
-                return html;
+                return html! {};
             };
-            html.push_str("<div class=\"facetten\">");
-            for value in distinct_in_order(frame, fi) {
-                let sub = Frame {
-                    columns: frame.columns.clone(),
-                    rows: frame
-                        .rows
-                        .iter()
-                        .filter(|r| r[fi].text() == value)
-                        .cloned()
-                        .collect(),
-                };
-                let title = indicators::label(&value);
-                let _ = write!(html, "<div class=\"facet\"><h3>{}</h3>", esc(title));
-                let mut one = panel.clone();
-                one.title = format!("{} – {title}", panel.title);
-                html.push_str(&chart(&one, &sub, rc));
-                alternative(&mut html, &sub, &one.title);
-                html.push_str("</div>");
+            html! {
+                div.facetten {
+                    @for value in distinct_in_order(frame, fi) {
+                        @let sub = Frame {
+                            columns: frame.columns.clone(),
+                            rows: frame.rows.iter().filter(|r| r[fi].text() == value).cloned().collect(),
+                        };
+                        @let title = indicators::label(&value);
+                        @let one = PanelSpec { title: format!("{} – {title}", panel.title), ..panel.clone() };
+                        div.facet {
+                            h3 { (title) }
+                            (chart(&one, &sub, rc))
+                            (as_table(&sub, &one.title, min_count))
+                        }
+                    }
+                }
             }
-            html.push_str("</div>");
         }
-        (_, ChartKind::Table) => html.push_str(&selectable(panel, frame, rc)),
-        _ => {
-            html.push_str(&chart(panel, frame, rc));
-            alternative(&mut html, frame, &panel.title);
-        }
+        (_, ChartKind::Table) => selectable(panel, frame, rc),
+        (_, ChartKind::Funnel) => html! {
+            (chart(panel, frame, rc))
+            (as_table(&with_phase_labels(panel, frame), &panel.title, min_count))
+        },
+        _ => html! {
+            (chart(panel, frame, rc))
+            (as_table(frame, &panel.title, min_count))
+        },
     }
-    html
+}
+
+/// A funnel's rows with each stage (`x`) labelled as on the chart (`2. weging`), for its table.
+fn with_phase_labels(panel: &PanelSpec, frame: &Frame) -> Frame {
+    let x = panel.fields.x.as_deref().and_then(|x| frame.column(x));
+    let rows = frame
+        .rows
+        .iter()
+        .map(|row| {
+            let mut row = row.clone();
+            if let Some(cell) = x.and_then(|i| row.get_mut(i)) {
+                *cell = Cell::Text(indicators::phase_label(&cell.text()));
+            }
+            row
+        })
+        .collect();
+    Frame {
+        columns: frame.columns.clone(),
+        rows,
+    }
 }
 
 /// A table with area tick boxes is a form that opens the comparison.
-fn selectable(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> String {
+fn selectable(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> Markup {
     let inner = chart(panel, frame, rc);
     if panel.fields.select.is_some() && rc.mode == Mode::Live {
-        let periode = rc
-            .bound
-            .get("periode")
-            .map(|p| {
-                format!(
-                    "<input type=\"hidden\" name=\"periode\" value=\"{}\">",
-                    esc(p)
-                )
-            })
-            .unwrap_or_default();
-        format!(
-            "<form method=\"get\" action=\"/vergelijk\">{periode}{inner}<button type=\"submit\">Vergelijk aangevinkte gebieden (2 tot 8)</button></form>"
-        )
+        html! {
+            form method="get" action="/vergelijk" {
+                @if let Some(p) = rc.bound.get("periode") {
+                    input type="hidden" name="periode" value=(p);
+                }
+                (inner)
+                button type="submit" { "Vergelijk aangevinkte gebieden (2 tot 8)" }
+            }
+        }
     } else {
         inner
     }
@@ -605,13 +605,13 @@ fn selectable(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> Strin
 
 /// A funnel plot from a panel's rows: one dot per row; the target, scale and distribution are
 /// read from the first row that has them (they are the same on every row).
-fn funnel_plot_of(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> String {
+fn funnel_plot_of(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> Markup {
     let f = &panel.fields;
     let col = |n: &Option<String>| n.as_deref().and_then(|n| frame.column(n));
     let (Some(code), Some(value), Some(denominator)) =
         (col(&f.code), col(&f.value), col(&f.denominator))
     else {
-        return String::new();
+        return html! {};
     };
     let first = |c: Option<usize>, get: &dyn Fn(&Cell) -> Option<String>| {
         c.and_then(|i| frame.rows.iter().find_map(|r| get(&r[i])))
@@ -669,37 +669,44 @@ fn kind_class(kind: ChartKind) -> &'static str {
     }
 }
 
-fn lineage(index: usize, panel: &PanelSpec, rc: &RenderContext<'_>) -> String {
-    let tables = tables_in(&panel.sql);
+fn lineage(index: usize, panel: &PanelSpec, rc: &RenderContext<'_>) -> Markup {
     let prefix = if rc.role.sees_full_tables() {
         ""
     } else {
         "openbaar/"
     };
-    let names: Vec<String> = tables.iter().map(|t| format!("{prefix}{t}")).collect();
-    let mut html = format!(
-        "<div class=\"herkomst\"><p>Bron: {} · snapshot <span class=\"run-id\">{}</span> · dashboard {}.toml</p>",
-        esc(&names.join(", ")),
-        esc(&rc.snapshot.run_id),
-        esc(rc.name)
-    );
-    if rc.mode == Mode::Live {
-        let q = query_string(&rc.bound.values);
-        let sep = if q.is_empty() { "" } else { "&" };
-        let base = format!("/dashboards/{}/paneel/{}", rc.name, index + 1);
-        let _ = write!(
-            html,
-            "<p>Download: <a href=\"{b}?{q}{sep}format=csv\">CSV</a> · <a href=\"{b}?{q}{sep}format=xlsx\">Excel (.xlsx)</a> · <a href=\"{b}?{q}{sep}format=parquet\">Parquet</a></p>",
-            b = esc(&base),
-            q = esc(&q),
-        );
+    let names: Vec<String> = tables_in(&panel.sql)
+        .iter()
+        .map(|t| format!("{prefix}{t}"))
+        .collect();
+    let q = query_string(&rc.bound.values);
+    let sep = if q.is_empty() { "" } else { "&" };
+    let download = |format: &str| {
+        format!(
+            "/dashboards/{}/paneel/{}?{q}{sep}format={format}",
+            rc.name,
+            index + 1
+        )
+    };
+    html! {
+        div.herkomst {
+            p {
+                "Bron: " (names.join(", ")) " · snapshot " span.run-id { (rc.snapshot.run_id) }
+                " · dashboard " (rc.name) ".toml"
+            }
+            @if rc.mode == Mode::Live {
+                p {
+                    "Download: " a href=(download("csv")) { "CSV" }
+                    " · " a href=(download("xlsx")) { "Excel (.xlsx)" }
+                    " · " a href=(download("parquet")) { "Parquet" }
+                }
+            }
+            details {
+                summary { "Query" }
+                pre { (panel.sql.trim()) }
+            }
+        }
     }
-    let _ = write!(
-        html,
-        "<details><summary>Query</summary><pre>{}</pre></details></div>",
-        esc(panel.sql.trim())
-    );
-    html
 }
 
 impl Bound {

@@ -9,10 +9,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::dashboards::{self, Dashboard, ParamError};
-use super::html::{Mode, Page, esc, url_value};
+use super::html::{Mode, Page, url_value};
 use super::page::{self, RenderContext};
 use super::snapshot::{Role, Snapshot};
 use super::{AppState, Viewer};
+use maud::{Markup, html};
 use risicobeeld_snapshot::RunStatus;
 
 type Shared = State<Arc<AppState>>;
@@ -31,14 +32,14 @@ pub fn html_response(status: StatusCode, body: String, run_id: Option<&str>) -> 
 }
 
 /// A plain page for errors and forms.
-fn simple_page(status: StatusCode, title: &str, body: String, viewer: Option<&Viewer>) -> Response {
+fn simple_page(status: StatusCode, title: &str, body: Markup, viewer: Option<&Viewer>) -> Response {
     let page = Page {
         title,
         body,
         banner: None,
         user: viewer.and_then(|v| v.user.as_deref().map(|u| (u, v.role.name()))),
         run_id: "",
-        footer: String::new(),
+        footer: html! {},
         mode: Mode::Live,
     };
     html_response(status, page.render(), None)
@@ -55,10 +56,10 @@ pub fn error_page(status: StatusCode, message: &str, viewer: Option<&Viewer>) ->
     simple_page(
         status,
         title,
-        format!(
-            "<p>{}</p><p><a href=\"/\">Naar de verkenner</a></p>",
-            esc(message)
-        ),
+        html! {
+            p { (message) }
+            p { a href="/" { "Naar de verkenner" } }
+        },
         viewer,
     )
 }
@@ -212,7 +213,7 @@ pub fn banner(state: &AppState, snapshot: &Snapshot, role: Role) -> Option<Strin
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 
-fn footer(snapshot: &Snapshot, mode: Mode) -> String {
+fn footer(snapshot: &Snapshot, mode: Mode) -> Markup {
     let mut per_source: std::collections::BTreeMap<&str, &str> = Default::default();
     for f in &snapshot.freshness {
         let e = per_source
@@ -223,51 +224,43 @@ fn footer(snapshot: &Snapshot, mode: Mode) -> String {
         }
     }
     let sources: Vec<String> = per_source.iter().map(|(b, d)| format!("{b} {d}")).collect();
-    let link = match mode {
-        Mode::Live => " · <a href=\"/over\">status en bronnen</a>",
-        Mode::Export => "",
-    };
-    format!(
-        "<p>Gepubliceerd {} · laatste peildatum per bron: {}{link}</p>",
-        esc(&snapshot.manifest.finished),
-        esc(&sources.join(", "))
-    )
+    html! {
+        p {
+            "Gepubliceerd " (snapshot.manifest.finished)
+            " · laatste peildatum per bron: " (sources.join(", "))
+            @if mode == Mode::Live {
+                " · " a href="/over" { "status en bronnen" }
+            }
+        }
+    }
 }
 
 /// What the page says above its dashboard for an area: its place in the hierarchy.
-fn area_header(snapshot: &Snapshot, code: &str, mode: Mode) -> String {
+fn area_header(snapshot: &Snapshot, code: &str, mode: Mode) -> Markup {
     let Some(area) = snapshot.areas.get(code) else {
-        return String::new();
+        return html! {};
     };
-    let link = |c: &str| {
-        let name = snapshot.areas.get(c).map(|a| a.naam.as_str()).unwrap_or(c);
-        if mode == Mode::Live {
-            format!("<a href=\"/gebied/{}\">{}</a>", esc(c), esc(name))
-        } else {
-            esc(name)
-        }
-    };
-    let mut parts = vec![format!("niveau {}", esc(&area.niveau))];
-    for parent in [&area.gemeentecode, &area.district_code, &area.regio_code]
+    let live = mode == Mode::Live;
+    let parents = [&area.gemeentecode, &area.district_code, &area.regio_code]
         .into_iter()
         .flatten()
-        .filter(|p| p.as_str() != code)
-    {
-        parts.push(link(parent));
+        .filter(|p| p.as_str() != code);
+    html! {
+        p.plaats {
+            "niveau " (area.niveau)
+            @for parent in parents {
+                @let name = snapshot.areas.get(parent).map(|a| a.naam.as_str()).unwrap_or(parent);
+                " · "
+                @if live { a href={ "/gebied/" (parent) } { (name) } } @else { (name) }
+            }
+            @if area.niveau == "gemeente" && live {
+                " · " a href={ "/college/" (code) } { "samenvatting voor het college" }
+            }
+            @if matches!(area.niveau.as_str(), "gemeente" | "district") && live {
+                " · " a href={ "/jaarevaluatie/" (code) } { "jaarevaluatie" }
+            }
+        }
     }
-    if area.niveau == "gemeente" && mode == Mode::Live {
-        parts.push(format!(
-            "<a href=\"/college/{}\">samenvatting voor het college</a>",
-            esc(code)
-        ));
-    }
-    if matches!(area.niveau.as_str(), "gemeente" | "district") && mode == Mode::Live {
-        parts.push(format!(
-            "<a href=\"/jaarevaluatie/{}\">jaarevaluatie</a>",
-            esc(code)
-        ));
-    }
-    format!("<p class=\"plaats\">{}</p>", parts.join(" · "))
 }
 
 /// Renders dashboard `name` for a request, after working out who asks.
@@ -377,30 +370,32 @@ async fn render_page(
 }
 
 /// A dashboard's body on its page: the area's place, the export buttons, and the panels.
-async fn dashboard_body(d: &Dashboard, rc: &RenderContext<'_>, path_value: Option<&str>) -> String {
-    let snapshot = rc.snapshot;
-    let mut body = path_value
-        .map(|c| area_header(snapshot, c, rc.mode))
-        .unwrap_or_default();
-    if (rc.name == "college" || rc.name == "jaarevaluatie") && rc.mode == Mode::Live {
-        // The export keeps the chosen period.
-        let query = rc
-            .bound
-            .values
-            .iter()
-            .filter(|(k, _)| k == "periode")
-            .map(|(k, v)| format!("?{}={}", esc(k), esc(v)))
-            .next()
-            .unwrap_or_default();
-        body.push_str(&format!(
-            "<p class=\"acties\"><a class=\"knop\" href=\"/{name}/{c}/export{query}\" download>Exporteer als HTML-bestand</a> \
-<button type=\"button\" class=\"knop\" id=\"afdrukken\">Afdrukken</button></p>",
-            name = rc.name,
-            c = esc(path_value.unwrap_or_default())
-        ));
+async fn dashboard_body(d: &Dashboard, rc: &RenderContext<'_>, path_value: Option<&str>) -> Markup {
+    let exportable = (rc.name == "college" || rc.name == "jaarevaluatie") && rc.mode == Mode::Live;
+    // The export keeps the chosen period.
+    let export = format!(
+        "/{}/{}/export{}",
+        rc.name,
+        path_value.unwrap_or_default(),
+        rc.bound
+            .get("periode")
+            .map(|p| format!("?periode={}", url_value(p)))
+            .unwrap_or_default()
+    );
+    let panels = page::render(d, rc).await;
+    html! {
+        @if let Some(code) = path_value {
+            (area_header(rc.snapshot, code, rc.mode))
+        }
+        @if exportable {
+            p.acties {
+                a.knop href=(export) download { "Exporteer als HTML-bestand" }
+                " "
+                button.knop type="button" id="afdrukken" { "Afdrukken" }
+            }
+        }
+        (panels)
     }
-    body.push_str(&page::render(d, rc).await);
-    body
 }
 
 /// Whether the request accepts a gzipped answer (`Accept-Encoding: gzip`, not with `q=0`).
@@ -615,52 +610,40 @@ pub async fn dashboard_list(State(state): Shared, headers: HeaderMap) -> Respons
         return no_snapshot();
     };
     let all = state.dashboards.all(&snapshot).await;
-    let mut body = String::from(
-        "<p>Elk dashboard is een bestand in de map <code>dashboards/</code>: SQL over de gepubliceerde tabellen en een soort grafiek per paneel.</p><ul class=\"lijst\">",
-    );
-    for d in all.iter() {
-        match &d.result {
-            Ok(dash) if dash.allows(viewer.role) => {
-                let needs_area = page::path_param(dash).is_some()
-                    || dash
-                        .params
-                        .iter()
-                        .any(|p| p.kind == dashboards::ParamKind::Gebieden);
-                let link = if needs_area {
-                    format!(
-                        "{} <span class=\"klein\">(via een gebied of vergelijking)</span>",
-                        esc(&dash.title)
-                    )
-                } else {
-                    format!(
-                        "<a href=\"/dashboards/{}\">{}</a>",
-                        esc(&d.name),
-                        esc(&dash.title)
-                    )
-                };
-                body.push_str(&format!("<li>{link} – {}.toml</li>", esc(&d.name)));
-            }
-            Ok(_) => {}
-            Err(problems) => {
-                let detail = if viewer.role.sees_full_tables() {
-                    format!(
-                        "<ul>{}</ul>",
-                        problems
-                            .iter()
-                            .map(|p| format!("<li>{}</li>", esc(p)))
-                            .collect::<String>()
-                    )
-                } else {
-                    String::new()
-                };
-                body.push_str(&format!(
-                    "<li class=\"fout\">{}.toml is niet beschikbaar (fout in de definitie){detail}</li>",
-                    esc(&d.name)
-                ));
+    let details = viewer.role.sees_full_tables();
+    let body = html! {
+        p {
+            "Elk dashboard is een bestand in de map " code { "dashboards/" }
+            ": SQL over de gepubliceerde tabellen en een soort grafiek per paneel."
+        }
+        ul.lijst {
+            @for d in all.iter() {
+                @match &d.result {
+                    Ok(dash) if dash.allows(viewer.role) => {
+                        @let needs_area = page::path_param(dash).is_some()
+                            || dash.params.iter().any(|p| p.kind == dashboards::ParamKind::Gebieden);
+                        li {
+                            @if needs_area {
+                                (dash.title) " " span.klein { "(via een gebied of vergelijking)" }
+                            } @else {
+                                a href={ "/dashboards/" (d.name) } { (dash.title) }
+                            }
+                            " – " (d.name) ".toml"
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(problems) => {
+                        li.fout {
+                            (d.name) ".toml is niet beschikbaar (fout in de definitie)"
+                            @if details {
+                                ul { @for p in problems { li { (p) } } }
+                            }
+                        }
+                    }
+                }
             }
         }
-    }
-    body.push_str("</ul>");
+    };
     let page = Page {
         title: "Dashboards",
         body,
@@ -682,29 +665,33 @@ pub async fn about(State(state): Shared, headers: HeaderMap) -> Response {
         return no_snapshot();
     };
     let m = &snapshot.manifest;
-    let mut body = format!(
-        "<h2>Laatste publicatie</h2><dl><dt>Snapshot</dt><dd>{}</dd><dt>Gestart</dt><dd>{}</dd><dt>Gepubliceerd</dt><dd>{}</dd><dt>Versie</dt><dd>{}</dd><dt>Periode-indeling</dt><dd>{}</dd></dl>",
-        esc(&m.run_id),
-        esc(&m.started),
-        esc(&m.finished),
-        esc(&m.tool_version),
-        esc(&m.grain)
-    );
-    if let Some(status) = RunStatus::read(state.snapshots.out()) {
-        // The run's message can name files and paths: for analysts only.
-        let melding = status
-            .melding
-            .filter(|_| viewer.role.sees_full_tables())
-            .map(|m| format!(" – {}", esc(&m)))
-            .unwrap_or_default();
-        body.push_str(&format!(
-            "<h2>Laatste run</h2><p>{}: {}{melding}</p>",
-            esc(&status.tijd),
-            esc(status.status.word()),
-        ));
-    }
-    body.push_str(&sources_table(&m.inputs, viewer.role.sees_full_tables()));
-    body.push_str("</tbody></table></div><p><a href=\"/dashboards/kwaliteit\">Kwaliteit van de levering per gemeente</a> · <a href=\"/status\">status als JSON</a></p>");
+    let details = viewer.role.sees_full_tables();
+    let status = RunStatus::read(state.snapshots.out());
+    let body = html! {
+        h2 { "Laatste publicatie" }
+        dl {
+            dt { "Snapshot" } dd { (m.run_id) }
+            dt { "Gestart" } dd { (m.started) }
+            dt { "Gepubliceerd" } dd { (m.finished) }
+            dt { "Versie" } dd { (m.tool_version) }
+            dt { "Periode-indeling" } dd { (m.grain) }
+        }
+        @if let Some(status) = &status {
+            h2 { "Laatste run" }
+            p {
+                (status.tijd) ": " (status.status.word())
+                // The run's message can name files and paths: for analysts only.
+                @if let Some(melding) = status.melding.as_ref().filter(|_| details) {
+                    " – " (melding)
+                }
+            }
+        }
+        (sources_table(&m.inputs, details))
+        p {
+            a href="/dashboards/kwaliteit" { "Kwaliteit van de levering per gemeente" }
+            " · " a href="/status" { "status als JSON" }
+        }
+    };
     let page = Page {
         title: "Status en bronnen",
         body,
@@ -719,7 +706,7 @@ pub async fn about(State(state): Shared, headers: HeaderMap) -> Response {
 
 /// The inputs of the run: per file for analysts, per source for everyone else (file names are
 /// the data team's business, not the public's).
-fn sources_table(inputs: &[risicobeeld_snapshot::manifest::InputEntry], per_file: bool) -> String {
+fn sources_table(inputs: &[risicobeeld_snapshot::manifest::InputEntry], per_file: bool) -> Markup {
     let mut rows: Vec<(String, String, u64, u64)> = Vec::new();
     for i in inputs {
         let file = if per_file {
@@ -735,26 +722,37 @@ fn sources_table(inputs: &[risicobeeld_snapshot::manifest::InputEntry], per_file
             None => rows.push((i.bron.clone(), file, i.rows_read, i.rows_quarantined)),
         }
     }
-    let (caption, file_header) = if per_file {
-        ("Ingelezen bestanden", "<th scope=\"col\">bestand</th>")
+    let caption = if per_file {
+        "Ingelezen bestanden"
     } else {
-        ("Ingelezen bronnen", "")
+        "Ingelezen bronnen"
     };
-    let mut html = format!(
-        "<h2>Bronnen</h2><div class=\"tabel\"><table><caption>{caption}</caption><thead><tr><th scope=\"col\">bron</th>{file_header}<th scope=\"col\">rijen</th><th scope=\"col\">in quarantaine</th></tr></thead><tbody>"
-    );
-    for (bron, file, read, quarantined) in rows {
-        let file = if per_file {
-            format!("<td>{}</td>", esc(&file))
-        } else {
-            String::new()
-        };
-        html.push_str(&format!(
-            "<tr><td>{}</td>{file}<td class=\"getal\">{read}</td><td class=\"getal\">{quarantined}</td></tr>",
-            esc(&bron)
-        ));
+    html! {
+        h2 { "Bronnen" }
+        div.tabel {
+            table {
+                caption { (caption) }
+                thead {
+                    tr {
+                        th scope="col" { "bron" }
+                        @if per_file { th scope="col" { "bestand" } }
+                        th scope="col" { "rijen" }
+                        th scope="col" { "in quarantaine" }
+                    }
+                }
+                tbody {
+                    @for (bron, file, read, quarantined) in &rows {
+                        tr {
+                            td { (bron) }
+                            @if per_file { td { (file) } }
+                            td.getal { (read) }
+                            td.getal { (quarantined) }
+                        }
+                    }
+                }
+            }
+        }
     }
-    html
 }
 
 fn safe_return(path: Option<&str>) -> String {
@@ -764,18 +762,20 @@ fn safe_return(path: Option<&str>) -> String {
     }
 }
 
-fn login_body(message: Option<&str>, terug: &str) -> String {
-    let message = message
-        .map(|m| format!("<p class=\"melding\" role=\"alert\">{}</p>", esc(m)))
-        .unwrap_or_default();
-    format!(
-        "{message}<form method=\"post\" action=\"/login\" class=\"login\">\
-<input type=\"hidden\" name=\"terug\" value=\"{}\">\
-<label for=\"naam\">Naam</label><input id=\"naam\" name=\"naam\" autocomplete=\"username\" required>\
-<label for=\"wachtwoord\">Wachtwoord</label><input id=\"wachtwoord\" name=\"wachtwoord\" type=\"password\" autocomplete=\"current-password\" required>\
-<button type=\"submit\">Aanmelden</button></form>",
-        esc(terug)
-    )
+fn login_body(message: Option<&str>, terug: &str) -> Markup {
+    html! {
+        @if let Some(m) = message {
+            p.melding role="alert" { (m) }
+        }
+        form.login method="post" action="/login" {
+            input type="hidden" name="terug" value=(terug);
+            label for="naam" { "Naam" }
+            input id="naam" name="naam" autocomplete="username" required;
+            label for="wachtwoord" { "Wachtwoord" }
+            input id="wachtwoord" name="wachtwoord" type="password" autocomplete="current-password" required;
+            button type="submit" { "Aanmelden" }
+        }
+    }
 }
 
 pub async fn login_form(State(state): Shared, RawQuery(q): RawQuery) -> Response {
@@ -943,7 +943,7 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(
             header::ACCEPT_ENCODING,
-            HeaderValue::from_str(value).unwrap(),
+            HeaderValue::from_str(value).expect("ascii header value"),
         );
         h
     }

@@ -422,6 +422,19 @@ pub fn read_kvk(
     rows
 }
 
+/// The quality-report rule a file that `ingest` could not read breaks.
+fn ingest_rule(e: &IngestError) -> Rule {
+    match e {
+        IngestError::Io { .. }
+        | IngestError::Parquet { .. }
+        | IngestError::Csv { .. }
+        | IngestError::NoHeader { .. } => Rule::OnleesbaarBestand,
+        IngestError::UnknownColumn { .. } => Rule::OnbekendeKolom,
+        IngestError::MissingColumn { .. } => Rule::KolomOntbreekt,
+        IngestError::DuplicateColumn { .. } => Rule::DubbeleKolom,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -515,18 +528,5 @@ mod tests {
                 ("v2.csv", Some(2), "v1.csv:3"),
             ]
         );
-    }
-}
-
-/// The quality-report rule a file that `ingest` could not read breaks.
-fn ingest_rule(e: &IngestError) -> Rule {
-    match e {
-        IngestError::Io { .. }
-        | IngestError::Parquet { .. }
-        | IngestError::Csv { .. }
-        | IngestError::NoHeader { .. } => Rule::OnleesbaarBestand,
-        IngestError::UnknownColumn { .. } => Rule::OnbekendeKolom,
-        IngestError::MissingColumn { .. } => Rule::KolomOntbreekt,
-        IngestError::DuplicateColumn { .. } => Rule::DubbeleKolom,
     }
 }
