@@ -517,9 +517,7 @@ pub async fn status(State(state): Shared, headers: HeaderMap) -> Response {
     let m = &snapshot.manifest;
     let age_hours = snapshot.age_hours();
     let stale = snapshot.is_stale(state.settings.stale_after_hours);
-    let failed = last
-        .as_ref()
-        .is_some_and(|s| s.failed() && s.tijd.as_str() >= m.finished.as_str());
+    let failed = last.as_ref().is_some_and(|s| s.failed_since(&m.finished));
     if !details {
         let body = serde_json::json!({
             "beschikbaar": true,

@@ -180,8 +180,7 @@ pub fn banner(state: &AppState, snapshot: &Snapshot, role: Role) -> Option<Strin
         ));
     }
     if let Some(status) = RunStatus::read(state.snapshots.out())
-        && status.failed()
-        && status.tijd.as_str() >= snapshot.manifest.finished.as_str()
+        && status.failed_since(&snapshot.manifest.finished)
     {
         let reason = if details {
             format!(": {}", status.melding.unwrap_or_default())

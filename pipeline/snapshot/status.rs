@@ -45,6 +45,19 @@ impl RunStatus {
         matches!(self.status, RunState::Ongeldig | RunState::Mislukt)
     }
 
+    /// Whether this run failed at or after `published` (RFC 3339): a failure that the snapshot
+    /// published then does not include. The times are compared as instants, whatever offset
+    /// each is written with; a time that does not parse counts as after (the banner then says
+    /// that a run failed, which is the safe side).
+    pub fn failed_since(&self, published: &str) -> bool {
+        let instant = |t: &str| chrono::DateTime::parse_from_rfc3339(t).ok();
+        self.failed()
+            && match (instant(&self.tijd), instant(published)) {
+                (Some(failed), Some(published)) => failed >= published,
+                _ => true,
+            }
+    }
+
     pub fn read(out: &Path) -> Option<RunStatus> {
         let text = std::fs::read_to_string(out.join(STATUS_FILE)).ok()?;
         serde_json::from_str(&text).ok()
@@ -67,6 +80,27 @@ impl RunStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn status(state: RunState, tijd: &str) -> RunStatus {
+        RunStatus {
+            status: state,
+            tijd: tijd.into(),
+            run_id: None,
+            melding: None,
+        }
+    }
+
+    #[test]
+    fn a_failure_counts_from_the_instant_it_happened_not_from_how_it_is_written() {
+        let published = "2026-11-26T10:00:00Z";
+        // Written with an offset: 10:30+01:00 is 09:30Z, before the publication. As text it
+        // sorts after it.
+        assert!(!status(RunState::Mislukt, "2026-11-26T10:30:00+01:00").failed_since(published));
+        assert!(status(RunState::Mislukt, "2026-11-26T11:00:00+01:00").failed_since(published));
+        assert!(status(RunState::Ongeldig, "2026-11-26T10:00:00Z").failed_since(published));
+        assert!(!status(RunState::Gepubliceerd, "2026-11-27T00:00:00Z").failed_since(published));
+        assert!(status(RunState::Mislukt, "gisteren").failed_since(published));
+    }
 
     #[test]
     fn the_status_file_keeps_its_dutch_words() {
