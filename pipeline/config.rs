@@ -121,14 +121,58 @@ pub struct DisclosureConfig {
     pub min_upper_bound: Option<i64>,
 }
 
-impl DisclosureConfig {
-    /// The protection level the audit checks.
-    pub fn protection(&self) -> crate::disclosure::Protection {
-        crate::disclosure::Protection {
-            min_width: self.min_interval_width,
-            min_upper: self.min_upper_bound.unwrap_or(self.min_count) as f64,
-        }
+/// The inputs of a drop, as named in the config's `[inputs.<name>]`, each with the files it is
+/// read from when the config names none (inputs.md §0, relative to the input directory). The one
+/// list of inputs: discovery, the config check and the reports read it.
+pub const INPUTS: [(&str, &[&str]); 10] = [
+    ("gebieden", &["gebieden/*.geojson", "gebieden/*.json"]),
+    (
+        "districten",
+        &["gebieden/districten.csv", "gebieden/districten.parquet"],
+    ),
+    (
+        "herindelingen",
+        &[
+            "gebieden/herindelingen.csv",
+            "gebieden/herindelingen.parquet",
+        ],
+    ),
+    (
+        "bevolking",
+        &[
+            "bevolking.csv",
+            "bevolking.parquet",
+            "bevolking/*.csv",
+            "bevolking/*.parquet",
+        ],
+    ),
+    (
+        "verblijfsobjecten",
+        &["verblijfsobjecten/*.csv", "verblijfsobjecten/*.parquet"],
+    ),
+    ("leegstand", &["leegstand.csv", "leegstand.parquet"]),
+    ("rni", &["rni/*.csv", "rni/*.parquet"]),
+    ("kvk", &["kvk/*.csv", "kvk/*.parquet"]),
+    ("signalen", &["signalen/*.csv", "signalen/*.parquet"]),
+    (
+        "inspanningen",
+        &["inspanningen/*.csv", "inspanningen/*.parquet"],
+    ),
+];
+
+/// The names of the inputs, in `INPUTS` order.
+pub const INPUT_NAMES: [&str; 10] = names_of(&INPUTS);
+
+/// The first element of each pair: the names of a vocabulary that is defined as one list of
+/// `(name, what goes with it)`.
+pub const fn names_of<T, const N: usize>(pairs: &[(&'static str, T); N]) -> [&'static str; N] {
+    let mut names = [""; N];
+    let mut i = 0;
+    while i < N {
+        names[i] = pairs[i].0;
+        i += 1;
     }
+    names
 }
 
 /// The five parts of the yearly evaluation, in the order of the report: (code, title).
@@ -419,10 +463,10 @@ impl Config {
         }
         self.check_evaluatie()?;
         for name in self.inputs.keys() {
-            if !crate::validate::INPUT_NAMES.contains(&name.as_str()) {
+            if !INPUT_NAMES.contains(&name.as_str()) {
                 return invalid(format!(
                     "[inputs.{name}]: unknown input (known: {})",
-                    crate::validate::INPUT_NAMES.join(", ")
+                    INPUT_NAMES.join(", ")
                 ));
             }
         }
@@ -466,7 +510,7 @@ impl Config {
             ..self.clone()
         };
         let json = serde_json::to_string(&pipeline_only).unwrap_or_default();
-        crate::publish::sha256_hex(json.as_bytes())
+        crate::hashing::sha256_hex(json.as_bytes())
     }
 
     pub fn input(&self, name: &str) -> InputConfig {

@@ -7,6 +7,7 @@ pub use risicobeeld_snapshot::codes;
 pub mod config;
 pub mod demo;
 pub mod disclosure;
+pub mod hashing;
 pub mod ingest;
 pub mod locate;
 pub mod publish;

@@ -306,9 +306,11 @@ fn execute(command: Command) -> Result<u8, Failure> {
             let config = load_config(config.as_deref())?;
             let dir = out.join("current").join("openbaar");
             let min_count = config.disclosure.min_count;
-            let (system, exposed) =
-                risicobeeld::disclosure::audit_published(&dir, config.disclosure.protection())
-                    .with_context(|| format!("auditing {}", dir.display()))?;
+            let (system, exposed) = risicobeeld::disclosure::audit_published(
+                &dir,
+                risicobeeld::disclosure::Protection::of(&config.disclosure),
+            )
+            .with_context(|| format!("auditing {}", dir.display()))?;
             let hidden = system.cells.iter().filter(|c| c.suppressed).count();
             println!(
                 "audit of {}: {} sensitive cells, {hidden} suppressed, {} exposed (min_count {min_count})",

@@ -170,7 +170,7 @@ fn run_locked(
     let (openbaar, disclosure) = runtime.block_on(crate::disclosure::openbaar(
         &tables,
         config.disclosure.min_count,
-        config.disclosure.protection(),
+        crate::disclosure::Protection::of(&config.disclosure),
     ))?;
     let ordered: Vec<&transform::OutputTable> = TABLES
         .iter()

@@ -38,6 +38,14 @@ pub struct Protection {
 }
 
 impl Protection {
+    /// The protection level the config asks the audit to check.
+    pub fn of(config: &crate::config::DisclosureConfig) -> Protection {
+        Protection {
+            min_width: config.min_interval_width,
+            min_upper: config.min_upper_bound.unwrap_or(config.min_count) as f64,
+        }
+    }
+
     /// The default of outputs.md §4 for a given `min_count`.
     pub fn for_min_count(min_count: i64) -> Protection {
         Protection {

@@ -16,7 +16,7 @@ pub struct InputFile {
 
 /// The default globs of an input (inputs.md §0); `None` for a name that is no input.
 pub fn default_globs(input: &str) -> Option<&'static [&'static str]> {
-    crate::validate::INPUTS
+    crate::config::INPUTS
         .iter()
         .find(|(name, _)| *name == input)
         .map(|(_, globs)| *globs)
@@ -43,7 +43,7 @@ pub fn discover(
         return Err(DiscoverError::NoInputDir(input_dir.display().to_string()));
     }
     let mut out = BTreeMap::new();
-    for (input, globs) in crate::validate::INPUTS {
+    for (input, globs) in crate::config::INPUTS {
         let configured = config.input(input).paths;
         let patterns: Vec<String> = if configured.is_empty() {
             globs.iter().map(|s| s.to_string()).collect()

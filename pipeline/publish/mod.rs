@@ -2,14 +2,6 @@
 //! to it atomically; the lock against concurrent runs, `keep_runs`, `rollback` and the no-op when
 //! no input changed. Nothing else in the crate writes under `<out>`.
 
-use sha2::{Digest, Sha256};
-
-/// Hex SHA-256 of `bytes`, for input fingerprints and the config hash.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 mod parquet_out;
 mod snapshot;
 

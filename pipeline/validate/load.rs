@@ -54,7 +54,7 @@ pub fn fingerprint(files: &BTreeMap<&'static str, Vec<InputFile>>, report: &mut 
                 *input,
                 f.shown.clone(),
                 bytes.len() as u64,
-                crate::publish::sha256_hex(&bytes),
+                crate::hashing::sha256_hex(&bytes),
             )
         })
         .collect();

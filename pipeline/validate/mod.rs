@@ -25,62 +25,6 @@ pub use sources::{
 use crate::ingest::{Cell, InputRow, TableShape};
 use std::borrow::Cow;
 
-/// The inputs of a drop, as named in the config's `[inputs.<name>]`, each with the files it is
-/// read from when the config names none (inputs.md §0, relative to the input directory). The one
-/// list of inputs: discovery, the config check and the reports read it.
-pub const INPUTS: [(&str, &[&str]); 10] = [
-    ("gebieden", &["gebieden/*.geojson", "gebieden/*.json"]),
-    (
-        "districten",
-        &["gebieden/districten.csv", "gebieden/districten.parquet"],
-    ),
-    (
-        "herindelingen",
-        &[
-            "gebieden/herindelingen.csv",
-            "gebieden/herindelingen.parquet",
-        ],
-    ),
-    (
-        "bevolking",
-        &[
-            "bevolking.csv",
-            "bevolking.parquet",
-            "bevolking/*.csv",
-            "bevolking/*.parquet",
-        ],
-    ),
-    (
-        "verblijfsobjecten",
-        &["verblijfsobjecten/*.csv", "verblijfsobjecten/*.parquet"],
-    ),
-    ("leegstand", &["leegstand.csv", "leegstand.parquet"]),
-    ("rni", &["rni/*.csv", "rni/*.parquet"]),
-    ("kvk", &["kvk/*.csv", "kvk/*.parquet"]),
-    ("signalen", &["signalen/*.csv", "signalen/*.parquet"]),
-    (
-        "inspanningen",
-        &["inspanningen/*.csv", "inspanningen/*.parquet"],
-    ),
-];
-
-/// The names of the inputs, in `INPUTS` order.
-pub const INPUT_NAMES: [&str; 10] = names_of(&INPUTS);
-
-/// The first element of each pair: the names of a vocabulary that is defined as one list of
-/// `(name, what goes with it)`.
-pub(crate) const fn names_of<T, const N: usize>(
-    pairs: &[(&'static str, T); N],
-) -> [&'static str; N] {
-    let mut names = [""; N];
-    let mut i = 0;
-    while i < N {
-        names[i] = pairs[i].0;
-        i += 1;
-    }
-    names
-}
-
 /// Where a typed row came from, for findings raised by later stages.
 #[derive(Debug, Clone)]
 pub struct Origin {

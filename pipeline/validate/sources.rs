@@ -187,7 +187,7 @@ pub const SIGNAALVORMEN: [(&str, &str); 7] = [
 ];
 
 /// The names of the signal forms, in `SIGNAALVORMEN` order.
-pub const VORMEN: [&str; 7] = super::names_of(&SIGNAALVORMEN);
+pub const VORMEN: [&str; 7] = crate::config::names_of(&SIGNAALVORMEN);
 
 /// The `gebied_indicatoren` columns that count signals by form, in `SIGNAALVORMEN` order.
 pub fn signal_form_columns() -> Vec<&'static str> {
