@@ -16,8 +16,11 @@ pub enum ConfigError {
         path: String,
         source: std::io::Error,
     },
-    #[error("config file {path} is not valid: {message}")]
-    Parse { path: String, message: String },
+    #[error("config file {path} is not valid: {source}")]
+    Parse {
+        path: String,
+        source: toml::de::Error,
+    },
     #[error("config: {0}")]
     Invalid(String),
 }
@@ -405,9 +408,9 @@ impl Config {
             path: shown.clone(),
             source,
         })?;
-        let config: Config = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        let config: Config = toml::from_str(&text).map_err(|source| ConfigError::Parse {
             path: shown,
-            message: e.to_string(),
+            source,
         })?;
         config.check()?;
         Ok(config)

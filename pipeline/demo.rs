@@ -57,7 +57,7 @@ pub enum DemoError {
         source: std::io::Error,
     },
     #[error("demo geometry: {0}")]
-    Geometry(String),
+    Geometry(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("demo wijk inwoners, line {line}: {message}")]
     Inwoners { line: usize, message: String },
 }
@@ -160,11 +160,11 @@ fn write_real_areas(dir: &Path) -> Result<(), DemoError> {
 /// pipeline carries to the map's attribution line.
 fn with_attribution(geojson: &str, attribution: &str) -> Result<Vec<u8>, DemoError> {
     let mut doc: serde_json::Value =
-        serde_json::from_str(geojson).map_err(|e| DemoError::Geometry(e.to_string()))?;
+        serde_json::from_str(geojson).map_err(|e| DemoError::Geometry(e.into()))?;
     if let Some(members) = doc.as_object_mut() {
         members.insert("attribution".into(), attribution.into());
     }
-    serde_json::to_vec(&doc).map_err(|e| DemoError::Geometry(e.to_string()))
+    serde_json::to_vec(&doc).map_err(|e| DemoError::Geometry(e.into()))
 }
 
 /// The real inwoners of each wijk on 1 January 2024 (`None`: no figure, as for "Groot water").
@@ -273,11 +273,11 @@ fn voronoi_split(
 }
 
 fn subdivide(dir: &Path, rng: &mut ChaCha8Rng) -> Result<Vec<Gemeente>, DemoError> {
-    let projector = Projector::new().map_err(|e| DemoError::Geometry(e.to_string()))?;
+    let projector = Projector::new().map_err(|e| DemoError::Geometry(e.into()))?;
     let read = |rel: &str| {
         read_boundary_file(&dir.join(rel), rel, &GeographyConfig::default(), &projector)
             .map(|f| f.boundaries)
-            .map_err(|e| DemoError::Geometry(e.to_string()))
+            .map_err(|e| DemoError::Geometry(e.into()))
     };
     let gemeenten = read("gebieden/gemeenten.geojson")?;
     let mut wijken = read("gebieden/wijken_2024.geojson")?;

@@ -160,10 +160,26 @@ fn main() -> ExitCode {
     match execute(cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(f) => {
-            eprintln!("error: {:#}", f.error);
+            eprintln!("error: {}", report(&f.error));
             ExitCode::from(f.code)
         }
     }
+}
+
+/// An error and its causes on one line. The library's messages already name their cause where
+/// it helps the reader, so a cause whose text is already there is not repeated.
+fn report(error: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if !out.contains(text.trim()) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&text);
+        }
+    }
+    out
 }
 
 fn load_config(path: Option<&Path>) -> Result<Config, Failure> {
@@ -442,4 +458,23 @@ fn manage_users(path: &Path, action: UserAction) -> Result<u8, Failure> {
         }
     }
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_names_each_cause_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let error = anyhow::Error::new(risicobeeld::config::ConfigError::Read {
+            path: "a.toml".into(),
+            source: io,
+        })
+        .context("loading the config");
+        assert_eq!(
+            report(&error),
+            "loading the config: cannot read the config file a.toml: no such file"
+        );
+    }
 }

@@ -46,8 +46,8 @@ pub enum DisclosureError {
     Audit(String),
     #[error("the openbaar tables fail the audit: {count} cells can be worked out, e.g. {first}")]
     Exposed { count: usize, first: String },
-    #[error("reading {path}: {message}")]
-    Read { path: String, message: String },
+    #[error(transparent)]
+    Read(#[from] risicobeeld_snapshot::tables::ReadError),
 }
 
 /// (gemeente, period) → the signal forms with a row in `signalen_fasen`.
@@ -576,10 +576,7 @@ pub async fn openbaar(
 
 /// Reads every Parquet file under `dir` into one batch (`risicobeeld_snapshot::tables`).
 pub fn read_dir_table(dir: &Path) -> Result<RecordBatch, DisclosureError> {
-    risicobeeld_snapshot::tables::read_dir_table(dir).map_err(|e| DisclosureError::Read {
-        path: e.path,
-        message: e.message,
-    })
+    Ok(risicobeeld_snapshot::tables::read_dir_table(dir)?)
 }
 
 /// `risicobeeld audit`: the attacker's view of a published `openbaar/` directory.

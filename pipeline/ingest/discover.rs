@@ -26,11 +26,11 @@ pub fn default_globs(input: &str) -> Option<&'static [&'static str]> {
 pub enum DiscoverError {
     #[error("input directory {0} does not exist or is not a directory")]
     NoInputDir(String),
-    #[error("[inputs.{input}].paths: '{pattern}' is not a valid glob: {message}")]
+    #[error("[inputs.{input}].paths: '{pattern}' is not a valid glob: {source}")]
     BadGlob {
         input: String,
         pattern: String,
-        message: String,
+        source: glob::PatternError,
     },
 }
 
@@ -58,10 +58,10 @@ pub fn discover(
                 input_dir.join(pattern)
             };
             let full_text = full.to_string_lossy().to_string();
-            let paths = glob::glob(&full_text).map_err(|e| DiscoverError::BadGlob {
+            let paths = glob::glob(&full_text).map_err(|source| DiscoverError::BadGlob {
                 input: input.to_string(),
                 pattern: pattern.clone(),
-                message: e.to_string(),
+                source,
             })?;
             for path in paths.flatten() {
                 // districten.csv and herindelingen.csv are not boundaries; *.json might be.

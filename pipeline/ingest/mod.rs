@@ -107,8 +107,16 @@ pub enum IngestError {
     MissingColumn { file: String, column: &'static str },
     #[error("column '{column}' appears more than once")]
     DuplicateColumn { file: String, column: String },
-    #[error("not a readable Parquet file: {message}")]
-    Parquet { file: String, message: String },
+    #[error("not a readable Parquet file: {source}")]
+    Parquet {
+        file: String,
+        source: datafusion::parquet::errors::ParquetError,
+    },
+    #[error("a column of the Parquet file could not be read: {source}")]
+    ParquetColumn {
+        file: String,
+        source: datafusion::arrow::error::ArrowError,
+    },
 }
 
 impl IngestError {

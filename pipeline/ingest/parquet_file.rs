@@ -66,20 +66,17 @@ pub(super) fn read(
     shape: impl FnOnce(&[String], bool, usize) -> Result<TableShape, IngestError>,
     mut each: impl FnMut(&TableShape, &InputRow),
 ) -> Result<TableShape, IngestError> {
-    let err = |message: String| IngestError::Parquet {
+    let err = |source| IngestError::Parquet {
         file: shown.into(),
-        message,
+        source,
     };
     let file = std::fs::File::open(path).map_err(|source| IngestError::Io {
         file: shown.into(),
         source,
     })?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| err(e.to_string()))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(err)?;
     let rows = usize::try_from(builder.metadata().file_metadata().num_rows()).unwrap_or(0);
-    let reader = builder
-        .with_batch_size(64 * 1024)
-        .build()
-        .map_err(|e| err(e.to_string()))?;
+    let reader = builder.with_batch_size(64 * 1024).build().map_err(err)?;
     let header: Vec<String> = reader
         .schema()
         .fields()
@@ -94,13 +91,17 @@ pub(super) fn read(
         index: 0,
     };
     for batch in reader {
-        let batch = batch.map_err(|e| err(e.to_string()))?;
+        let column_err = |source| IngestError::ParquetColumn {
+            file: shown.into(),
+            source,
+        };
+        let batch = batch.map_err(column_err)?;
         row.columns = batch
             .columns()
             .iter()
             .map(Column::new)
             .collect::<Result<_, _>>()
-            .map_err(|e| err(format!("a column could not be read: {e}")))?;
+            .map_err(column_err)?;
         for index in 0..batch.num_rows() {
             row.line += 1;
             row.index = index;

@@ -19,8 +19,16 @@ pub const WGS84: &str = "+proj=longlat +datum=WGS84 +no_defs";
 
 #[derive(Debug, thiserror::Error)]
 pub enum GeometryError {
-    #[error("cannot read the file: {message}")]
-    Read { file: String, message: String },
+    #[error("cannot read the file: {source}")]
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("not a GeoJSON FeatureCollection: {source}")]
+    NotGeoJson {
+        file: String,
+        source: Box<geojson::Error>,
+    },
     #[error("feature {index}: {message}")]
     Feature {
         file: String,
@@ -28,7 +36,7 @@ pub enum GeometryError {
         message: String,
     },
     #[error("projection failed: {0}")]
-    Projection(String),
+    Projection(#[from] proj4rs::errors::Error),
 }
 
 /// The two projections, built once.
@@ -53,7 +61,7 @@ impl Transform for Xy {
 
 impl Projector {
     pub fn new() -> Result<Projector, GeometryError> {
-        let p = |s| Proj::from_proj_string(s).map_err(|e| GeometryError::Projection(e.to_string()));
+        let p = |s| Proj::from_proj_string(s).map_err(GeometryError::Projection);
         Ok(Projector {
             rd: p(RD_NEW)?,
             wgs84: p(WGS84)?,
@@ -63,16 +71,14 @@ impl Projector {
     /// RD New metres → (longitude, latitude) in degrees.
     pub fn rd_to_wgs84(&self, x: f64, y: f64) -> Result<(f64, f64), GeometryError> {
         let mut p = Xy(x, y);
-        transform(&self.rd, &self.wgs84, &mut p)
-            .map_err(|e| GeometryError::Projection(e.to_string()))?;
+        transform(&self.rd, &self.wgs84, &mut p)?;
         Ok((p.0.to_degrees(), p.1.to_degrees()))
     }
 
     /// (longitude, latitude) in degrees → RD New metres.
     pub fn wgs84_to_rd(&self, lon: f64, lat: f64) -> Result<(f64, f64), GeometryError> {
         let mut p = Xy(lon.to_radians(), lat.to_radians());
-        transform(&self.wgs84, &self.rd, &mut p)
-            .map_err(|e| GeometryError::Projection(e.to_string()))?;
+        transform(&self.wgs84, &self.rd, &mut p)?;
         Ok((p.0, p.1))
     }
 }
@@ -112,14 +118,16 @@ pub fn read_boundary_file(
     config: &GeographyConfig,
     projector: &Projector,
 ) -> Result<BoundaryFile, GeometryError> {
-    let read_err = |message: String| GeometryError::Read {
+    let text = std::fs::read_to_string(path).map_err(|source| GeometryError::Read {
         file: shown.to_string(),
-        message,
-    };
-    let text = std::fs::read_to_string(path).map_err(|e| read_err(e.to_string()))?;
-    let collection: geojson::FeatureCollection = text
-        .parse()
-        .map_err(|e: geojson::Error| read_err(format!("not a GeoJSON FeatureCollection: {e}")))?;
+        source,
+    })?;
+    let collection: geojson::FeatureCollection =
+        text.parse()
+            .map_err(|e: geojson::Error| GeometryError::NotGeoJson {
+                file: shown.to_string(),
+                source: Box::new(e),
+            })?;
     let member = |name: &str| collection.foreign_members.as_ref()?.get(name);
     let declared_rd = member("crs").is_some_and(|crs| crs.to_string().contains("28992"));
     let attribution = member("attribution")

@@ -43,9 +43,9 @@ fn write_file(
         .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).unwrap_or_default()))
         .set_created_by(format!("risicobeeld {}", env!("CARGO_PKG_VERSION")))
         .build();
-    let parquet_err = |e: datafusion::parquet::errors::ParquetError| PublishError::Parquet {
+    let parquet_err = |source| PublishError::Parquet {
         path: path.display().to_string(),
-        message: e.to_string(),
+        source,
     };
     let mut writer = ArrowWriter::try_new(file.try_clone().map_err(io(path))?, schema, Some(props))
         .map_err(parquet_err)?;
@@ -79,9 +79,8 @@ pub fn write_table(dir: &Path, table: &OutputTable) -> Result<Vec<String>, Publi
             .column(index)
             .as_any()
             .downcast_ref::<StringArray>()
-            .ok_or_else(|| PublishError::Parquet {
+            .ok_or_else(|| PublishError::DistrictColumn {
                 path: table_dir.display().to_string(),
-                message: "the district column is not text".into(),
             })?;
         let mut rows_of: BTreeMap<Option<&str>, Vec<u32>> = BTreeMap::new();
         for (row, district) in (0u32..).zip(districts.iter()) {

@@ -15,8 +15,13 @@ pub enum PublishError {
         path: String,
         source: std::io::Error,
     },
-    #[error("{path}: writing Parquet failed: {message}")]
-    Parquet { path: String, message: String },
+    #[error("{path}: writing Parquet failed: {source}")]
+    Parquet {
+        path: String,
+        source: datafusion::parquet::errors::ParquetError,
+    },
+    #[error("{path}: the table's district column is not text")]
+    DistrictColumn { path: String },
     #[error(
         "another risicobeeld run holds the lock on {0}; wait for it to finish (a killed run's lock \
          is released by the operating system)"

@@ -21,12 +21,15 @@ const SESSION_LIFETIME: Duration = Duration::from_secs(8 * 3600);
 pub const MAX_FAILURES: usize = 5;
 const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
 
+/// The cause of a users-file error: an I/O or a TOML error.
+type BoxedError = Box<dyn std::error::Error + Send + Sync>;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
-    #[error("cannot read the users file {path}: {message}")]
-    Read { path: String, message: String },
-    #[error("cannot write the users file {path}: {message}")]
-    Write { path: String, message: String },
+    #[error("cannot read the users file {path}: {source}")]
+    Read { path: String, source: BoxedError },
+    #[error("cannot write the users file {path}: {source}")]
+    Write { path: String, source: BoxedError },
     #[error("user {0:?} already exists (remove it first to change the password)")]
     Exists(String),
     #[error("no user {0:?}")]
@@ -38,7 +41,7 @@ pub enum AuthError {
     #[error("role {0:?} is not analist or college")]
     BadRole(String),
     #[error("hashing failed: {0}")]
-    Hash(String),
+    Hash(password_hash::Error),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -57,33 +60,33 @@ pub struct UsersFile {
 impl UsersFile {
     /// Reads the users file; a missing file is no accounts.
     pub fn load(path: &Path) -> Result<UsersFile, AuthError> {
-        let read_err = |message: String| AuthError::Read {
+        let read_err = |source: BoxedError| AuthError::Read {
             path: path.display().to_string(),
-            message,
+            source,
         };
         match std::fs::read_to_string(path) {
-            Ok(text) => toml::from_str(&text).map_err(|e| read_err(e.message().to_string())),
+            Ok(text) => toml::from_str(&text).map_err(|e| read_err(e.into())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(UsersFile::default()),
-            Err(e) => Err(read_err(e.to_string())),
+            Err(e) => Err(read_err(e.into())),
         }
     }
 
     /// Writes the file atomically (temporary file, then rename), readable by the owner only.
     pub fn save(&self, path: &Path) -> Result<(), AuthError> {
-        let write_err = |message: String| AuthError::Write {
+        let write_err = |source: BoxedError| AuthError::Write {
             path: path.display().to_string(),
-            message,
+            source,
         };
-        let text = toml::to_string(self).map_err(|e| write_err(e.to_string()))?;
+        let text = toml::to_string(self).map_err(|e| write_err(e.into()))?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| write_err(e.to_string()))?;
+            std::fs::create_dir_all(dir).map_err(|e| write_err(e.into()))?;
         }
         let tmp = path.with_extension("toml.tmp");
-        std::fs::write(&tmp, text).map_err(|e| write_err(e.to_string()))?;
+        std::fs::write(&tmp, text).map_err(|e| write_err(e.into()))?;
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| write_err(e.to_string()))?;
-        std::fs::rename(&tmp, path).map_err(|e| write_err(e.to_string()))
+            .map_err(|e| write_err(e.into()))?;
+        std::fs::rename(&tmp, path).map_err(|e| write_err(e.into()))
     }
 
     pub fn add(&mut self, name: &str, role: Role, password: &str) -> Result<(), AuthError> {
@@ -102,7 +105,7 @@ impl UsersFile {
         let salt = SaltString::generate(&mut OsRng);
         let hash = Argon2::default()
             .hash_password(password.as_bytes(), &salt)
-            .map_err(|e| AuthError::Hash(e.to_string()))?
+            .map_err(AuthError::Hash)?
             .to_string();
         self.users.push(User {
             naam: name.to_string(),

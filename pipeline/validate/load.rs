@@ -427,6 +427,7 @@ fn ingest_rule(e: &IngestError) -> Rule {
     match e {
         IngestError::Io { .. }
         | IngestError::Parquet { .. }
+        | IngestError::ParquetColumn { .. }
         | IngestError::Csv { .. }
         | IngestError::NoHeader { .. } => Rule::OnleesbaarBestand,
         IngestError::UnknownColumn { .. } => Rule::OnbekendeKolom,
