@@ -116,14 +116,6 @@ impl Period {
         }
     }
 
-    /// The same period one year earlier.
-    pub fn year_before(self) -> Period {
-        Period {
-            year: self.year - 1,
-            ..self
-        }
-    }
-
     /// True when this period lies inside one period of the (equal or coarser) `grain`.
     pub fn fits_in(self, grain: Grain) -> bool {
         self.grain.months() <= grain.months()
@@ -235,7 +227,16 @@ mod tests {
         let q = Period::containing(d("2024-05-17"), Grain::Kwartaal);
         assert_eq!(q.label(), "2024-Q2");
         assert_eq!(q.shift(-2).label(), "2023-Q4");
-        assert_eq!(q.year_before().label(), "2023-Q2");
+        // The year before is the published labels' rule (`vocabulary::year_before`): for every
+        // grain it is the period a year's steps earlier.
+        for grain in [Grain::Maand, Grain::Kwartaal, Grain::Jaar] {
+            let p = Period::containing(d("2024-05-17"), grain);
+            let steps = 12 / grain.months() as i32;
+            assert_eq!(
+                risicobeeld_snapshot::vocabulary::year_before(&p.label()),
+                Some(p.shift(-steps).label())
+            );
+        }
         let m = Period::containing(d("2024-01-31"), Grain::Maand);
         assert_eq!(m.shift(-1).label(), "2023-12");
         assert_eq!(periods_between(m, m.shift(2)).len(), 3);

@@ -10,7 +10,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::Schema;
-use datafusion::execution::context::SQLOptions;
 use datafusion::scalar::ScalarValue;
 
 use super::dashboards::{self, Bound, ParamKind};
@@ -387,17 +386,13 @@ async fn run_sql(state: &AppState, headers: &HeaderMap, pairs: &[(String, String
         Ok(ctx) => ctx,
         Err(e) => return json_error(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
     };
-    let read_only = SQLOptions::new()
-        .with_allow_ddl(false)
-        .with_allow_dml(false)
-        .with_allow_statements(false);
     let ctx = match bounded(ctx) {
         Ok(ctx) => ctx,
         Err(e) => return Internal::logged("preparing a query", e).json(),
     };
     let work = async {
         let df = ctx
-            .sql_with_options(sql, read_only)
+            .sql_with_options(sql, super::snapshot::read_only())
             .await
             .map_err(|e| e.to_string())?;
         let df = df.limit(0, Some(max_rows + 1)).map_err(|e| e.to_string())?;

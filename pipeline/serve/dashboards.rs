@@ -274,11 +274,7 @@ async fn check(d: &Dashboard, snapshot: &Snapshot) -> Vec<String> {
                         ));
                     }
                 }
-                let read_only = datafusion::execution::context::SQLOptions::new()
-                    .with_allow_ddl(false)
-                    .with_allow_dml(false)
-                    .with_allow_statements(false);
-                if let Err(e) = read_only.verify_plan(&plan) {
+                if let Err(e) = super::snapshot::read_only().verify_plan(&plan) {
                     problems.push(format!(
                         "{at}: the SQL must be one SELECT query ({})",
                         first_line(&e.to_string())
@@ -487,11 +483,7 @@ impl Bound {
     }
 }
 
-/// The same period one year earlier (`2024-Q3` → `2023-Q3`).
-pub fn year_before(period: &str) -> Option<String> {
-    let year: i32 = period.get(0..4)?.parse().ok()?;
-    Some(format!("{}{}", year - 1, &period[4..]))
-}
+use risicobeeld_snapshot::vocabulary::year_before;
 
 /// Checks `query` against the dashboard's parameters and the snapshot.
 pub fn bind(

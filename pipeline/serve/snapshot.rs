@@ -113,6 +113,15 @@ pub struct Snapshot {
 
 pub use risicobeeld_snapshot::vocabulary::NIVEAUS;
 
+/// What SQL from a dashboard file or the analysts' endpoint may do: one query, nothing that
+/// creates, changes or sets anything.
+pub fn read_only() -> datafusion::execution::context::SQLOptions {
+    datafusion::execution::context::SQLOptions::new()
+        .with_allow_ddl(false)
+        .with_allow_dml(false)
+        .with_allow_statements(false)
+}
+
 impl Snapshot {
     /// The SQL context of a role: analysts get the full tables, everyone else `openbaar/` — and
     /// nothing at all when this run's `openbaar/` tables are missing or not valid.

@@ -68,9 +68,28 @@ pub fn fase(value: &str) -> Option<&'static Fase> {
         .find(|f| f.indicator == value || value.parse::<u8>().is_ok_and(|n| n == f.nummer))
 }
 
+/// The same period one year earlier: `2024-Q3` → `2023-Q3`, `2024-03` → `2023-03`, `2024` →
+/// `2023`, `2024-H1` → `2023-H1`. Every published period label starts with its four-digit year;
+/// anything else has no year before (`None`).
+pub fn year_before(period: &str) -> Option<String> {
+    let year: i32 = period.get(0..4)?.parse().ok()?;
+    let rest = period.get(4..)?;
+    Some(format!("{:04}{rest}", year - 1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_year_before_keeps_the_rest_of_the_label() {
+        assert_eq!(year_before("2024-Q3").as_deref(), Some("2023-Q3"));
+        assert_eq!(year_before("2024-03").as_deref(), Some("2023-03"));
+        assert_eq!(year_before("2024").as_deref(), Some("2023"));
+        assert_eq!(year_before("2024-H1").as_deref(), Some("2023-H1"));
+        assert_eq!(year_before("é024-Q1"), None);
+        assert_eq!(year_before("24"), None);
+    }
 
     #[test]
     fn phases_are_numbered_in_order_and_named_once() {

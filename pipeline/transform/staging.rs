@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::locate::{Located, Location, ObjectFact};
 use crate::validate::sources::{SIGNAALVORMEN, VORMEN};
 use crate::validate::{AreaCode, QualityReport};
-use risicobeeld_snapshot::vocabulary::{FASEN, NIVEAUS};
+use risicobeeld_snapshot::vocabulary::{FASEN, NIVEAUS, year_before};
 
 /// One staging table, in one batch or (the objects) one per input file.
 pub struct Staged {
@@ -294,7 +294,11 @@ pub fn stage(
             ),
             (
                 "vorig_jaar_periode",
-                text(periods.iter().map(|p| p.year_before().label())),
+                text(
+                    periods
+                        .iter()
+                        .map(|p| year_before(&p.label()).unwrap_or_default()),
+                ),
             ),
             // 1 or 2; null at the grain `jaar`, whose periods are no part of a half-year.
             (
