@@ -2,34 +2,8 @@
 //! and the output grain (`maand`, `kwartaal`, `jaar`) that every period is expressed in.
 
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Serialize};
 
-/// The period grain of the output tables (outputs.md §2: default `kwartaal`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Grain {
-    Maand,
-    Kwartaal,
-    Jaar,
-}
-
-impl Grain {
-    fn months(self) -> u32 {
-        match self {
-            Grain::Maand => 1,
-            Grain::Kwartaal => 3,
-            Grain::Jaar => 12,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Grain::Maand => "maand",
-            Grain::Kwartaal => "kwartaal",
-            Grain::Jaar => "jaar",
-        }
-    }
-}
+pub use crate::config::Grain;
 
 /// One period: a month, quarter or year, identified by its grain and first month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

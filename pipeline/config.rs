@@ -7,8 +7,6 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::Grain;
-
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read the config file {path}: {source}")]
@@ -122,6 +120,34 @@ pub struct DisclosureConfig {
     pub min_interval_width: f64,
     /// …or when its upper bound is below this (absent: `min_count`).
     pub min_upper_bound: Option<i64>,
+}
+
+/// The period grain of the output tables (outputs.md §2: default `kwartaal`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Grain {
+    Maand,
+    Kwartaal,
+    Jaar,
+}
+
+impl Grain {
+    /// The months in one period of this grain.
+    pub fn months(self) -> u32 {
+        match self {
+            Grain::Maand => 1,
+            Grain::Kwartaal => 3,
+            Grain::Jaar => 12,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Grain::Maand => "maand",
+            Grain::Kwartaal => "kwartaal",
+            Grain::Jaar => "jaar",
+        }
+    }
 }
 
 /// The inputs of a drop, as named in the config's `[inputs.<name>]`, each with the files it is
@@ -506,14 +532,14 @@ impl Config {
         Ok(())
     }
 
-    /// A stable hash of the effective configuration, for the manifest and the no-op check.
-    pub fn hash(&self) -> String {
+    /// The effective configuration of the pipeline (the server's part left out) as stable
+    /// text: what the manifest's `config_hash` and the no-op check hash.
+    pub fn canonical_text(&self) -> String {
         let pipeline_only = Config {
             server: ServerConfig::default(),
             ..self.clone()
         };
-        let json = serde_json::to_string(&pipeline_only).unwrap_or_default();
-        crate::hashing::sha256_hex(json.as_bytes())
+        serde_json::to_string(&pipeline_only).unwrap_or_default()
     }
 
     pub fn input(&self, name: &str) -> InputConfig {
@@ -595,7 +621,7 @@ mod example_tests {
         );
         let path = root.join("risicobeeld.example.toml");
         let example = Config::load(&path).expect("the example config loads");
-        assert_eq!(example.hash(), Config::default().hash());
+        assert_eq!(example.canonical_text(), Config::default().canonical_text());
     }
 
     #[test]

@@ -144,7 +144,7 @@ fn run_locked(
     let files = discover(input, config)?;
     let mut prints = QualityReport::default();
     fingerprint(&files, &mut prints);
-    let config_hash = config.hash();
+    let config_hash = crate::hashing::sha256_hex(config.canonical_text().as_bytes());
     if !force
         && let Some(current) = publish::current_manifest(out)
         && current.same_inputs(&config_hash, &input_entries(&prints))
