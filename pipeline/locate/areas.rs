@@ -65,7 +65,9 @@ impl AreaRegistry {
             .iter()
             .map(|b| (b.code, b.name.clone()))
             .collect();
-        let indexes = ["buurt", "wijk", "gemeente"]
+        // The levels that have boundaries: buurt, wijk and gemeente (districts and regios are
+        // groups of gemeenten).
+        let indexes = risicobeeld_snapshot::vocabulary::NIVEAUS[..3]
             .iter()
             .map(|level| LevelIndex::new(&boundaries, level))
             .filter(|i| !i.is_empty())

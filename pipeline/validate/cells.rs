@@ -46,11 +46,13 @@ impl AreaCode {
         }
     }
 
+    /// The code's level, by its published name (`vocabulary::NIVEAUS`).
     pub fn level(self) -> &'static str {
+        let [buurt, wijk, gemeente, ..] = risicobeeld_snapshot::vocabulary::NIVEAUS;
         match self {
-            AreaCode::Gemeente(_) => "gemeente",
-            AreaCode::Wijk(_) => "wijk",
-            AreaCode::Buurt(_) => "buurt",
+            AreaCode::Gemeente(_) => gemeente,
+            AreaCode::Wijk(_) => wijk,
+            AreaCode::Buurt(_) => buurt,
         }
     }
 }
