@@ -465,8 +465,11 @@ impl Config {
                 "statistiek.betrouwbaarheid and statistiek.fdr must lie between 0 and 1 (e.g. 0.95 and 0.05)".into(),
             );
         }
-        if self.disclosure.min_count < 1 {
-            return invalid("disclosure.min_count must be at least 1".into());
+        let floor = risicobeeld_snapshot::check::MIN_COUNT_FLOOR;
+        if self.disclosure.min_count < floor {
+            return invalid(format!(
+                "disclosure.min_count must be at least {floor}: the server refuses public tables that show smaller counts"
+            ));
         }
         for (indicator, weight) in &self.score.weights {
             if !SCORE_INDICATORS.contains(&indicator.as_str()) {

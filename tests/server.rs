@@ -14,20 +14,20 @@ use tower::ServiceExt;
 
 use crate::util::{Drop, block_on, risicobeeld_cmd};
 
-const ANALIST_PW: &str = "analist wachtwoord 1";
-const COLLEGE_PW: &str = "college wachtwoord 1";
+pub(crate) const ANALIST_PW: &str = "analist wachtwoord 1";
+pub(crate) const COLLEGE_PW: &str = "college wachtwoord 1";
 
 /// A published mini snapshot with a server over it.
-struct Server {
-    drop: Drop,
-    state: Arc<AppState>,
-    app: axum::Router,
+pub(crate) struct Server {
+    pub(crate) drop: Drop,
+    pub(crate) state: Arc<AppState>,
+    pub(crate) app: axum::Router,
 }
 
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
+pub(crate) struct Reply {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: String,
 }
 
 impl Server {
@@ -36,7 +36,7 @@ impl Server {
     }
 }
 
-fn settings(drop: &Drop, anonymous: bool) -> ServerConfig {
+pub(crate) fn settings(drop: &Drop, anonymous: bool) -> ServerConfig {
     ServerConfig {
         users_file: drop.dir.path().join("gebruikers.toml"),
         dashboards_dir: drop.dir.path().join("dashboards"),
@@ -47,7 +47,7 @@ fn settings(drop: &Drop, anonymous: bool) -> ServerConfig {
 }
 
 /// `accounts`: whether analist `anna` and college `carl` exist.
-fn server(accounts: bool, anonymous: bool) -> Server {
+pub(crate) fn server(accounts: bool, anonymous: bool) -> Server {
     let drop = Drop::of("mini");
     let run = drop.run(&[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -65,7 +65,7 @@ fn server(accounts: bool, anonymous: bool) -> Server {
     Server { drop, state, app }
 }
 
-fn send(s: &Server, request: Request<Body>) -> Reply {
+pub(crate) fn send(s: &Server, request: Request<Body>) -> Reply {
     let response = block_on(s.app.clone().oneshot(request)).expect("infallible");
     let status = response.status();
     let headers = response.headers().clone();
@@ -77,7 +77,7 @@ fn send(s: &Server, request: Request<Body>) -> Reply {
     }
 }
 
-fn get(s: &Server, path: &str, cookie: Option<&str>) -> Reply {
+pub(crate) fn get(s: &Server, path: &str, cookie: Option<&str>) -> Reply {
     let mut r = Request::get(path);
     if let Some(c) = cookie {
         r = r.header(header::COOKIE, c);
@@ -85,7 +85,7 @@ fn get(s: &Server, path: &str, cookie: Option<&str>) -> Reply {
     send(s, r.body(Body::empty()).expect("request"))
 }
 
-fn post_form(s: &Server, path: &str, body: &str, cookie: Option<&str>) -> Reply {
+pub(crate) fn post_form(s: &Server, path: &str, body: &str, cookie: Option<&str>) -> Reply {
     let mut r =
         Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     if let Some(c) = cookie {
@@ -95,7 +95,7 @@ fn post_form(s: &Server, path: &str, body: &str, cookie: Option<&str>) -> Reply 
 }
 
 /// Logs in and returns the `Cookie` header value.
-fn login(s: &Server, name: &str, password: &str) -> String {
+pub(crate) fn login(s: &Server, name: &str, password: &str) -> String {
     let body = format!(
         "naam={name}&wachtwoord={}&terug=%2F",
         password.replace(' ', "+")
@@ -113,7 +113,7 @@ fn login(s: &Server, name: &str, password: &str) -> String {
     cookie.split(';').next().expect("pair").to_string()
 }
 
-fn json(r: &Reply) -> serde_json::Value {
+pub(crate) fn json(r: &Reply) -> serde_json::Value {
     serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", r.body))
 }
 
@@ -582,11 +582,16 @@ fn the_sql_endpoint_takes_one_select_with_limits() {
         get(&s, "/api/sql", Some(&anna)).status,
         StatusCode::BAD_REQUEST
     );
-    // An answer of 20 MB (one value) is refused, not sent: the cap is 16 MB.
+    // An answer of 20 MB (one value, 200 capped pieces joined) is refused, not sent: the cap
+    // is 16 MB.
+    let pieces = vec!["repeat('x', 100000)"; 200].join(" || ");
     let big = post_form(
         &s,
         "/api/sql",
-        "q=SELECT+repeat('x',+20000000)+AS+x",
+        &format!(
+            "q={}",
+            risicobeeld_serve::html::url_value(&format!("SELECT {pieces} AS x"))
+        ),
         Some(&anna),
     );
     assert_eq!(big.status, StatusCode::BAD_REQUEST, "{}", big.body);

@@ -12,5 +12,6 @@ mod interop;
 mod peers;
 mod properties;
 mod publishing;
+mod security;
 mod server;
 mod statistics;

@@ -567,7 +567,8 @@ pub async fn openbaar(
         get(tables, "kvk_sectoren")?.renamed("openbaar/kvk_sectoren"),
         table("openbaar/signalen_fasen", open_fasen),
         get(&rebuilt, "trends")?.renamed("openbaar/trends"),
-        get(tables, "kwaliteit")?.renamed("openbaar/kwaliteit"),
+        // No input values and no file names: the rule, the source, counts and dates.
+        get(tables, "kwaliteit_openbaar")?.renamed("openbaar/kwaliteit"),
         table("openbaar/evaluatie", open_evaluatie),
     ];
     out.retain(|t| !t.schema.fields().is_empty());

@@ -180,6 +180,7 @@ pub fn publish(
     let manifest_path = tmp.join("manifest.json");
     let json = serde_json::to_vec_pretty(&manifest)?;
     std::fs::write(&manifest_path, json).map_err(io(&manifest_path))?;
+    restrict(&tmp, false)?;
     File::open(&manifest_path)
         .and_then(|f| f.sync_all())
         .map_err(io(&manifest_path))?;
@@ -192,6 +193,34 @@ pub fn publish(
     checkpoint("na_omschakelen");
     prune(out, keep_runs)?;
     Ok(manifest)
+}
+
+/// File modes of a run: the full tables (small counts, input file names) readable by the owner
+/// and its group only; the `openbaar/` copy by anyone who can reach it.
+const PRIVATE_FILE: u32 = 0o640;
+const PRIVATE_DIR: u32 = 0o750;
+const PUBLIC_FILE: u32 = 0o644;
+const PUBLIC_DIR: u32 = 0o755;
+
+/// Sets the modes of everything under `dir` (the run directory included): private, but for
+/// the `openbaar/` subtree.
+fn restrict(dir: &Path, public: bool) -> Result<(), PublishError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |m: u32| std::fs::Permissions::from_mode(m);
+    let dir_mode = if public { PUBLIC_DIR } else { PRIVATE_DIR };
+    std::fs::set_permissions(dir, mode(dir_mode)).map_err(io(dir))?;
+    for entry in std::fs::read_dir(dir).map_err(io(dir))? {
+        let entry = entry.map_err(io(dir))?;
+        let path = entry.path();
+        let kind = entry.file_type().map_err(io(&path))?;
+        if kind.is_dir() {
+            restrict(&path, public || entry.file_name() == "openbaar")?;
+        } else if kind.is_file() {
+            let file_mode = if public { PUBLIC_FILE } else { PRIVATE_FILE };
+            std::fs::set_permissions(&path, mode(file_mode)).map_err(io(&path))?;
+        }
+    }
+    Ok(())
 }
 
 /// Removes the oldest snapshots beyond `keep_runs`, never the current one.

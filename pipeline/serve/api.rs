@@ -1,9 +1,8 @@
-//! Machine routes: table rows as JSON, CSV or Parquet with validated filters; panel downloads;
-//! the analysts' read-only SQL endpoint (one SELECT, row and time limits); `/status` for the
-//! nightly job's watcher; the OpenAPI description.
+//! Machine routes: table rows as JSON, CSV, Parquet or Excel with validated filters; panel
+//! downloads; `/status` for the nightly job's watcher; the OpenAPI description. (The analysts'
+//! SQL endpoint is `sql.rs`.)
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -16,7 +15,7 @@ use super::dashboards::{self, Bound, ParamKind};
 use super::error::Internal;
 use super::frame;
 use super::pages::parse_query;
-use super::snapshot::{Role, Snapshot};
+use super::snapshot::Snapshot;
 use super::{AppState, Viewer};
 use risicobeeld_snapshot::{RunStatus, TABLES};
 
@@ -24,11 +23,11 @@ type Shared = State<Arc<AppState>>;
 
 pub const OPENAPI: &str = include_str!("assets/openapi.json");
 
-fn json_error(status: StatusCode, message: &str) -> Response {
+pub(crate) fn json_error(status: StatusCode, message: &str) -> Response {
     (status, axum::Json(serde_json::json!({ "fout": message }))).into_response()
 }
 
-fn with_run(mut response: Response, snapshot: &Snapshot) -> Response {
+pub(crate) fn with_run(mut response: Response, snapshot: &Snapshot) -> Response {
     if let Ok(v) = HeaderValue::from_str(&snapshot.run_id) {
         response.headers_mut().insert("x-risicobeeld-run", v);
     }
@@ -36,7 +35,7 @@ fn with_run(mut response: Response, snapshot: &Snapshot) -> Response {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Format {
+pub(crate) enum Format {
     Json,
     Csv,
     Parquet,
@@ -46,7 +45,7 @@ enum Format {
     },
 }
 
-fn format_of(pairs: &[(String, String)]) -> Result<Format, String> {
+pub(crate) fn format_of(pairs: &[(String, String)]) -> Result<Format, String> {
     match pairs
         .iter()
         .find(|(k, _)| k == "format")
@@ -64,7 +63,7 @@ fn format_of(pairs: &[(String, String)]) -> Result<Format, String> {
 /// Encodes batches in the asked format, as a download named `name`.
 impl Format {
     /// The format with the snapshot's `min_count` (the `<5` of an Excel download).
-    fn with_min_count(self, snapshot: &Snapshot) -> Format {
+    pub(crate) fn with_min_count(self, snapshot: &Snapshot) -> Format {
         match self {
             Format::Xlsx { .. } => Format::Xlsx {
                 min_count: snapshot.min_count,
@@ -74,7 +73,12 @@ impl Format {
     }
 }
 
-fn encode(name: &str, schema: Arc<Schema>, batches: &[RecordBatch], format: Format) -> Response {
+pub(crate) fn encode(
+    name: &str,
+    schema: Arc<Schema>,
+    batches: &[RecordBatch],
+    format: Format,
+) -> Response {
     let (content_type, body, ext): (&str, Vec<u8>, &str) = match format {
         Format::Json => (
             "application/json",
@@ -113,7 +117,7 @@ fn encode(name: &str, schema: Arc<Schema>, batches: &[RecordBatch], format: Form
 }
 
 /// The viewer and snapshot of an API request, or the JSON error.
-fn api_context(
+pub(crate) fn api_context(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<(Viewer, Arc<Snapshot>), Box<Response>> {
@@ -276,6 +280,7 @@ pub async fn panel_download(
         .ok()
         .and_then(|i| i.checked_sub(1))
         .and_then(|i| d.panels.get(i))
+        .filter(|p| p.shown_to(viewer.role))
     else {
         return json_error(
             StatusCode::NOT_FOUND,
@@ -305,181 +310,6 @@ pub async fn panel_download(
         }
         Err(e) => Internal::logged("running a panel", e).json(),
     }
-}
-
-/// Why a text is not one read-only query, if it is not.
-pub fn not_a_single_select(sql: &str) -> Option<String> {
-    use datafusion::sql::parser::{DFParser, Statement};
-    use datafusion::sql::sqlparser::ast::Statement as Ast;
-    let statements = match DFParser::parse_sql(sql) {
-        Ok(s) => s,
-        Err(e) => return Some(format!("SQL is niet te lezen: {e}")),
-    };
-    if statements.len() != 1 {
-        return Some(format!(
-            "precies één SELECT-opdracht toegestaan, gevonden: {}",
-            statements.len()
-        ));
-    }
-    match statements.front() {
-        Some(Statement::Statement(s)) if matches!(**s, Ast::Query(_)) => None,
-        _ => Some("alleen een SELECT-opdracht (of WITH … SELECT) is toegestaan".to_string()),
-    }
-}
-
-/// Memory that one query of the SQL endpoint may hold (joins, sorts, aggregates): a query that
-/// needs more fails instead of taking the server's memory. Pages run without this limit (their
-/// queries are the dashboards' own).
-pub const SQL_QUERY_MEMORY_BYTES: usize = 512 * 1024 * 1024;
-
-/// The role's tables in a session of its own with a memory pool of `SQL_QUERY_MEMORY_BYTES`.
-fn bounded(
-    ctx: &datafusion::prelude::SessionContext,
-) -> datafusion::error::Result<datafusion::prelude::SessionContext> {
-    let runtime = datafusion::execution::runtime_env::RuntimeEnvBuilder::new()
-        .with_memory_limit(SQL_QUERY_MEMORY_BYTES, 1.0)
-        .build_arc()?;
-    let state =
-        datafusion::execution::session_state::SessionStateBuilder::new_from_existing(ctx.state())
-            .with_runtime_env(runtime)
-            .build();
-    Ok(datafusion::prelude::SessionContext::new_with_state(state))
-}
-
-async fn run_sql(state: &AppState, headers: &HeaderMap, pairs: &[(String, String)]) -> Response {
-    let (viewer, snapshot) = match api_context(state, headers) {
-        Ok(c) => c,
-        Err(r) => return *r,
-    };
-    if viewer.role != Role::Analist {
-        return json_error(
-            StatusCode::FORBIDDEN,
-            "de SQL-ingang is alleen voor analisten",
-        );
-    }
-    let format = match format_of(pairs) {
-        Ok(f) => f,
-        Err(e) => return json_error(StatusCode::BAD_REQUEST, &e),
-    };
-    let Some(sql) = pairs
-        .iter()
-        .find(|(k, _)| k == "q")
-        .map(|(_, v)| v.as_str())
-    else {
-        return json_error(
-            StatusCode::BAD_REQUEST,
-            "parameter q (de SELECT-opdracht) ontbreekt",
-        );
-    };
-    if sql.len() > 20_000 {
-        return json_error(
-            StatusCode::BAD_REQUEST,
-            "de opdracht is langer dan 20.000 tekens",
-        );
-    }
-    if let Some(reason) = not_a_single_select(sql) {
-        return json_error(StatusCode::BAD_REQUEST, &reason);
-    }
-    let max_rows = state.settings.sql_max_rows;
-    let limit = Duration::from_secs(state.settings.sql_timeout_secs);
-    let ctx = match snapshot.context(viewer.role) {
-        Ok(ctx) => ctx,
-        Err(e) => return json_error(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
-    };
-    let ctx = match bounded(ctx) {
-        Ok(ctx) => ctx,
-        Err(e) => return Internal::logged("preparing a query", e).json(),
-    };
-    let work = async {
-        let df = ctx
-            .sql_with_options(sql, super::snapshot::read_only())
-            .await
-            .map_err(|e| e.to_string())?;
-        let df = df.limit(0, Some(max_rows + 1)).map_err(|e| e.to_string())?;
-        let schema = Arc::new(df.schema().as_arrow().clone());
-        let batches = df.collect().await.map_err(|e| e.to_string())?;
-        Ok::<_, String>((schema, batches))
-    };
-    let (schema, batches) = match tokio::time::timeout(limit, work).await {
-        Err(_) => {
-            return json_error(
-                StatusCode::GATEWAY_TIMEOUT,
-                &format!(
-                    "de opdracht duurde langer dan {} s en is afgebroken",
-                    limit.as_secs()
-                ),
-            );
-        }
-        Ok(Err(e)) => return json_error(StatusCode::BAD_REQUEST, &e),
-        Ok(Ok(r)) => r,
-    };
-    let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
-    let truncated = rows > max_rows;
-    let batches = truncate(batches, max_rows);
-    let bytes: usize = batches.iter().map(RecordBatch::get_array_memory_size).sum();
-    let max_bytes = state
-        .settings
-        .sql_max_response_mb
-        .saturating_mul(1024 * 1024);
-    if bytes > max_bytes {
-        return json_error(
-            StatusCode::BAD_REQUEST,
-            &format!(
-                "het antwoord is groter dan {} MB (sql_max_response_mb); vraag minder kolommen of kortere waarden",
-                state.settings.sql_max_response_mb
-            ),
-        );
-    }
-    let response = match format {
-        Format::Json => axum::Json(serde_json::json!({
-            "run_id": snapshot.run_id,
-            "rijen": frame::to_json(&batches),
-            "afgekapt": truncated,
-            "max_rijen": max_rows,
-        }))
-        .into_response(),
-        other => encode("sql", schema, &batches, other.with_min_count(&snapshot)),
-    };
-    let mut response = with_run(response, &snapshot);
-    if truncated {
-        response
-            .headers_mut()
-            .insert("x-risicobeeld-afgekapt", HeaderValue::from_static("true"));
-    }
-    response
-}
-
-fn truncate(batches: Vec<RecordBatch>, max_rows: usize) -> Vec<RecordBatch> {
-    let mut left = max_rows;
-    let mut out = Vec::new();
-    for b in batches {
-        if left == 0 {
-            break;
-        }
-        let take = b.num_rows().min(left);
-        out.push(b.slice(0, take));
-        left -= take;
-    }
-    out
-}
-
-/// `GET /api/sql?q=SELECT …`
-pub async fn sql_get(State(state): Shared, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
-    run_sql(&state, &headers, &parse_query(q.as_deref())).await
-}
-
-/// `POST /api/sql` with a form body `q=…` (or the SQL itself as `text/plain`).
-pub async fn sql_post(State(state): Shared, headers: HeaderMap, body: String) -> Response {
-    let is_form = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let pairs = if is_form {
-        parse_query(Some(&body))
-    } else {
-        vec![("q".to_string(), body)]
-    };
-    run_sql(&state, &headers, &pairs).await
 }
 
 /// `GET /status`: for monitoring. Everyone learns whether a snapshot is up, whether it is stale
@@ -566,21 +396,6 @@ pub async fn openapi() -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_one_select_passes() {
-        assert_eq!(not_a_single_select("SELECT 1"), None);
-        assert_eq!(
-            not_a_single_select("WITH a AS (SELECT 1) SELECT * FROM a"),
-            None
-        );
-        assert!(not_a_single_select("SELECT 1; SELECT 2").is_some());
-        assert!(not_a_single_select("DROP TABLE trends").is_some());
-        assert!(not_a_single_select("CREATE TABLE x AS SELECT 1").is_some());
-        assert!(not_a_single_select("COPY trends TO '/tmp/x.csv'").is_some());
-        assert!(not_a_single_select("EXPLAIN SELECT 1").is_some());
-        assert!(not_a_single_select("SELEKT").is_some());
-    }
 
     #[test]
     fn the_openapi_description_names_every_api_route() {

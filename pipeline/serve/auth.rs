@@ -1,6 +1,6 @@
 //! Accounts and sessions: the users file (TOML, Argon2id hashes) managed by `risicobeeld user`,
-//! in-memory sessions behind an HttpOnly SameSite=Strict cookie, and a rate limit on failed
-//! logins per account name.
+//! in-memory sessions behind an HttpOnly SameSite=Strict cookie (Secure behind TLS), and a limit
+//! on login attempts per account name and client address, counted before a password is checked.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -199,66 +199,105 @@ impl Sessions {
         }
     }
 
-    /// Whether a login may be tried now: for this account name and, when known, from this
-    /// client address (`MAX_FAILURES` failures within `FAILURE_WINDOW` lock either out). Only
-    /// looks; a name that never failed leaves no trace.
-    pub fn login_allowed(&self, name: &str, address: Option<IpAddr>) -> bool {
-        let Ok(f) = self.failures.lock() else {
-            return false;
+    /// Starts a login attempt: refused (`None`) when the name or, when known, the client
+    /// address has `MAX_FAILURES` attempts within `FAILURE_WINDOW`; otherwise the attempt is
+    /// counted against both *before* the password is checked, under one lock, so that parallel
+    /// guesses cannot all pass the check. A right password then takes it back
+    /// (`Sessions::succeeded`); a wrong one leaves it counted.
+    pub fn begin_attempt(&self, name: &str, address: Option<IpAddr>) -> Option<Attempt> {
+        let Ok(mut f) = self.failures.lock() else {
+            return None;
         };
         let now = Instant::now();
-        let recent = |key: &str| {
+        let recent = |f: &HashMap<String, Vec<Instant>>, key: &str| {
             f.get(key).map_or(0, |list| {
                 list.iter()
                     .filter(|t| now.duration_since(**t) < FAILURE_WINDOW)
                     .count()
             })
         };
-        recent(&name_key(name)) < MAX_FAILURES
-            && address.is_none_or(|a| recent(&address_key(a)) < MAX_FAILURES)
+        let name_key = name_key(name);
+        let address_key = address.map(address_key);
+        if recent(&f, &name_key) >= MAX_FAILURES
+            || address_key
+                .as_ref()
+                .is_some_and(|a| recent(&f, a) >= MAX_FAILURES)
+        {
+            return None;
+        }
+        for key in std::iter::once(&name_key).chain(address_key.as_ref()) {
+            f.entry(key.clone()).or_default().push(now);
+        }
+        bound_failures(&mut f, now);
+        Some(Attempt {
+            name_key,
+            address_key,
+            at: now,
+        })
     }
 
-    /// Counts a failed login against the name and the address. The map stays bounded whatever
-    /// names an attacker tries: expired entries go first, and beyond `MAX_TRACKED` keys the one
-    /// whose last failure is oldest.
-    pub fn record_failure(&self, name: &str, address: Option<IpAddr>) {
+    /// The attempt's password was right: the name's failures are cleared, and the attempt
+    /// itself no longer counts against the address (the address's other failures do: one
+    /// right password must not reset a guessing run over many names).
+    pub fn succeeded(&self, attempt: &Attempt) {
+        self.take_back(attempt, true);
+    }
+
+    /// The attempt was never tried (the server was too busy to check the password): it does
+    /// not count.
+    pub fn not_tried(&self, attempt: &Attempt) {
+        self.take_back(attempt, false);
+    }
+
+    fn take_back(&self, attempt: &Attempt, clear_name: bool) {
         let Ok(mut f) = self.failures.lock() else {
             return;
         };
-        let now = Instant::now();
-        let keys = std::iter::once(name_key(name)).chain(address.map(address_key));
+        if clear_name {
+            f.remove(&attempt.name_key);
+        }
+        let keys = std::iter::once(&attempt.name_key).chain(attempt.address_key.as_ref());
         for key in keys {
-            f.entry(key).or_default().push(now);
-        }
-        if f.len() > MAX_TRACKED {
-            f.retain(|_, list| {
-                list.retain(|t| now.duration_since(*t) < FAILURE_WINDOW);
-                !list.is_empty()
-            });
-        }
-        while f.len() > MAX_TRACKED {
-            let oldest = f
-                .iter()
-                .min_by_key(|(_, list)| list.last().copied())
-                .map(|(k, _)| k.clone());
-            match oldest {
-                Some(k) => f.remove(&k),
-                None => break,
-            };
-        }
-    }
-
-    /// A successful login clears the name's failures (not the address's: one right password
-    /// must not reset a guessing run over many names).
-    pub fn clear_failures(&self, name: &str) {
-        if let Ok(mut f) = self.failures.lock() {
-            f.remove(&name_key(name));
+            if let Some(list) = f.get_mut(key)
+                && let Some(i) = list.iter().rposition(|t| *t == attempt.at)
+            {
+                list.remove(i);
+            }
         }
     }
 }
 
 /// At most this many names and addresses are tracked for failed logins.
 const MAX_TRACKED: usize = 10_000;
+
+/// A login attempt counted by `Sessions::begin_attempt`.
+#[derive(Debug)]
+pub struct Attempt {
+    name_key: String,
+    address_key: Option<String>,
+    at: Instant,
+}
+
+/// Keeps the failure map bounded whatever names an attacker tries: expired entries go first,
+/// and beyond `MAX_TRACKED` keys the one whose last failure is oldest.
+fn bound_failures(f: &mut HashMap<String, Vec<Instant>>, now: Instant) {
+    if f.len() > MAX_TRACKED {
+        f.retain(|_, list| {
+            list.retain(|t| now.duration_since(*t) < FAILURE_WINDOW);
+            !list.is_empty()
+        });
+    }
+    while f.len() > MAX_TRACKED {
+        let oldest = f
+            .iter()
+            .min_by_key(|(_, list)| list.last().copied())
+            .map(|(k, _)| k.clone());
+        match oldest {
+            Some(k) => f.remove(&k),
+            None => break,
+        };
+    }
+}
 
 fn name_key(name: &str) -> String {
     format!("naam:{name}")
@@ -282,15 +321,21 @@ pub fn token_from_cookie(header: &str) -> Option<&str> {
         .map(|(_, v)| v)
 }
 
-pub fn session_cookie(token: &str) -> String {
+/// The session cookie; `secure` (`[server] secure_cookie`, behind TLS) adds `Secure`, so that
+/// a browser never sends it over plain HTTP.
+pub fn session_cookie(token: &str, secure: bool) -> String {
     format!(
-        "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
-        SESSION_LIFETIME.as_secs()
+        "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
+        SESSION_LIFETIME.as_secs(),
+        if secure { "; Secure" } else { "" }
     )
 }
 
-pub fn expired_cookie() -> String {
-    format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")
+pub fn expired_cookie(secure: bool) -> String {
+    format!(
+        "{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{}",
+        if secure { "; Secure" } else { "" }
+    )
 }
 
 #[cfg(test)]
@@ -338,11 +383,10 @@ mod tests {
     fn failed_logins_are_limited_per_name() {
         let s = Sessions::default();
         for _ in 0..MAX_FAILURES {
-            assert!(s.login_allowed("anna", None));
-            s.record_failure("anna", None);
+            assert!(s.begin_attempt("anna", None).is_some());
         }
-        assert!(!s.login_allowed("anna", None));
-        assert!(s.login_allowed("bob", None));
+        assert!(s.begin_attempt("anna", None).is_none());
+        assert!(s.begin_attempt("bob", None).is_some());
     }
 
     #[test]
@@ -351,37 +395,77 @@ mod tests {
         let attacker: IpAddr = [192, 0, 2, 7].into();
         let colleague: IpAddr = [192, 0, 2, 8].into();
         for i in 0..MAX_FAILURES {
-            assert!(s.login_allowed(&format!("naam{i}"), Some(attacker)));
-            s.record_failure(&format!("naam{i}"), Some(attacker));
+            assert!(
+                s.begin_attempt(&format!("naam{i}"), Some(attacker))
+                    .is_some()
+            );
         }
-        assert!(!s.login_allowed("nog een naam", Some(attacker)));
-        assert!(s.login_allowed("nog een naam", Some(colleague)));
+        assert!(s.begin_attempt("nog een naam", Some(attacker)).is_none());
+        assert!(s.begin_attempt("nog een naam", Some(colleague)).is_some());
+    }
+
+    #[test]
+    fn parallel_guesses_are_counted_before_any_password_is_checked() {
+        // Forty guesses at once for one name from one address: the attempts are counted as
+        // they begin, so only MAX_FAILURES get to a password check.
+        let s = std::sync::Arc::new(Sessions::default());
+        let address: IpAddr = [192, 0, 2, 9].into();
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(40));
+        let started: usize = (0..40)
+            .map(|_| {
+                let (s, barrier) = (s.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    s.begin_attempt("anna", Some(address)).is_some()
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|h| h.join().unwrap_or(false))
+            .filter(|&began| began)
+            .count();
+        assert_eq!(started, MAX_FAILURES);
+    }
+
+    #[test]
+    fn a_right_password_takes_its_attempt_back() {
+        let s = Sessions::default();
+        let address: IpAddr = [192, 0, 2, 10].into();
+        // A user who logs in right many times from one address is never locked out.
+        for _ in 0..3 * MAX_FAILURES {
+            let attempt = s.begin_attempt("anna", Some(address)).expect("allowed");
+            s.succeeded(&attempt);
+        }
+        // Wrong guesses for other names from the same address still count.
+        for i in 0..MAX_FAILURES {
+            assert!(s.begin_attempt(&format!("x{i}"), Some(address)).is_some());
+        }
+        assert!(s.begin_attempt("anna", Some(address)).is_none());
     }
 
     #[test]
     fn the_failure_map_stays_bounded_whatever_names_are_tried() {
         let s = Sessions::default();
         for i in 0..MAX_TRACKED + 500 {
-            // Only looking leaves no entry; failing does, up to the bound.
-            assert!(s.login_allowed(&format!("kijk{i}"), None));
-            s.record_failure(&format!("naam{i}"), None);
+            assert!(s.begin_attempt(&format!("naam{i}"), None).is_some());
         }
         let tracked = s.failures.lock().map(|f| f.len()).unwrap_or(usize::MAX);
         assert!(tracked <= MAX_TRACKED, "{tracked} keys");
         // The most recent failures are still counted.
         let last = format!("naam{}", MAX_TRACKED + 499);
         for _ in 1..MAX_FAILURES {
-            s.record_failure(&last, None);
+            assert!(s.begin_attempt(&last, None).is_some());
         }
-        assert!(!s.login_allowed(&last, None));
+        assert!(s.begin_attempt(&last, None).is_none());
     }
 
     #[test]
     fn cookies_carry_the_session_and_its_flags() {
         let s = Sessions::default();
         let token = s.create("anna", Role::College);
-        let cookie = session_cookie(&token);
+        let cookie = session_cookie(&token, false);
         assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+        assert!(!cookie.contains("Secure") && session_cookie(&token, true).ends_with("; Secure"));
         let header = format!("other=1; {COOKIE}={token}");
         assert_eq!(token_from_cookie(&header), Some(token.as_str()));
         assert_eq!(s.get(&token).map(|x| x.role), Some(Role::College));

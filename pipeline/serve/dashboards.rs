@@ -135,6 +135,10 @@ pub struct PanelSpec {
     pub title: String,
     #[serde(default)]
     pub description: Option<String>,
+    /// Who sees this panel, when not everyone the dashboard is for (a panel of input file
+    /// names and examples is for analysts only).
+    #[serde(default)]
+    pub audience: Option<Vec<Role>>,
     pub kind: ChartKind,
     pub sql: String,
     #[serde(default)]
@@ -155,11 +159,23 @@ pub struct Dashboard {
     pub params: Vec<ParamSpec>,
     #[serde(default)]
     pub panels: Vec<PanelSpec>,
+    /// The columns its table panels may be sorted on (`?sorteer=`), found when it is checked.
+    #[serde(skip)]
+    pub sortable: Vec<String>,
 }
 
 impl Dashboard {
     pub fn allows(&self, role: Role) -> bool {
         self.audience.contains(&role) || role == Role::Analist
+    }
+}
+
+impl PanelSpec {
+    /// Does `role` see this panel (its own audience, else the dashboard's)?
+    pub fn shown_to(&self, role: Role) -> bool {
+        self.audience
+            .as_ref()
+            .is_none_or(|a| a.contains(&role) || role == Role::Analist)
     }
 }
 
@@ -175,8 +191,9 @@ pub struct Loaded {
 pub async fn load_one(name: &str, source: &str, text: &str, snapshot: &Snapshot) -> Loaded {
     let result = match toml::from_str::<Dashboard>(text) {
         Err(e) => Err(vec![format!("{source}: {}", e.message())]),
-        Ok(d) => {
-            let problems = check(&d, snapshot).await;
+        Ok(mut d) => {
+            let (problems, sortable) = check(&d, snapshot).await;
+            d.sortable = sortable;
             if problems.is_empty() {
                 Ok(Arc::new(d))
             } else {
@@ -245,9 +262,11 @@ fn field_columns(f: &Fields) -> Vec<(&'static str, &String)> {
 }
 
 /// Every problem of a dashboard: names, parameters, and each panel's SQL planned against the
-/// snapshot with its bound columns present.
-async fn check(d: &Dashboard, snapshot: &Snapshot) -> Vec<String> {
+/// snapshot with its bound columns present; and the columns of its table panels (what
+/// `?sorteer=` may name).
+async fn check(d: &Dashboard, snapshot: &Snapshot) -> (Vec<String>, Vec<String>) {
     let mut problems = Vec::new();
+    let mut sortable = Vec::new();
     if d.audience.is_empty() {
         problems.push("audience is empty: name at least one of analist, college, anoniem".into());
     }
@@ -260,6 +279,21 @@ async fn check(d: &Dashboard, snapshot: &Snapshot) -> Vec<String> {
                 problems.push(format!("{at}: kind {:?} needs fields.{needed}", p.kind));
             }
         }
+        // A panel that non-analysts see must plan on the openbaar/ tables as well (which lack
+        // some columns of the full ones, such as kwaliteit's file names).
+        let public_roles = d
+            .audience
+            .iter()
+            .any(|r| *r != Role::Analist && p.shown_to(*r));
+        if public_roles
+            && let Ok(public) = snapshot.context(Role::Anoniem)
+            && let Err(e) = public.state().create_logical_plan(&p.sql).await
+        {
+            problems.push(format!(
+                "{at}: SQL does not plan on the openbaar tables (give the panel audience = [\"analist\"] if it is for analysts only): {}",
+                first_line(&e.to_string())
+            ));
+        }
         match ctx.state().create_logical_plan(&p.sql).await {
             Err(e) => problems.push(format!(
                 "{at}: SQL does not plan: {}",
@@ -267,6 +301,9 @@ async fn check(d: &Dashboard, snapshot: &Snapshot) -> Vec<String> {
             )),
             Ok(plan) => {
                 let schema = plan.schema();
+                if p.kind == ChartKind::Table {
+                    sortable.extend(schema.fields().iter().map(|f| f.name().clone()));
+                }
                 for (k, col) in field_columns(&p.fields) {
                     if !schema.fields().iter().any(|f| f.name() == col) {
                         problems.push(format!(
@@ -283,7 +320,9 @@ async fn check(d: &Dashboard, snapshot: &Snapshot) -> Vec<String> {
             }
         }
     }
-    problems
+    sortable.sort();
+    sortable.dedup();
+    (problems, sortable)
 }
 
 fn first_line(s: &str) -> String {

@@ -235,9 +235,25 @@ fn json_value(array: &Arc<dyn Array>, r: usize, options: &FormatOptions) -> serd
 }
 
 /// The batches as CSV with a header row (`,`-separated, RFC 4180 quoting, empty = null).
+/// A text cell as a spreadsheet may read it: one that starts with `=`, `+`, `-`, `@`, a tab or
+/// a carriage return would be taken for a formula, so it gets a leading `'` (OWASP, CSV
+/// injection). Number columns are never touched: a negative number stays a number.
+pub fn neutralised(text: String) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text
+    }
+}
+
 pub fn to_csv(schema: &Schema, batches: &[RecordBatch]) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(schema.fields().iter().map(|f| f.name().as_str()));
+    let _ = writer.write_record(
+        schema
+            .fields()
+            .iter()
+            .map(|f| neutralised(f.name().clone())),
+    );
     let options = FormatOptions::default();
     for batch in batches {
         let formatters: Vec<Option<ArrayFormatter>> = batch
@@ -245,11 +261,24 @@ pub fn to_csv(schema: &Schema, batches: &[RecordBatch]) -> Vec<u8> {
             .iter()
             .map(|c| ArrayFormatter::try_new(c.as_ref(), &options).ok())
             .collect();
+        let text: Vec<bool> = batch
+            .columns()
+            .iter()
+            .map(|c| {
+                matches!(
+                    c.data_type(),
+                    DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+                )
+            })
+            .collect();
         for r in 0..batch.num_rows() {
             let record: Vec<String> = formatters
                 .iter()
                 .enumerate()
                 .map(|(i, f)| match f {
+                    Some(f) if !batch.column(i).is_null(r) && text[i] => {
+                        neutralised(f.value(r).to_string())
+                    }
                     Some(f) if !batch.column(i).is_null(r) => f.value(r).to_string(),
                     _ => String::new(),
                 })
@@ -329,5 +358,47 @@ mod tests {
         assert_eq!(json[1]["signalen_totaal_onderdrukt"], true);
         let csv = String::from_utf8(to_csv(&b.schema(), &[b])).expect("utf8");
         assert_eq!(csv.lines().nth(2), Some("GM0002,,true"), "{csv}");
+    }
+
+    #[test]
+    fn csv_text_that_a_spreadsheet_would_run_is_neutralised_and_numbers_stay() {
+        let schema = Schema::new(vec![
+            Field::new("naam", DataType::Utf8, true),
+            Field::new("verschil", DataType::Int64, true),
+        ]);
+        let names = [
+            "=HYPERLINK(\"x\")",
+            "+1",
+            "-2",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "Delft",
+        ];
+        let b = RecordBatch::try_new(
+            Arc::new(schema),
+            vec![
+                Arc::new(StringArray::from(names.to_vec())),
+                Arc::new(Int64Array::from(vec![-3; names.len()])),
+            ],
+        )
+        .expect("batch");
+        let csv = String::from_utf8(to_csv(&b.schema(), &[b])).expect("utf8");
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let cells: Vec<(String, String)> = reader
+            .records()
+            .map(|r| {
+                let r = r.expect("record");
+                (r[0].to_string(), r[1].to_string())
+            })
+            .collect();
+        for (cell, original) in cells.iter().zip(names) {
+            if original == "Delft" {
+                assert_eq!(cell.0, "Delft");
+            } else {
+                assert_eq!(cell.0, format!("'{original}"));
+            }
+            assert_eq!(cell.1, "-3", "a number stays a number");
+        }
     }
 }

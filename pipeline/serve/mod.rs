@@ -17,6 +17,7 @@ pub mod page;
 pub mod pages;
 pub mod settings;
 pub mod snapshot;
+pub mod sql;
 pub mod xlsx;
 
 use std::path::{Path, PathBuf};
@@ -27,7 +28,7 @@ use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use auth::{Sessions, UsersFile};
@@ -61,10 +62,22 @@ pub struct AppState {
     pub sessions: Sessions,
     pub settings: ServerConfig,
     pub rendered: page::RenderCache,
+    /// Where the analysts' SQL runs: a runtime of its own, so that a query that will not stop
+    /// can hold one thread of it and nothing the pages need (`sql::SqlRunner`).
+    pub sql: sql::SqlRunner,
+    /// Argon2 runs for a few logins at a time (each takes ~19 MB and a core for a moment);
+    /// the rest wait briefly or get 429.
+    pub password_checks: tokio::sync::Semaphore,
     users_file: PathBuf,
     users: Mutex<(Option<SystemTime>, Arc<UsersFile>)>,
+    /// Once the server has seen accounts it requires them, whatever the users file later says:
+    /// a users file that disappears or is emptied never opens the server to anonymous visitors.
+    accounts_required: std::sync::atomic::AtomicBool,
     loading: Mutex<()>,
 }
+
+/// Argon2 checks at once (`AppState::password_checks`).
+pub const PASSWORD_CHECKS: usize = 2;
 
 /// Who is asking.
 #[derive(Debug, Clone)]
@@ -82,7 +95,10 @@ impl AppState {
             dashboards: DashboardStore::new(&settings.dashboards_dir),
             sessions: Sessions::default(),
             rendered: page::RenderCache::default(),
+            sql: sql::SqlRunner::new()?,
+            password_checks: tokio::sync::Semaphore::new(PASSWORD_CHECKS),
             users_file,
+            accounts_required: std::sync::atomic::AtomicBool::new(!users.users.is_empty()),
             users: Mutex::new((modified(&settings.users_file), Arc::new(users))),
             settings,
             loading: Mutex::new(()),
@@ -91,7 +107,9 @@ impl AppState {
         Ok(Arc::new(state))
     }
 
-    /// The accounts, read again when the file changed (so `user add` needs no restart).
+    /// The accounts, read again when the file changed (so `user add` and `user remove` need
+    /// no restart). A file that has disappeared or cannot be read keeps the accounts read
+    /// before (and logs an error): it never makes the server open.
     pub fn users(&self) -> Arc<UsersFile> {
         let now = modified(&self.users_file);
         // A panic elsewhere while the lock was held leaves the accounts as they were: keep
@@ -101,12 +119,39 @@ impl AppState {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if cached.0 != now {
-            match UsersFile::load(&self.users_file) {
-                Ok(u) => *cached = (now, Arc::new(u)),
-                Err(e) => tracing::error!("{e}; keeping the accounts read before"),
+            match now.map(|_| UsersFile::load(&self.users_file)) {
+                Some(Ok(u)) => {
+                    if !u.users.is_empty() {
+                        self.accounts_required
+                            .store(true, std::sync::atomic::Ordering::Release);
+                    }
+                    *cached = (now, Arc::new(u));
+                }
+                // Logged once per change of the file, not on every request.
+                Some(Err(e)) => {
+                    tracing::error!("{e}; keeping the accounts read before");
+                    cached.0 = now;
+                }
+                None => {
+                    tracing::error!(
+                        "the users file {} has disappeared; keeping the accounts read before",
+                        self.users_file.display()
+                    );
+                    cached.0 = now;
+                }
             }
         }
         cached.1.clone()
+    }
+
+    /// Does this server require an account (it has, or has had, accounts)?
+    pub fn accounts_required(&self) -> bool {
+        // Reading the accounts first takes up a file that gained them.
+        let users = self.users();
+        !users.users.is_empty()
+            || self
+                .accounts_required
+                .load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// The snapshot for one request. A newly published run is loaded in the background
@@ -126,21 +171,28 @@ impl AppState {
         self.snapshots.get()
     }
 
-    /// The role of a request: its session, or anonymous where that is allowed.
+    /// The role of a request: its session — only while its account still exists with the
+    /// role the session was made for (a removed or demoted account's session ends at its next
+    /// request) — or anonymous where that is allowed.
     pub fn viewer(&self, headers: &HeaderMap) -> Option<Viewer> {
         let session = headers
             .get_all(header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find_map(|c| auth::token_from_cookie(c).and_then(|t| self.sessions.get(t)));
-        if let Some(s) = session {
-            return Some(Viewer {
-                role: s.role,
-                user: Some(s.user),
-            });
+            .find_map(|c| auth::token_from_cookie(c).map(|t| (t, self.sessions.get(t))));
+        if let Some((token, Some(s))) = session {
+            let users = self.users();
+            let current = users.users.iter().find(|u| u.naam == s.user);
+            if current.is_some_and(|u| u.rol == s.role) {
+                return Some(Viewer {
+                    role: s.role,
+                    user: Some(s.user),
+                });
+            }
+            tracing::info!(user = %s.user, "session ended: the account was removed or its role changed");
+            self.sessions.end(token);
         }
-        let no_accounts = self.users().users.is_empty();
-        (no_accounts || self.settings.anonymous).then_some(Viewer {
+        (!self.accounts_required() || self.settings.anonymous).then_some(Viewer {
             role: Role::Anoniem,
             user: None,
         })
@@ -173,6 +225,50 @@ async fn security_headers(request: Request, next: Next) -> Response {
     response
 }
 
+/// Why a state-changing request is a browser's cross-site request, if it is: a
+/// `Sec-Fetch-Site` other than `same-origin` (or `none`, typed by the user), or an `Origin`
+/// whose host is not the request's `Host` (`null` included). A request with neither header is
+/// not a browser's cross-site request (a script, curl) and passes; `SameSite=Strict` already
+/// keeps the session cookie off cross-site requests, this refuses them outright.
+pub fn cross_site(headers: &HeaderMap) -> Option<&'static str> {
+    if let Some(site) = headers.get("sec-fetch-site")
+        && !matches!(site.to_str(), Ok("same-origin" | "none"))
+    {
+        return Some("Sec-Fetch-Site");
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+        let origin_host = origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.split_once("://"))
+            .map(|(_, rest)| rest.trim_end_matches('/'));
+        if origin_host.is_none() || origin_host != host {
+            return Some("Origin");
+        }
+    }
+    None
+}
+
+/// Refuses (403) a request that changes state — a login, a logout, a SQL query sent by POST —
+/// when a browser says it comes from another site (`cross_site`).
+async fn same_site_only(request: Request, next: Next) -> Response {
+    use axum::http::Method;
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if !safe && let Some(header) = cross_site(request.headers()) {
+        tracing::info!(header, path = %request.uri().path(), "refused a cross-site request");
+        return (
+            axum::http::StatusCode::FORBIDDEN,
+            "verzoek van een andere website geweigerd",
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
 /// All routes of server.md (and a few more: downloads, comparison, assets, OpenAPI).
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
@@ -195,7 +291,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/over", get(pages::about))
         .route("/status", get(api::status))
         .route("/api/openapi.json", get(api::openapi))
-        .route("/api/sql", get(api::sql_get).post(api::sql_post))
+        .route("/api/sql", get(sql::sql_get).post(sql::sql_post))
         .route("/api/{table}", get(api::table))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
@@ -204,8 +300,65 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/assets/favicon.svg", get(pages::favicon))
         .route("/favicon.ico", get(pages::favicon))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(same_site_only))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
+}
+
+/// How many connections are served at once, and how long a client may take to send its
+/// request headers (hyper's `header_read_timeout`: a half-sent request, or an idle kept-alive
+/// connection, is closed after it).
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    pub max_connections: usize,
+    pub header_timeout: std::time::Duration,
+}
+
+/// Accepts connections until the process stops: at most `max_connections` at a time (the
+/// others wait in the listen queue), each served by hyper's HTTP/1 connection with a header
+/// read timeout, its requests carrying the client's address (`ConnectInfo`) for the login
+/// limits.
+pub async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    limits: ConnectionLimits,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    loop {
+        let Ok(slot) = slots.clone().acquire_owned().await else {
+            return;
+        };
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                // Out of file descriptors and the like: wait a moment instead of spinning.
+                tracing::warn!("accepting a connection failed: {e}");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let app = app.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(
+                move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                    request
+                        .extensions_mut()
+                        .insert(axum::extract::ConnectInfo(peer));
+                    tower::ServiceExt::oneshot(app.clone(), request)
+                },
+            );
+            let served = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_timeout)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+            if let Err(e) = served {
+                tracing::debug!("connection from {peer}: {e}");
+            }
+            drop(slot);
+        });
+    }
 }
 
 /// `risicobeeld serve`: loads the current snapshot and serves until stopped.
@@ -214,7 +367,7 @@ pub async fn serve(out: &Path, settings: ServerConfig) -> Result<(), ServeError>
     let state = AppState::new(out, settings)?;
     let loopback =
         addr.starts_with("127.") || addr.starts_with("[::1]") || addr.starts_with("localhost");
-    if state.users().users.is_empty() && !loopback {
+    if !state.accounts_required() && !loopback {
         return Err(ServeError::OpenWithoutAccounts(addr));
     }
     if let Some(s) = state.snapshot() {
@@ -234,8 +387,10 @@ pub async fn serve(out: &Path, settings: ServerConfig) -> Result<(), ServeError>
             source,
         })?;
     println!("risicobeeld serves http://{addr}/ (Ctrl-C stops)");
-    // With each connection's address, so that failed logins are limited per client as well.
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).await?;
+    let limits = ConnectionLimits {
+        max_connections: state.settings.max_connections.max(1),
+        header_timeout: std::time::Duration::from_secs(state.settings.header_timeout_secs.max(1)),
+    };
+    serve_connections(listener, router(state), limits).await;
     Ok(())
 }

@@ -168,7 +168,9 @@ pub struct RenderContext<'a> {
 pub async fn render(d: &Dashboard, rc: &RenderContext<'_>) -> Markup {
     let mut panels = Vec::with_capacity(d.panels.len());
     for (i, panel) in d.panels.iter().enumerate() {
-        panels.push(render_panel(i, panel, rc).await);
+        if panel.shown_to(rc.role) {
+            panels.push(render_panel(i, panel, rc).await);
+        }
     }
     let min_count = rc.snapshot.min_count;
     html! {

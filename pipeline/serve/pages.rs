@@ -324,6 +324,15 @@ async fn render_page(
         pairs.push((param.to_string(), value.clone()));
     }
     let sort = parse_sort(&pairs).map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, e))?;
+    // Only a column a table of this dashboard has: any other would only make a page to cache.
+    if let Some((column, _)) = &sort
+        && !d.sortable.contains(column)
+    {
+        return Err(Refusal::new(
+            StatusCode::BAD_REQUEST,
+            format!("sorteer: dit dashboard heeft geen tabel met kolom {column:?}"),
+        ));
+    }
     let bound = dashboards::bind(&d, &pairs, &snapshot)
         .map_err(|e: ParamError| Refusal::new(e.status(), e.to_string()))?;
     let rc = RenderContext {
@@ -754,9 +763,19 @@ fn sources_table(inputs: &[risicobeeld_snapshot::manifest::InputEntry], per_file
     }
 }
 
-fn safe_return(path: Option<&str>) -> String {
+/// Where a login returns to: only a path on this site — one `/` then visible ASCII, no
+/// backslash, no second `/` at the start, no whitespace or control character anywhere (a
+/// browser drops a tab or a newline, so `/\t/evil.example/` would take it to another host),
+/// no scheme — else the overview.
+pub fn safe_return(path: Option<&str>) -> String {
+    let same_site = |p: &str| {
+        let mut chars = p.chars();
+        chars.next() == Some('/')
+            && !matches!(chars.next(), Some('/' | '\\'))
+            && p.chars().all(|c| c.is_ascii_graphic() && c != '\\')
+    };
     match path {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        Some(p) if same_site(p) => p.to_string(),
         _ => "/".to_string(),
     }
 }
@@ -812,7 +831,7 @@ pub async fn login(
     let address = extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip());
-    if !state.sessions.login_allowed(&name, address) {
+    let Some(attempt) = state.sessions.begin_attempt(&name, address) else {
         let mut r = simple_page(
             StatusCode::TOO_MANY_REQUESTS,
             "Aanmelden",
@@ -827,7 +846,25 @@ pub async fn login(
             HeaderValue::from(super::auth::lockout_seconds()),
         );
         return r;
-    }
+    };
+    // A few password checks at a time: a burst of logins waits briefly, then gets 429.
+    let Ok(Ok(_permit)) = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        state.password_checks.acquire(),
+    )
+    .await
+    else {
+        state.sessions.not_tried(&attempt);
+        let mut r = simple_page(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Aanmelden",
+            login_body(Some("Het is nu te druk; probeer het zo opnieuw."), &terug),
+            None,
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        return r;
+    };
     let users = state.users();
     let check_name = name.clone();
     let role = tokio::task::spawn_blocking(move || users.verify(&check_name, &form.wachtwoord))
@@ -836,11 +873,12 @@ pub async fn login(
         .flatten();
     match role {
         Some(role) => {
-            state.sessions.clear_failures(&name);
+            state.sessions.succeeded(&attempt);
             let token = state.sessions.create(&name, role);
             let mut r = StatusCode::SEE_OTHER.into_response();
             let h = r.headers_mut();
-            if let Ok(v) = HeaderValue::from_str(&super::auth::session_cookie(&token)) {
+            let cookie = super::auth::session_cookie(&token, state.settings.secure_cookie);
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
                 h.insert(header::SET_COOKIE, v);
             }
             if let Ok(v) = HeaderValue::from_str(&terug) {
@@ -848,15 +886,12 @@ pub async fn login(
             }
             r
         }
-        None => {
-            state.sessions.record_failure(&name, address);
-            simple_page(
-                StatusCode::UNAUTHORIZED,
-                "Aanmelden",
-                login_body(Some("Onjuiste naam of wachtwoord."), &terug),
-                None,
-            )
-        }
+        None => simple_page(
+            StatusCode::UNAUTHORIZED,
+            "Aanmelden",
+            login_body(Some("Onjuiste naam of wachtwoord."), &terug),
+            None,
+        ),
     }
 }
 
@@ -872,7 +907,8 @@ pub async fn logout(State(state): Shared, headers: HeaderMap) -> Response {
     }
     let mut r = StatusCode::SEE_OTHER.into_response();
     let h = r.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&super::auth::expired_cookie()) {
+    if let Ok(v) = HeaderValue::from_str(&super::auth::expired_cookie(state.settings.secure_cookie))
+    {
         h.insert(header::SET_COOKIE, v);
     }
     h.insert(header::LOCATION, HeaderValue::from_static("/"));

@@ -21,6 +21,13 @@ pub struct ServerConfig {
     pub sql_timeout_secs: u64,
     /// An answer of the SQL endpoint larger than this (in memory) is refused.
     pub sql_max_response_mb: usize,
+    /// Mark the session cookie `Secure` (set it when the server is reached over HTTPS, behind
+    /// a TLS proxy): the browser then never sends it over plain HTTP.
+    pub secure_cookie: bool,
+    /// Connections served at once; more wait in the listen queue.
+    pub max_connections: usize,
+    /// A client that has not sent its request headers within this many seconds is closed.
+    pub header_timeout_secs: u64,
 }
 
 impl Default for ServerConfig {
@@ -34,6 +41,9 @@ impl Default for ServerConfig {
             sql_max_rows: 10_000,
             sql_timeout_secs: 10,
             sql_max_response_mb: 16,
+            secure_cookie: false,
+            max_connections: 512,
+            header_timeout_secs: 10,
         }
     }
 }

@@ -208,8 +208,8 @@ impl Snapshot {
         let indicators = trends
             .map(|t| distinct(&t, "indicator"))
             .unwrap_or_default();
-        let geojson = std::fs::read(dir.join("gebieden.geojson"))
-            .map_err(|e| read_err("gebieden.geojson", e.to_string()))?;
+        let geojson = risicobeeld_snapshot::tables::read_file_in_run(dir, "gebieden.geojson")
+            .map_err(|e| read_err("gebieden.geojson", e.message))?;
         let shapes =
             crate::map::project_shapes(&geojson).map_err(|e| read_err("gebieden.geojson", e))?;
         // Only for showing `<min_count` to analysts when the run has no disclosure section.
@@ -366,8 +366,9 @@ pub struct SnapshotStore {
     current: RwLock<Option<Arc<Snapshot>>>,
     /// The last load failure (a broken snapshot keeps the previous one serving).
     pub last_error: RwLock<Option<String>>,
-    /// A load is running in the background.
-    loading: std::sync::atomic::AtomicBool,
+    /// The runs being loaded in the background (one loader per run: a run whose load hangs
+    /// never keeps a later run from being taken up).
+    loading: std::sync::Mutex<std::collections::BTreeSet<String>>,
     /// The run that failed to load, when it may be tried again, and the wait after that.
     backoff: std::sync::Mutex<Option<Backoff>>,
 }
@@ -390,7 +391,7 @@ impl SnapshotStore {
             out: out.to_path_buf(),
             current: RwLock::new(None),
             last_error: RwLock::new(None),
-            loading: std::sync::atomic::AtomicBool::new(false),
+            loading: std::sync::Mutex::new(Default::default()),
             backoff: std::sync::Mutex::new(None),
         }
     }
@@ -414,25 +415,44 @@ impl SnapshotStore {
         }
     }
 
-    /// Starts loading the current run on a thread of its own, unless a load is running or the
-    /// run failed to load and its back-off has not passed. Requests meanwhile keep the snapshot
-    /// they have.
+    /// Starts loading the current run on a thread of its own, unless that run is being loaded
+    /// already or failed to load and its back-off has not passed. Requests meanwhile keep the
+    /// snapshot they have.
     pub fn refresh_in_background(self: &Arc<Self>) {
-        use std::sync::atomic::Ordering;
-        if self.waiting_after_failure() || self.loading.swap(true, Ordering::AcqRel) {
+        let Some(run_id) = publish::current_run(&self.out) else {
+            return;
+        };
+        if self.waiting_after_failure() {
             return;
         }
+        {
+            let mut loading = self
+                .loading
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if !loading.insert(run_id.clone()) {
+                return;
+            }
+        }
         let store = Arc::clone(self);
+        let run = run_id.clone();
         let started = std::thread::Builder::new()
             .name("snapshot-loader".into())
             .spawn(move || {
-                let _ = store.refresh();
-                store.loading.store(false, Ordering::Release);
+                let _ = store.load(&run);
+                store.done_loading(&run);
             });
         if let Err(e) = started {
             tracing::error!("cannot start the snapshot loader: {e}");
-            self.loading.store(false, Ordering::Release);
+            self.done_loading(&run_id);
         }
+    }
+
+    fn done_loading(&self, run_id: &str) {
+        self.loading
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(run_id);
     }
 
     /// The current run failed to load and may not be tried yet.
@@ -475,11 +495,22 @@ impl SnapshotStore {
                 Err(SnapshotError::NoSnapshot(self.out.display().to_string()))
             };
         };
+        self.load(&run_id)
+    }
+
+    /// Loads `run_id` unless it is served already, and serves it if `current` still points at
+    /// it (a slow load of an older run never replaces a newer one). Returns whether the served
+    /// snapshot changed.
+    fn load(&self, run_id: &str) -> Result<bool, SnapshotError> {
         if self.get().is_some_and(|s| s.run_id == run_id) {
             return Ok(false);
         }
-        match Snapshot::load(&self.out, &run_id) {
+        match Snapshot::load(&self.out, run_id) {
             Ok(snapshot) => {
+                let still_current = publish::current_run(&self.out).as_deref() == Some(run_id);
+                if !still_current && self.get().is_some() {
+                    return Ok(false);
+                }
                 tracing::info!(run_id, "serving snapshot");
                 if let Ok(mut c) = self.current.write() {
                     *c = Some(Arc::new(snapshot));
@@ -497,7 +528,7 @@ impl SnapshotStore {
                 if let Ok(mut last) = self.last_error.write() {
                     *last = Some(e.to_string());
                 }
-                self.record_failure(&run_id);
+                self.record_failure(run_id);
                 Err(e)
             }
         }
@@ -530,7 +561,7 @@ mod tests {
         assert_eq!(wait(&store), Some(LAST_RETRY));
         // While it waits, no background load starts.
         store.refresh_in_background();
-        assert!(!store.loading.load(std::sync::atomic::Ordering::Acquire));
+        assert!(store.loading.lock().expect("lock").is_empty());
         assert!(store.last_error.read().expect("lock").is_some());
     }
 }

@@ -1,16 +1,16 @@
 //! Opening a published run: its manifest, its full tables, and its `openbaar/` tables — checked,
 //! or refused as a whole. A reader never gets an unchecked `openbaar/` table: a run whose
-//! manifest has no disclosure section, or whose `openbaar/` copy of a table is missing, lacks a
-//! `<column>_onderdrukt` flag or shows a count from 1 to `min_count − 1`, has none (fail closed).
+//! manifest has no disclosure section, or whose `openbaar/` copy of a table is missing or fails
+//! `check::check_public_table`, has none (fail closed). Nothing is read through a symbolic link
+//! or from outside the run's own directory.
 
 use std::path::{Path, PathBuf};
 
 use datafusion::arrow::array::RecordBatch;
 
+use crate::check::{MIN_COUNT_FLOOR, check_public_table};
 use crate::manifest::Manifest;
-use crate::tables::{
-    TABLES, flag_name, has_parquet, read_dir_table, sensitive_columns, small_values,
-};
+use crate::tables::{TABLES, has_parquet, read_dir_table, read_file_in_run};
 
 /// A run that cannot be opened at all (analysts see nothing of it either).
 #[derive(Debug, Clone, thiserror::Error)]
@@ -32,7 +32,8 @@ pub struct OpenRun {
     /// The checked `openbaar/` twin of every full table, or why this run shows non-analysts
     /// nothing.
     pub openbaar: Result<Vec<(&'static str, RecordBatch)>, String>,
-    /// The `min_count` the manifest promises (`None`: no disclosure section).
+    /// The `min_count` the public tables were checked against: the manifest's, never below
+    /// `MIN_COUNT_FLOOR` (`None`: no disclosure section).
     pub min_count: Option<i64>,
 }
 
@@ -42,27 +43,59 @@ impl OpenRun {
     }
 }
 
+/// A run id is one plain directory name (what `current` points at), never a path.
+fn plain_name(run_id: &str) -> bool {
+    !run_id.is_empty()
+        && run_id != "."
+        && run_id != ".."
+        && run_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c))
+}
+
+/// Tables a run published before they existed may lack (`evaluatie` came with the yearly
+/// evaluation, `indicatoren` with the indicator registry).
+fn optional(table: &str) -> bool {
+    matches!(table, "evaluatie" | "indicatoren")
+}
+
 /// Reads `<out>/runs/<run_id>`.
 pub fn open_run(out: &Path, run_id: &str) -> Result<OpenRun, OpenError> {
-    let dir = out.join("runs").join(run_id);
     let fail = |what: &str, message: String| OpenError {
         run_id: run_id.to_string(),
         what: what.to_string(),
         message,
     };
-    let text = std::fs::read_to_string(dir.join("manifest.json"))
-        .map_err(|e| fail("manifest.json", e.to_string()))?;
+    if !plain_name(run_id) {
+        return Err(fail(
+            "the run",
+            "its id is not a plain directory name".into(),
+        ));
+    }
+    let dir = out.join("runs").join(run_id);
+    match std::fs::symlink_metadata(&dir) {
+        Ok(m) if m.file_type().is_dir() => {}
+        Ok(_) => return Err(fail("the run", "its directory is a link or a file".into())),
+        Err(e) => return Err(fail("the run", e.to_string())),
+    }
+    let text = read_file_in_run(&dir, "manifest.json")
+        .map_err(|e| fail("manifest.json", e.message))
+        .and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|e| fail("manifest.json", e.to_string()))
+        })?;
     let manifest: Manifest =
         serde_json::from_str(&text).map_err(|e| fail("manifest.json", e.to_string()))?;
-    let min_count = manifest.disclosure.as_ref().map(|d| d.min_count);
+    let min_count = manifest
+        .disclosure
+        .as_ref()
+        .map(|d| d.min_count.max(MIN_COUNT_FLOOR));
     let mut full = Vec::new();
     let mut openbaar = match min_count {
         Some(_) => Ok(Vec::new()),
         None => Err("manifest.json has no disclosure section".to_string()),
     };
     for table in TABLES {
-        // Runs published before the yearly evaluation have no `evaluatie`.
-        if table == "evaluatie" && !has_parquet(&dir.join(table)) {
+        if optional(table) && !has_parquet(&dir.join(table)) {
             continue;
         }
         let batch = read_dir_table(&dir.join(table)).map_err(|e| fail(table, e.to_string()))?;
@@ -84,32 +117,19 @@ pub fn open_run(out: &Path, run_id: &str) -> Result<OpenRun, OpenError> {
     })
 }
 
-/// The `openbaar/` twin of `table`, checked: present, every sensitive column with its
-/// `_onderdrukt` flag, and no sensitive value from 1 to `min_count − 1`. Err says what is wrong.
+/// The `openbaar/` twin of `table`, checked (`check_public_table`). Err says what is wrong.
 fn read_protected(dir: &Path, table: &str, min_count: i64) -> Result<RecordBatch, String> {
     let open_dir = dir.join("openbaar").join(table);
+    match std::fs::symlink_metadata(dir.join("openbaar")) {
+        Ok(m) if m.file_type().is_dir() => {}
+        _ => return Err("openbaar/ is missing or not a directory of the run".to_string()),
+    }
     if !open_dir.is_dir() {
         return Err(format!("openbaar/{table} is missing"));
     }
     let open = read_dir_table(&open_dir)
         .map_err(|e| format!("openbaar/{table} cannot be read: {}", e.message))?;
-    let columns = sensitive_columns(table);
-    for column in columns {
-        if open.column_by_name(column).is_some()
-            && open.column_by_name(&flag_name(column)).is_none()
-        {
-            return Err(format!(
-                "openbaar/{table} has {column} without {}: not made by disclosure control",
-                flag_name(column)
-            ));
-        }
-    }
-    let small = small_values(&open, columns, min_count);
-    if small > 0 {
-        return Err(format!(
-            "openbaar/{table} shows {small} sensitive values below {min_count}"
-        ));
-    }
+    check_public_table(table, &open, min_count)?;
     Ok(open)
 }
 
@@ -154,13 +174,33 @@ mod tests {
         writer.close().expect("close");
     }
 
-    /// A run with every table as `full`, and `openbaar/` as `open` (none when `None`).
+    /// A table of one column that the contract knows for `table` (the tables besides
+    /// `gebied_indicatoren`, whose content these tests do not vary).
+    fn other(table: &str) -> RecordBatch {
+        let column = if table == "kwaliteit" {
+            "bron"
+        } else {
+            "periode"
+        };
+        let fields = vec![Field::new(column, DataType::Utf8, false)];
+        let values: Vec<Arc<dyn datafusion::arrow::array::Array>> =
+            vec![Arc::new(StringArray::from(vec!["2024-Q1"]))];
+        RecordBatch::try_new(Arc::new(Schema::new(fields)), values).expect("batch")
+    }
+
+    /// A run with `gebied_indicatoren` as `full`, and in `openbaar/` as `open` (no
+    /// `openbaar/` when `None`).
     fn run(out: &Path, full: &RecordBatch, open: Option<&RecordBatch>, disclosure: bool) {
         let dir = out.join("runs").join("r1");
         for table in TABLES {
-            write(&dir.join(table), full);
+            let (full, open) = if table == "gebied_indicatoren" {
+                (full.clone(), open.cloned())
+            } else {
+                (other(table), open.map(|_| other(table)))
+            };
+            write(&dir.join(table), &full);
             if let Some(open) = open {
-                write(&dir.join("openbaar").join(table), open);
+                write(&dir.join("openbaar").join(table), &open);
             }
         }
         let manifest = Manifest {
@@ -228,5 +268,25 @@ mod tests {
         );
         // The full tables are read all the same: analysts see the run.
         assert_eq!(unpromised.full.len(), TABLES.len());
+    }
+
+    #[test]
+    fn links_are_refused_and_a_loop_of_them_ends() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let open = gebied(&[0, 7], Some(&[true, false]));
+        run(tmp.path(), &gebied(&[3, 7], None), Some(&open), true);
+        let dir = tmp
+            .path()
+            .join("runs")
+            .join("r1")
+            .join("openbaar")
+            .join("trends");
+        std::os::unix::fs::symlink(dir.join("b"), dir.join("a")).expect("link a");
+        std::os::unix::fs::symlink(dir.join("a"), dir.join("b")).expect("link b");
+        let looped = open_run(tmp.path(), "r1").expect("the full tables open");
+        assert!(looped.openbaar.expect_err("a loop").contains("link"));
+        // A run id is a directory name, never a path out of runs/.
+        assert!(open_run(tmp.path(), "../r1").is_err());
+        assert!(open_run(tmp.path(), "..").is_err());
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use datafusion::arrow::array::{Array, BooleanArray, Float64Array, Int64Array, RecordBatch};
+use datafusion::arrow::array::{BooleanArray, RecordBatch};
 use datafusion::arrow::compute::concat_batches;
 
 /// The tables of a run, in the order the models make them; each is published in full (analysts)
@@ -93,6 +93,52 @@ pub struct ReadError {
     pub message: String,
 }
 
+/// How deep a table directory may go (`<table>/district=<code>/part-0.parquet`) and how many
+/// entries it may hold: a directory that goes on further is not a published table.
+const MAX_DEPTH: usize = 3;
+const MAX_ENTRIES: usize = 100_000;
+
+/// The Parquet files under `dir`, sorted. A symbolic link anywhere, a directory deeper than
+/// `MAX_DEPTH` or more than `MAX_ENTRIES` entries is refused: a run is read from its own
+/// directory only, and a loop of links cannot keep a reader walking.
+fn parquet_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, ReadError> {
+    let err = |p: &Path, e: &dyn std::fmt::Display| ReadError {
+        path: p.display().to_string(),
+        message: e.to_string(),
+    };
+    let top = std::fs::symlink_metadata(dir).map_err(|e| err(dir, &e))?;
+    if !top.file_type().is_dir() {
+        return Err(err(dir, &"not a directory of the run (a link or a file)"));
+    }
+    let mut files = Vec::new();
+    let mut seen = 0usize;
+    let mut stack = vec![(dir.to_path_buf(), 0usize)];
+    while let Some((d, depth)) = stack.pop() {
+        for entry in std::fs::read_dir(&d).map_err(|e| err(&d, &e))? {
+            let entry = entry.map_err(|e| err(&d, &e))?;
+            seen += 1;
+            if seen > MAX_ENTRIES {
+                return Err(err(dir, &format!("more than {MAX_ENTRIES} entries")));
+            }
+            let path = entry.path();
+            let kind = entry.file_type().map_err(|e| err(&path, &e))?;
+            if kind.is_symlink() {
+                return Err(err(&path, &"a symbolic link (refused)"));
+            }
+            if kind.is_dir() {
+                if depth + 1 >= MAX_DEPTH {
+                    return Err(err(&path, &"nested deeper than a published table"));
+                }
+                stack.push((path, depth + 1));
+            } else if kind.is_file() && path.extension().is_some_and(|x| x == "parquet") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
 /// Reads every Parquet file under `dir` into one batch (hive partition columns are not needed).
 pub fn read_dir_table(dir: &Path) -> Result<RecordBatch, ReadError> {
     use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -100,22 +146,9 @@ pub fn read_dir_table(dir: &Path) -> Result<RecordBatch, ReadError> {
         path: p.display().to_string(),
         message: e.to_string(),
     };
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).map_err(|e| err(&d, &e))?.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|x| x == "parquet") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
     let mut batches = Vec::new();
     let mut schema = None;
-    for f in files {
+    for f in parquet_files(dir)? {
         let file = std::fs::File::open(&f).map_err(|e| err(&f, &e))?;
         let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| err(&f, &e))?;
         // A table without rows is one file without row groups: its schema still counts.
@@ -129,50 +162,38 @@ pub fn read_dir_table(dir: &Path) -> Result<RecordBatch, ReadError> {
     concat_batches(&schema, &batches).map_err(|e| err(dir, &e))
 }
 
-/// Does `dir` hold a Parquet file (at any depth)?
-pub fn has_parquet(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|entries| {
-        entries.flatten().any(|e| {
-            let path = e.path();
-            if path.is_dir() {
-                has_parquet(&path)
-            } else {
-                path.extension().is_some_and(|x| x == "parquet")
-            }
-        })
-    })
+/// A file directly in the run directory `run` (`manifest.json`, `gebieden.geojson`), refused
+/// when it is a symbolic link or not a plain file.
+pub fn read_file_in_run(run: &Path, name: &str) -> Result<Vec<u8>, ReadError> {
+    let path = run.join(name);
+    let err = |e: &dyn std::fmt::Display| ReadError {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let meta = std::fs::symlink_metadata(&path).map_err(|e| err(&e))?;
+    if !meta.file_type().is_file() {
+        return Err(err(&"not a plain file of the run (a link?)"));
+    }
+    std::fs::read(&path).map_err(|e| err(&e))
 }
 
-/// Values of sensitive columns in 1 … min_count − 1 in a batch (for tests and the audit report).
-/// In a table with a `persoonsaantal` column (`evaluatie`, whose `waarde` holds counts of work
-/// done and rates as well), only the rows it marks are person counts.
+/// Does `dir` hold a Parquet file (at any depth, without following links)?
+pub fn has_parquet(dir: &Path) -> bool {
+    parquet_files(dir).is_ok_and(|files| !files.is_empty())
+}
+
+/// Values of sensitive columns in 1 … min_count − 1 in a batch (for tests and the audit report),
+/// whatever the columns' numeric type. In a table with a `persoonsaantal` column (`evaluatie`,
+/// whose `waarde` holds counts of work done and rates as well), only the rows it marks are
+/// person counts.
 pub fn small_values(batch: &RecordBatch, columns: &[&str], min_count: i64) -> usize {
-    let person_row: Vec<bool> = match batch.column_by_name("persoonsaantal") {
-        Some(c) => match c.as_any().downcast_ref::<BooleanArray>() {
-            Some(a) => a.iter().map(|v| v != Some(false)).collect(),
-            None => vec![true; batch.num_rows()],
-        },
-        None => vec![true; batch.num_rows()],
-    };
-    let small_int = |v: i64| v >= 1 && v < min_count;
-    let small_float = |v: f64| v >= 1.0 && v < min_count as f64 && v.fract() == 0.0;
+    let person_row: Option<Vec<bool>> = batch
+        .column_by_name("persoonsaantal")
+        .and_then(|c| c.as_any().downcast_ref::<BooleanArray>())
+        .map(|a| a.iter().map(|v| v != Some(false)).collect());
     columns
         .iter()
         .filter_map(|c| batch.column_by_name(c))
-        .map(|a| {
-            if let Some(i) = a.as_any().downcast_ref::<Int64Array>() {
-                i.iter()
-                    .zip(&person_row)
-                    .filter(|(v, person)| **person && v.is_some_and(small_int))
-                    .count()
-            } else if let Some(f) = a.as_any().downcast_ref::<Float64Array>() {
-                f.iter()
-                    .zip(&person_row)
-                    .filter(|(v, person)| **person && v.is_some_and(small_float))
-                    .count()
-            } else {
-                0
-            }
-        })
+        .map(|a| crate::check::small_count(a, person_row.as_deref(), min_count).unwrap_or(0))
         .sum()
 }

@@ -83,6 +83,10 @@ pub const MODELS: &[(&str, &str)] = &[
     ),
     ("evaluatie", include_str!("../../queries/evaluatie.sql")),
     ("kwaliteit", include_str!("../../queries/kwaliteit.sql")),
+    (
+        "kwaliteit_openbaar",
+        include_str!("../../queries/kwaliteit_openbaar.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]
