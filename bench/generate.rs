@@ -373,19 +373,8 @@ fn kvk(out: &Path, places: &[Place], n: usize, rng: &mut ChaCha8Rng) -> std::io:
     Ok(())
 }
 
-const BRONNEN: [&str; 12] = [
-    "intern", "extern", "website", "mma", "politie", "shop", "comensha", "fairwork", "nla", "heit",
-    "riec", "overig",
-];
-const VORMEN: [&str; 7] = [
-    "seksueel",
-    "crimineel",
-    "arbeid",
-    "crimineel_seksueel",
-    "orgaan",
-    "overig",
-    "onbekend",
-];
+/// The signal sources and forms: the published vocabulary's.
+use risicobeeld_snapshot::vocabulary::{BRONNEN, VORMEN};
 
 /// Signals: per gemeente, quarter, source, form and phase, a row with probability chosen so
 /// that scale 1 gives ~200,000 rows.

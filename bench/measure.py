@@ -61,12 +61,23 @@ def run_measured(argv, memory_limit_gib):
     return True, wall, cpu, peak, ""
 
 
+def vocabulary(args):
+    """The published vocabulary (`risicobeeld vocabulary`), which the peers read."""
+    path = pathlib.Path(args.drops) / "vocabulary.json"
+    path.write_text(subprocess.run([args.risicobeeld, "vocabulary"], check=True,
+                                   capture_output=True, text=True).stdout)
+    return str(path)
+
+
 def tools(args, drop, out):
     python = args.python
+    words = vocabulary(args)
     return {
         "risicobeeld": [args.risicobeeld, "run", "--input", str(drop), "--out", str(out), "--force"],
-        "duckdb": [python, str(HERE / "peers/duckdb_peer.py"), "--input", str(drop), "--out", str(out)],
-        "polars": [python, str(HERE / "peers/polars_peer.py"), "--input", str(drop), "--out", str(out)],
+        "duckdb": [python, str(HERE / "peers/duckdb_peer.py"), "--input", str(drop), "--out", str(out),
+                   "--vocabulary", words],
+        "polars": [python, str(HERE / "peers/polars_peer.py"), "--input", str(drop), "--out", str(out),
+                   "--vocabulary", words],
     }
 
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
+use risicobeeld_snapshot::indicators::score_indicators;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, thiserror::Error)]
@@ -42,12 +43,11 @@ pub struct Config {
     pub evaluatie: EvaluatieConfig,
     /// Per input: where its files are and how a user's own column names map onto the contract.
     pub inputs: BTreeMap<String, InputConfig>,
-    /// The dashboard server (`risicobeeld serve`); not part of the run's config hash.
-    pub server: ServerConfig,
+    /// `[server]`: the dashboard server's settings (`risicobeeld serve`), kept as the TOML it is
+    /// and read by the server crate's `ServerConfig` (the CLI checks it for every command, so a
+    /// typo there is an error as anywhere else). Not part of the run's config hash.
+    pub server: toml::Table,
 }
-
-/// `[server]`: the dashboard server's settings, defined by the server crate.
-pub use risicobeeld_serve::ServerConfig;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -75,7 +75,8 @@ pub struct KvkConfig {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ScoreConfig {
-    /// Indicator → weight. Known indicators: see `SCORE_INDICATORS`.
+    /// Indicator → weight. Known indicators: the registry's ratios with a score weight
+    /// (`risicobeeld_snapshot::indicators`).
     pub weights: BTreeMap<String, f64>,
 }
 
@@ -100,15 +101,6 @@ impl Default for StatistiekConfig {
         }
     }
 }
-
-/// The indicators the risk score can use (outputs.md §3).
-pub const SCORE_INDICATORS: [&str; 5] = [
-    "leeg_pct",
-    "rni_per_1000_inwoners",
-    "verborgen_per_1000_vbo",
-    "kvk_risico_per_1000_inwoners",
-    "signalen_per_10000_inwoners",
-];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -192,26 +184,7 @@ pub const INPUTS: [(&str, &[&str]); 10] = [
 /// The names of the inputs, in `INPUTS` order.
 pub const INPUT_NAMES: [&str; 10] = names_of(&INPUTS);
 
-/// The first element of each pair: the names of a vocabulary that is defined as one list of
-/// `(name, what goes with it)`.
-pub const fn names_of<T, const N: usize>(pairs: &[(&'static str, T); N]) -> [&'static str; N] {
-    let mut names = [""; N];
-    let mut i = 0;
-    while i < N {
-        names[i] = pairs[i].0;
-        i += 1;
-    }
-    names
-}
-
-/// The five parts of the yearly evaluation, in the order of the report: (code, title).
-pub const ONDERDELEN: [(&str, &str); 5] = [
-    ("bewustwording", "Bewustwording en training"),
-    ("signalering", "Signaleringsstructuur"),
-    ("handhaving", "Handhaving en barrières"),
-    ("ondersteuning", "Ondersteuning van slachtoffers"),
-    ("samenwerking", "Samenwerking"),
-];
+pub use risicobeeld_snapshot::vocabulary::{ONDERDELEN, names_of};
 
 /// The yearly evaluation (`inspanningen/*` and the table `evaluatie`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -356,7 +329,7 @@ impl Default for Config {
             geography: GeographyConfig::default(),
             evaluatie: EvaluatieConfig::default(),
             inputs: BTreeMap::new(),
-            server: ServerConfig::default(),
+            server: toml::Table::new(),
         }
     }
 }
@@ -397,11 +370,11 @@ impl Default for KvkConfig {
 }
 
 impl Default for ScoreConfig {
+    /// The registry's default weights.
     fn default() -> Self {
         ScoreConfig {
-            weights: SCORE_INDICATORS
-                .iter()
-                .map(|i| (i.to_string(), 1.0))
+            weights: score_indicators()
+                .map(|(name, weight)| (name.to_string(), weight))
                 .collect(),
         }
     }
@@ -472,10 +445,11 @@ impl Config {
             ));
         }
         for (indicator, weight) in &self.score.weights {
-            if !SCORE_INDICATORS.contains(&indicator.as_str()) {
+            if !score_indicators().any(|(name, _)| name == indicator) {
+                let known: Vec<&str> = score_indicators().map(|(name, _)| name).collect();
                 return invalid(format!(
                     "score.weights: unknown indicator '{indicator}' (known: {})",
-                    SCORE_INDICATORS.join(", ")
+                    known.join(", ")
                 ));
             }
             if !weight.is_finite() || *weight < 0.0 {
@@ -539,7 +513,7 @@ impl Config {
     /// text: what the manifest's `config_hash` and the no-op check hash.
     pub fn canonical_text(&self) -> String {
         let pipeline_only = Config {
-            server: ServerConfig::default(),
+            server: toml::Table::new(),
             ..self.clone()
         };
         serde_json::to_string(&pipeline_only).unwrap_or_default()

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use serde::Deserialize as _;
 
 use risicobeeld::config::Config;
 use risicobeeld::run::{RunOutcome, run, validate_drop};
@@ -113,6 +114,12 @@ enum Command {
         #[arg(long, default_value = DEMO_INPUT)]
         out: PathBuf,
     },
+    /// Print a SQL model of queries/ as it runs: its template filled in from the indicator
+    /// registry (`risicobeeld sql gebied_indicatoren`).
+    Sql { model: String },
+    /// Print the published vocabulary as JSON: levels, signal forms and sources, phases, the
+    /// evaluation's parts and the indicator registry (what the benchmark's peers read).
+    Vocabulary,
 }
 
 #[derive(Subcommand)]
@@ -155,6 +162,8 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        // Colour only on a terminal: a cron or systemd log gets plain lines.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
     match execute(cli.command) {
@@ -183,7 +192,17 @@ fn report(error: &anyhow::Error) -> String {
 }
 
 fn load_config(path: Option<&Path>) -> Result<Config, Failure> {
-    Config::load_or_default(path).map_err(|e| usage(e.into()))
+    let config = Config::load_or_default(path).map_err(|e| usage(e.into()))?;
+    // The [server] section belongs to the server crate: checked here, for every command.
+    server_settings(&config)?;
+    Ok(config)
+}
+
+/// The `[server]` section of a config as the server's settings (defaults for what it leaves
+/// out; an unknown key is a usage error).
+fn server_settings(config: &Config) -> Result<risicobeeld_serve::ServerConfig, Failure> {
+    risicobeeld_serve::ServerConfig::deserialize(config.server.clone())
+        .map_err(|e| usage(anyhow::anyhow!("config [server]: {e}")))
 }
 
 /// The input directory: the given one, or the demo drop (regenerated, so always current).
@@ -346,7 +365,7 @@ fn execute(command: Command) -> Result<u8, Failure> {
             users,
             dashboards,
         } => {
-            let mut settings = load_config(config.as_deref())?.server;
+            let mut settings = server_settings(&load_config(config.as_deref())?)?;
             if let Some(a) = addr {
                 settings.addr = a;
             }
@@ -373,7 +392,7 @@ fn execute(command: Command) -> Result<u8, Failure> {
             file,
             config,
         } => {
-            let settings = load_config(config.as_deref())?.server;
+            let settings = server_settings(&load_config(config.as_deref())?)?;
             let target = file.or(out_file).ok_or_else(|| {
                 usage(anyhow::anyhow!(
                     "name the HTML file to write with --out FILE"
@@ -383,7 +402,7 @@ fn execute(command: Command) -> Result<u8, Failure> {
             let html = runtime
                 .block_on(async {
                     let state = risicobeeld_serve::AppState::new(&data, settings)?;
-                    risicobeeld_serve::pages::export_college(&state, &gemeente)
+                    risicobeeld_serve::routes::export_college(&state, &gemeente)
                         .await
                         .map_err(|e| anyhow::anyhow!("gemeente {gemeente}: {e}"))
                 })
@@ -401,12 +420,23 @@ fn execute(command: Command) -> Result<u8, Failure> {
             users,
             config,
         } => {
-            let path = users.unwrap_or(load_config(config.as_deref())?.server.users_file);
+            let path =
+                users.unwrap_or(server_settings(&load_config(config.as_deref())?)?.users_file);
             manage_users(&path, action)
         }
         Command::Demo { out } => {
             risicobeeld::demo::generate(&out).context("writing the demo region")?;
             println!("demo drop written to {}", out.display());
+            Ok(0)
+        }
+        Command::Sql { model } => {
+            let sql = risicobeeld::transform::render(&model).map_err(|e| usage(e.into()))?;
+            print!("{sql}");
+            Ok(0)
+        }
+        Command::Vocabulary => {
+            let json = risicobeeld_snapshot::vocabulary::as_json();
+            println!("{}", serde_json::to_string_pretty(&json)?);
             Ok(0)
         }
     }

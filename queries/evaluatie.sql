@@ -13,18 +13,9 @@ with uitkomsten as (
            case when fase = 1 then 1 else 4 + cast(fase as int) end as volgorde
     from stg_fasen
     union all
-    select * from (values
-        ('signalen_seksueel', 'Signalen seksuele uitbuiting', 'aantal', 2),
-        ('signalen_arbeid', 'Signalen arbeidsuitbuiting', 'aantal', 3),
-        ('signalen_crimineel', 'Signalen criminele uitbuiting', 'aantal', 4),
-        ('signalen_overig', 'Signalen overige vormen', 'aantal', 5),
-        ('leeg_pct', 'Administratieve leegstand', '%', 1),
-        ('verborgen_per_1000_vbo', 'Verborgen bewoning per 1.000 verblijfsobjecten', 'per 1.000 verblijfsobjecten', 2),
-        ('rni_ingeschrevenen', 'RNI-ingeschrevenen', 'aantal', 3),
-        ('rni_per_1000_inwoners', 'RNI-ingeschrevenen per 1.000 inwoners', 'per 1.000 inwoners', 4),
-        ('kvk_risico_actief', 'KvK-vestigingen in risicosectoren', 'aantal', 5),
-        ('kvk_risico_per_1000_inwoners', 'KvK-vestigingen in risicosectoren per 1.000 inwoners', 'per 1.000 inwoners', 6)
-    ) as t(indicator, omschrijving, eenheid, volgorde)
+    select indicator, label as omschrijving, eenheid, coalesce(evaluatie_volgorde, 0) as volgorde
+    from stg_indicatoren
+    where evaluatie_onderdeel is not null
 ),
 
 indicatoren as (

@@ -42,22 +42,20 @@ inspanningen as (
 ),
 
 signalen_per_periode as (
-    select s.gemeentecode, p.jaar, p.halfjaar, s.signalen_totaal, s.signalen_seksueel,
-           s.signalen_crimineel, s.signalen_arbeid, s.signalen_overig
+    select s.gemeentecode, p.jaar, p.halfjaar, s.signalen_totaal,
+{% for v in signaalvormen %}
+           s.{{ v.naam }}{{ "," if not loop.last }}
+{% endfor %}
     from int_signalen s
     join stg_perioden p on p.periode = s.periode
 ),
 
 signalen_lang as (
     select gemeentecode, jaar, halfjaar, 'signalen_totaal' as indicator, signalen_totaal as aantal from signalen_per_periode
+{% for v in signaalvormen %}
     union all
-    select gemeentecode, jaar, halfjaar, 'signalen_seksueel', signalen_seksueel from signalen_per_periode
-    union all
-    select gemeentecode, jaar, halfjaar, 'signalen_crimineel', signalen_crimineel from signalen_per_periode
-    union all
-    select gemeentecode, jaar, halfjaar, 'signalen_arbeid', signalen_arbeid from signalen_per_periode
-    union all
-    select gemeentecode, jaar, halfjaar, 'signalen_overig', signalen_overig from signalen_per_periode
+    select gemeentecode, jaar, halfjaar, '{{ v.naam }}', {{ v.naam }} from signalen_per_periode
+{% endfor %}
     union all
     select f.gebiedscode, p.jaar, p.halfjaar, sf.indicator, f.bereikt
     from signalen_fasen f
@@ -97,14 +95,14 @@ tellingen as (
     group by b.niveau, b.gebiedscode, t.jaar, t.halfjaar, t.indicator, t.onderdeel, t.persoonsaantal
 ),
 
+-- The registry's indicators of the part `risicobeeld` (`stand`), each with the column of
+-- gebied_indicatoren whose disclosure flag decides it: its own for a count, its count's for a
+-- ratio.
 stand_bronnen as (
     select * from (values
-        ('rni_ingeschrevenen', 'rni_ingeschrevenen', true),
-        ('rni_per_1000_inwoners', 'rni_ingeschrevenen', false),
-        ('leeg_pct', 'leeg_aantal', false),
-        ('verborgen_per_1000_vbo', 'verborgen_bewoning', false),
-        ('kvk_risico_actief', 'kvk_risico_actief', false),
-        ('kvk_risico_per_1000_inwoners', 'kvk_risico_actief', false)
+{% for i in stand %}
+        ('{{ i.naam }}', '{{ i.telling or i.naam }}', {{ "true" if i.persoonsaantal else "false" }}){{ "," if not loop.last }}
+{% endfor %}
     ) as t(indicator, bron_kolom, persoonsaantal)
 ),
 
@@ -113,12 +111,10 @@ stand_waarden as (
     select g.niveau, g.gebiedscode, g.periode, p.jaar, p.halfjaar, b.indicator,
            b.persoonsaantal, b.bron_kolom,
            case b.indicator
-               when 'rni_ingeschrevenen' then cast(g.rni_ingeschrevenen as double)
-               when 'rni_per_1000_inwoners' then g.rni_per_1000_inwoners
-               when 'leeg_pct' then g.leeg_pct
-               when 'verborgen_per_1000_vbo' then g.verborgen_per_1000_vbo
-               when 'kvk_risico_actief' then cast(g.kvk_risico_actief as double)
-               else g.kvk_risico_per_1000_inwoners
+{% for i in stand %}
+               when '{{ i.naam }}' then {% if i.soort == "aantal" %}cast(g.{{ i.naam }} as double){% else %}g.{{ i.naam }}{% endif %}
+
+{% endfor %}
            end as waarde
     from gebied_indicatoren g
     join stg_perioden p on p.periode = g.periode

@@ -1,6 +1,7 @@
 -- Grain: one row per area (buurt … regio) per period: the counts of int_gebied_tellingen with
--- names, parents, period dates, and every ratio recomputed from the summed counts. The risk
--- score (gebied_indicatoren) is computed from this table — for openbaar/ from its suppressed copy.
+-- names, parents, period dates, and every ratio of the registry recomputed from the summed
+-- counts: scale × count / denominator. The risk score (gebied_indicatoren) is computed from
+-- this table — for openbaar/ from its suppressed copy.
 -- Inputs: int_gebied_tellingen, stg_gebieden, stg_perioden.
 with tellingen as (
     select t.*, g.gebiedsnaam, g.gemeentecode, g.district_code, g.regio_code,
@@ -12,11 +13,9 @@ with tellingen as (
 
 ratios as (
     select *,
-           100.0 * leeg_aantal / nullif(vbo_in_gebruik, 0) as leeg_pct,
-           1000.0 * rni_ingeschrevenen / nullif(inwoners_rni, 0) as rni_per_1000_inwoners,
-           1000.0 * verborgen_bewoning / nullif(vbo_verborgen, 0) as verborgen_per_1000_vbo,
-           1000.0 * kvk_risico_actief / nullif(inwoners_kvk, 0) as kvk_risico_per_1000_inwoners,
-           10000.0 * signalen_totaal / nullif(inwoners_signalen, 0) as signalen_per_10000_inwoners
+{% for r in verhoudingen %}
+           {{ r.schaal }} * {{ r.telling }} / nullif({{ r.noemer }}, 0) as {{ r.naam }}{{ "," if not loop.last }}
+{% endfor %}
     from tellingen
 )
 

@@ -3,6 +3,9 @@
 -- ratios need. Below gemeente, counts come through stg_locaties, so a gemeente is the sum of
 -- its wijken where all its rows are placed in wijken. Above gemeente, a count sums the member
 -- gemeenten that have it, and bron_* is true only when every member delivered.
+-- The counts are listed (in `tellingen`) and summed (in `boven`) from the indicator registry,
+-- so both halves of the union have the same columns in the same order; `lager_geteld` says
+-- where each count comes from.
 -- Inputs: stg_gebieden, stg_perioden, stg_instellingen, int_dekking, int_gekozen_peildata,
 --         int_leegstand, int_rni, int_kvk, int_kvk_concentratie, int_signalen, int_bevolking,
 --         int_gemeente_naar_boven.
@@ -45,7 +48,7 @@ kvk_per_gebied as (
     group by k.niveau, k.gebiedscode, k.periode
 ),
 
-lager as (
+lager_geteld as (
     select s.niveau, s.gebiedscode, s.periode,
            b.inwoners,
            case when dl.gebiedscode is not null then coalesce(l.vbo_in_gebruik, 0) end as vbo_in_gebruik,
@@ -80,52 +83,40 @@ lager as (
     left join int_signalen sg on s.niveau = 'gemeente' and sg.gemeentecode = s.gebiedscode and sg.periode = s.periode
 ),
 
--- Ratios divide by the population (or objects) of exactly the areas that have the count.
-lager_met_noemers as (
-    select *,
-           case when vbo_in_gebruik is not null then inwoners end as inwoners_leegstand,
-           case when rni_ingeschrevenen is not null then inwoners end as inwoners_rni,
-           case when verborgen_bewoning is not null then vbo_in_gebruik end as vbo_verborgen,
-           case when kvk_risico_actief is not null then inwoners end as inwoners_kvk,
-           case when signalen_totaal is not null then inwoners end as inwoners_signalen
-    from lager
+-- The counts in registry order, then the coverage; and each ratio's denominator where it is
+-- masked by its count: a ratio divides by the population (or objects) of exactly the areas
+-- that have the count.
+lager as (
+    select niveau, gebiedscode, periode,
+{% for t in tellingen %}
+           {{ t.naam }},
+{% endfor %}
+           bron_leegstand, bron_rni, bron_kvk, bron_signalen,
+{% for d in noemers %}
+           case when {{ d.telling }} is not null then {{ d.van }} end as {{ d.naam }}{{ "," if not loop.last }}
+{% endfor %}
+    from lager_geteld
 ),
 
 boven as (
     select b.niveau, b.gebiedscode, t.periode,
-           sum(t.inwoners) as inwoners,
-           sum(t.vbo_in_gebruik) as vbo_in_gebruik,
-           sum(t.leeg_aantal) as leeg_aantal,
-           sum(t.rni_ingeschrevenen) as rni_ingeschrevenen,
-           sum(t.rni_adressen) as rni_adressen,
-           sum(t.verborgen_bewoning) as verborgen_bewoning,
-           sum(t.kvk_risico_actief) as kvk_risico_actief,
-           sum(t.kvk_uitzendbureaus) as kvk_uitzendbureaus,
-           sum(t.kvk_risico_nieuw) as kvk_risico_nieuw,
-           sum(t.kvk_risico_opgeheven) as kvk_risico_opgeheven,
-           sum(t.kvk_kortlevend) as kvk_kortlevend,
-           sum(t.kvk_adresconcentratie) as kvk_adresconcentratie,
-           sum(t.signalen_totaal) as signalen_totaal,
-           sum(t.signalen_seksueel) as signalen_seksueel,
-           sum(t.signalen_crimineel) as signalen_crimineel,
-           sum(t.signalen_arbeid) as signalen_arbeid,
-           sum(t.signalen_overig) as signalen_overig,
+{% for t in tellingen %}
+           sum(t.{{ t.naam }}) as {{ t.naam }},
+{% endfor %}
            bool_and(t.bron_leegstand) as bron_leegstand,
            bool_and(t.bron_rni) as bron_rni,
            bool_and(t.bron_kvk) as bron_kvk,
            bool_and(t.bron_signalen) as bron_signalen,
-           sum(t.inwoners_leegstand) as inwoners_leegstand,
-           sum(t.inwoners_rni) as inwoners_rni,
-           sum(t.vbo_verborgen) as vbo_verborgen,
-           sum(t.inwoners_kvk) as inwoners_kvk,
-           sum(t.inwoners_signalen) as inwoners_signalen
-    from lager_met_noemers t
+{% for d in noemers %}
+           sum(t.{{ d.naam }}) as {{ d.naam }}{{ "," if not loop.last }}
+{% endfor %}
+    from lager t
     join int_gemeente_naar_boven b on t.niveau = 'gemeente' and b.gemeentecode = t.gebiedscode
     group by b.niveau, b.gebiedscode, t.periode
 ),
 
 final as (
-    select * from lager_met_noemers
+    select * from lager
     union all
     select * from boven
 )

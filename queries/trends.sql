@@ -1,7 +1,8 @@
 -- Grain: one row per area, indicator and period (outputs.md §2): the value, its change against
 -- the previous period and the same period a year before, the mean of the last four periods, and
--- how it compares with the other areas of its level in the regio (mean and z-score). For the five
--- rates (statistics.md §4), whether the change against a year earlier is more than chance:
+-- how it compares with the other areas of its level in the regio (mean and z-score). For every
+-- ratio of the registry (statistics.md §4), whether the change against a year earlier is more
+-- than chance:
 -- p_vorig_jaar, the conditional exact test of the two counts given their denominators, and
 -- opvallend, true when the Benjamini–Hochberg adjusted p-value over the areas of the same level,
 -- indicator and period is below [statistiek] fdr.
@@ -9,75 +10,40 @@
 -- stg_statistiek.
 --
 -- The earlier periods are looked up while the table is still wide (one row per area and period,
--- the sixteen values in one array), and only then unpivoted to one row per indicator: joining
--- and windowing the long form (16 times as many rows) took four times as long. gebied_indicatoren
--- holds every area for every period (its spine is areas × periods), so "the last four periods"
--- are the period itself and the three before it, whichever of them has a value.
--- The indicators, in the order of the arrays below.
+-- the values of the registry's trend indicators in one array), and only then unpivoted to one
+-- row per indicator: joining and windowing the long form took four times as long.
+-- gebied_indicatoren holds every area for every period (its spine is areas × periods), so "the
+-- last four periods" are the period itself and the three before it, whichever has a value.
+-- The names and the values come from one loop over the registry (`trends`), so each value
+-- stands beside its own name; a ratio's test is then looked up by that name.
 with indicatoren as (
     select make_array(
-               'inwoners', 'vbo_in_gebruik', 'leeg_aantal', 'leeg_pct',
-               'rni_ingeschrevenen', 'rni_adressen', 'rni_per_1000_inwoners', 'verborgen_bewoning',
-               'kvk_risico_actief', 'kvk_uitzendbureaus', 'kvk_risico_nieuw', 'kvk_risico_opgeheven',
-               'kvk_kortlevend', 'kvk_adresconcentratie', 'signalen_totaal', 'risicoscore',
-               'verborgen_per_1000_vbo', 'kvk_risico_per_1000_inwoners',
-               'signalen_per_10000_inwoners'
+{% for i in trends %}
+               '{{ i.naam }}'{{ "," if not loop.last }}
+{% endfor %}
            ) as namen
 ),
 
 waarden as (
     select niveau, gebiedscode, regio_code, district, periode,
-           -- In the order of `indicatoren`.
            make_array(
-               cast(g.inwoners as double),
-               cast(g.vbo_in_gebruik as double),
-               cast(g.leeg_aantal as double),
-               g.leeg_pct,
-               cast(g.rni_ingeschrevenen as double),
-               cast(g.rni_adressen as double),
-               g.rni_per_1000_inwoners,
-               cast(g.verborgen_bewoning as double),
-               cast(g.kvk_risico_actief as double),
-               cast(g.kvk_uitzendbureaus as double),
-               cast(g.kvk_risico_nieuw as double),
-               cast(g.kvk_risico_opgeheven as double),
-               cast(g.kvk_kortlevend as double),
-               cast(g.kvk_adresconcentratie as double),
-               cast(g.signalen_totaal as double),
-               g.risicoscore,
-               g.verborgen_per_1000_vbo,
-               g.kvk_risico_per_1000_inwoners,
-               g.signalen_per_10000_inwoners
+{% for i in trends %}
+               {% if i.soort == "aantal" %}cast(g.{{ i.naam }} as double){% else %}g.{{ i.naam }}{% endif %}{{ "," if not loop.last }}
+{% endfor %}
            ) as waarden
     from gebied_indicatoren g
 ),
 
--- The test of each rate's change against a year earlier, wide: one row per area and period
+-- The test of each ratio's change against a year earlier: one column per ratio, named after it
 -- (the counts and denominators are in int_gebied_ratios), null where either year has no rate.
 toetsen as (
     select nu.niveau, nu.gebiedscode, nu.periode,
-           make_array(
-               null, null, null,
-               case when nu.leeg_pct is not null and vj.leeg_pct is not null then
-                   p_twee_tellingen(cast(nu.leeg_aantal as double), cast(nu.vbo_in_gebruik as double),
-                                    cast(vj.leeg_aantal as double), cast(vj.vbo_in_gebruik as double)) end,
-               null, null,
-               case when nu.rni_per_1000_inwoners is not null and vj.rni_per_1000_inwoners is not null then
-                   p_twee_tellingen(cast(nu.rni_ingeschrevenen as double), cast(nu.inwoners_rni as double),
-                                    cast(vj.rni_ingeschrevenen as double), cast(vj.inwoners_rni as double)) end,
-               null, null, null, null, null, null, null, null, null,
-               case when nu.verborgen_per_1000_vbo is not null and vj.verborgen_per_1000_vbo is not null then
-                   p_twee_tellingen(cast(nu.verborgen_bewoning as double), cast(nu.vbo_verborgen as double),
-                                    cast(vj.verborgen_bewoning as double), cast(vj.vbo_verborgen as double)) end,
-               case when nu.kvk_risico_per_1000_inwoners is not null
-                         and vj.kvk_risico_per_1000_inwoners is not null then
-                   p_twee_tellingen(cast(nu.kvk_risico_actief as double), cast(nu.inwoners_kvk as double),
-                                    cast(vj.kvk_risico_actief as double), cast(vj.inwoners_kvk as double)) end,
-               case when nu.signalen_per_10000_inwoners is not null
-                         and vj.signalen_per_10000_inwoners is not null then
-                   p_twee_tellingen(cast(nu.signalen_totaal as double), cast(nu.inwoners_signalen as double),
-                                    cast(vj.signalen_totaal as double), cast(vj.inwoners_signalen as double)) end
-           ) as p_waarden
+{% for r in verhoudingen %}
+           case when nu.{{ r.naam }} is not null and vj.{{ r.naam }} is not null then
+               p_twee_tellingen(cast(nu.{{ r.telling }} as double), cast(nu.{{ r.noemer }} as double),
+                                cast(vj.{{ r.telling }} as double), cast(vj.{{ r.noemer }} as double))
+           end as p_{{ r.naam }}{{ "," if not loop.last }}
+{% endfor %}
     from int_gebied_ratios nu
     join stg_perioden pe on pe.periode = nu.periode
     join int_gebied_ratios vj
@@ -89,7 +55,10 @@ toetsen as (
 met_eerder as (
     select w.*,
            p1.waarden as vorige, p2.waarden as twee_terug, p3.waarden as drie_terug,
-           j.waarden as vorig_jaar, t.p_waarden
+           j.waarden as vorig_jaar,
+{% for r in verhoudingen %}
+           t.p_{{ r.naam }}{{ "," if not loop.last }}
+{% endfor %}
     from waarden w
     join stg_perioden nu on nu.periode = w.periode
     left join stg_perioden een_terug on een_terug.periode = nu.vorige_periode
@@ -108,17 +77,31 @@ met_eerder as (
 
 -- The unpivot: unnest() side by side walks the arrays in step; a missing earlier period (a null
 -- array) gives nulls.
-lang as (
+ongetoetst as (
     select niveau, gebiedscode, regio_code, district, periode,
            unnest(n.namen) as indicator,
            unnest(waarden) as waarde,
            unnest(vorige) as vorige_periode,
            unnest(twee_terug) as twee_terug,
            unnest(drie_terug) as drie_terug,
-           unnest(vorig_jaar) as vorig_jaar,
-           unnest(p_waarden) as p_vorig_jaar
+           unnest(vorig_jaar) as vorig_jaar{{ "," if verhoudingen }}
+{% for r in verhoudingen %}
+           p_{{ r.naam }}{{ "," if not loop.last }}
+{% endfor %}
     from met_eerder
     cross join indicatoren n
+),
+
+-- Each ratio's row with its own test, picked by the row's indicator name.
+lang as (
+    select niveau, gebiedscode, regio_code, district, periode, indicator,
+           waarde, vorige_periode, twee_terug, drie_terug, vorig_jaar,
+           case indicator
+{% for r in verhoudingen %}
+               when '{{ r.naam }}' then p_{{ r.naam }}
+{% endfor %}
+           end as p_vorig_jaar
+    from ongetoetst
 ),
 
 -- How each value compares with the other areas of its level in its regio, per indicator and
@@ -146,11 +129,10 @@ vergeleken as (
 -- Ranks by a window over the tested rows only, then a GROUP BY over ~1,000 groups (array_agg
 -- per group was a hundred times slower).
 toetsen_lang as (
-    select niveau, periode,
-           unnest(n.namen) as indicator,
-           unnest(p_waarden) as p
-    from toetsen
-    cross join indicatoren n
+{% for r in verhoudingen %}
+    {{ "union all" if not loop.first }}
+    select niveau, periode, '{{ r.naam }}' as indicator, p_{{ r.naam }} as p from toetsen
+{% endfor %}
 ),
 
 gerangschikt as (

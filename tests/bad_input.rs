@@ -80,6 +80,33 @@ const CASES: &[Case] = &[
             )
         },
     },
+    // Boundaries in Web Mercator, without a crs member: outside both RD New and WGS84.
+    Case {
+        rule: "projectie",
+        location: "gebieden/gemeenten.geojson",
+        breaks: |d| {
+            d.write(
+                "gebieden/gemeenten.geojson",
+                r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"statcode":"GM0001","statnaam":"Eerstdorp"},"geometry":{"type":"Polygon","coordinates":[[[490000,6800000],[491000,6800000],[491000,6801000],[490000,6801000],[490000,6800000]]]}}]}"#,
+            )
+        },
+    },
+    // A declared system that is neither: EPSG:3857.
+    Case {
+        rule: "projectie",
+        location: "gebieden/wijken.geojson",
+        breaks: |d| {
+            let text = d.read("gebieden/wijken.geojson");
+            d.write(
+                "gebieden/wijken.geojson",
+                &text.replacen(
+                    r#"{"type":"FeatureCollection","#,
+                    r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3857"}},"#,
+                    1,
+                ),
+            )
+        },
+    },
     Case {
         rule: "kolom_ontbreekt",
         location: "rni/rni.csv:1",

@@ -339,3 +339,69 @@ fn other_tables_on_the_mini_drop() {
                 && r["gemeentecode"] == V::S("GM0001".into()))
     );
 }
+
+#[test]
+fn year_on_year_tests_per_indicator_and_only_for_ratios() {
+    // The mini drop with a year before 2024-Q1: GM0002 had 2 of 200 objects administratief
+    // leeg on 2023-03-31, GM0001 one signal in 2023-Q1 (and 2,000 inwoners in 2023 as well).
+    let drop = Drop::of("mini");
+    let leegstand = drop.read("leegstand.csv");
+    drop.write(
+        "leegstand.csv",
+        &format!("{leegstand}GM0002,2023-03-31,200,2\n"),
+    );
+    let signalen = drop.read("signalen/signalen.csv");
+    drop.write(
+        "signalen/signalen.csv",
+        &format!("{signalen}2023-Q1,GM0001,politie,arbeid,1,1\n"),
+    );
+    let bevolking = drop.read("bevolking.csv");
+    drop.write("bevolking.csv", &format!("{bevolking}GM0001,2023,2000\n"));
+    let outcome = drop.run(&[]);
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    let trends = read_table(&drop.out().join("current"), "trends");
+    let row = |code: &str, indicator: &str| {
+        trends
+            .iter()
+            .find(|r| {
+                r["gebiedscode"] == V::S(code.into())
+                    && r["indicator"] == V::S(indicator.into())
+                    && r["periode"] == V::S("2024-Q1".into())
+            })
+            .unwrap_or_else(|| panic!("no trend row {code} {indicator}"))
+    };
+    // leeg_pct of GM0002: 10 of 200 now, 2 of 200 a year earlier. Given 12 empty objects in
+    // all, under no change the count now is binomial(12, 200 / 400 = 0.5): P(k) = C(12, k) /
+    // 4096. The observed 10 has P = 66 / 4096; the outcomes no more likely are k = 0, 1, 2, 10,
+    // 11, 12 with 1 + 12 + 66 + 66 + 12 + 1 = 158, so p = 158 / 4096 = 0.03857421875.
+    let leeg = row("GM0002", "leeg_pct");
+    assert_close(&leeg["p_vorig_jaar"], 158.0 / 4096.0, "p of leeg_pct");
+    // It is the only gemeente with leeg_pct in both years: Benjamini–Hochberg over m = 1 test
+    // rejects when p < 0.05 · 1 / 1, so the change is opvallend.
+    assert_eq!(leeg["opvallend"], V::B(true));
+    // signalen_per_10000_inwoners of GM0001: 6 signals now (3 + 1 + 2, see above), 1 a year
+    // earlier, 2,000 inwoners both years: binomial(7, 0.5), P(k) = C(7, k) / 128. The observed
+    // 6 has P = 7 / 128; no more likely are k = 0, 1, 6, 7: (1 + 7 + 7 + 1) / 128 = 0.125.
+    let signalen = row("GM0001", "signalen_per_10000_inwoners");
+    assert_close(
+        &signalen["p_vorig_jaar"],
+        16.0 / 128.0,
+        "p of the signal rate",
+    );
+    // m = 1 again: 0.125 is not below 0.05, so the rise is not opvallend.
+    assert_eq!(signalen["opvallend"], V::B(false));
+    // Only the ratios of the registry carry a test; every other indicator's row has none.
+    for r in &trends {
+        let V::S(indicator) = &r["indicator"] else {
+            panic!("indicator is text");
+        };
+        let ratio = risicobeeld_snapshot::indicators::indicator(indicator)
+            .is_some_and(|i| i.kind.is_ratio());
+        if !ratio {
+            assert_eq!(r["p_vorig_jaar"], V::Null, "{indicator}");
+            assert_eq!(r["opvallend"], V::Null, "{indicator}");
+        }
+    }
+    // A ratio without a year before (GM0001's leegstand starts in 2024) has no test either.
+    assert_eq!(row("GM0001", "leeg_pct")["p_vorig_jaar"], V::Null);
+}

@@ -44,12 +44,22 @@ fn risicobeeld_tables(input: &Path, out: &Path) {
 }
 
 fn peer(python: &Path, script: &str, input: &Path, out: &Path) {
+    // The peers read the signal forms and their columns from the one vocabulary.
+    let vocabulary = out.with_extension("vocabulary.json");
+    let printed = Command::new(crate::util::bin())
+        .arg("vocabulary")
+        .output()
+        .expect("risicobeeld vocabulary");
+    assert!(printed.status.success());
+    std::fs::write(&vocabulary, &printed.stdout).expect("write the vocabulary");
     let output = Command::new(python)
         .arg(repo().join("bench/peers").join(script))
         .arg("--input")
         .arg(input)
         .arg("--out")
         .arg(out)
+        .arg("--vocabulary")
+        .arg(&vocabulary)
         .output()
         .expect("run a peer");
     assert!(

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
-use risicobeeld::config::ServerConfig;
+use risicobeeld_serve::ServerConfig;
 use risicobeeld_serve::auth::UsersFile;
 use risicobeeld_serve::snapshot::Role;
 use risicobeeld_serve::{AppState, router};
@@ -737,7 +737,7 @@ fn assert_fails_closed(s: &Server, why: &str) {
             assert!(!r.body.contains("Eerstdorp"), "{why}: {path} shows an area");
         }
     }
-    let export = block_on(risicobeeld_serve::pages::export_college(
+    let export = block_on(risicobeeld_serve::routes::export_college(
         &tampered.state,
         "GM0001",
     ));
@@ -1132,4 +1132,18 @@ fn a_panel_that_fails_shows_a_reference_and_not_the_cause() {
         );
         assert_no_insides(&reply.body, &s);
     }
+}
+
+/// The example config's `[server]` section states exactly the server's defaults (the pipeline's
+/// part is held to its defaults by a unit test of `config`).
+#[test]
+fn the_example_configs_server_section_is_the_servers_defaults() {
+    use serde::Deserialize;
+    let path = crate::util::repo().join("risicobeeld.example.toml");
+    let config = risicobeeld::config::Config::load(&path).expect("the example config loads");
+    let example = ServerConfig::deserialize(config.server).expect("a valid [server] section");
+    assert_eq!(
+        serde_json::to_value(&example).expect("json"),
+        serde_json::to_value(ServerConfig::default()).expect("json")
+    );
 }

@@ -6,6 +6,7 @@ mod architecture;
 mod bad_input;
 mod browser;
 mod disclosure;
+mod docs;
 mod evaluatie;
 mod golden;
 mod interop;

@@ -1,10 +1,11 @@
 """The DuckDB peer of the benchmark: reads an input drop (CSV or Parquet), runs
 duckdb_peer.sql and writes gebied_indicatoren, kvk_sectoren and signalen_fasen as Parquet.
 
-    python duckdb_peer.py --input DROP --out DIR
+    python duckdb_peer.py --input DROP --out DIR --vocabulary VOCABULARY.json
 """
 
 import argparse
+import json
 import pathlib
 
 import duckdb
@@ -72,16 +73,32 @@ def define_inputs(con, drop: pathlib.Path):
     con.execute(f"create temp table gebieden_geo as {union}")
 
 
+def signal_form_sums(vocabulary) -> str:
+    """The signals of a gemeente and period per form column, as the vocabulary maps forms to
+    columns (`vormen`: each form and the column it counts in)."""
+    columns = {}
+    for entry in vocabulary["vormen"]:
+        columns.setdefault(entry["kolom"], []).append(entry["vorm"])
+    return ",\n           ".join(
+        "coalesce(sum(s.aantal) filter (where s.vorm in ({})), 0) as {}".format(
+            ", ".join(f"'{v}'" for v in forms), column)
+        for column, forms in columns.items())
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--input", required=True, type=pathlib.Path)
     parser.add_argument("--out", required=True, type=pathlib.Path)
+    parser.add_argument("--vocabulary", required=True, type=pathlib.Path,
+                        help="the JSON of `risicobeeld vocabulary` (signal forms and their columns)")
     args = parser.parse_args()
+    vocabulary = json.loads(args.vocabulary.read_text())
     args.out.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
     load_spatial(con)
     define_inputs(con, args.input.resolve())
-    con.execute((HERE / "duckdb_peer.sql").read_text())
+    con.execute((HERE / "duckdb_peer.sql").read_text().replace(
+        "{signal_form_sums}", signal_form_sums(vocabulary)))
     for table in TABLES:
         con.execute(f"copy {table} to '{args.out / table}.parquet' (format parquet, compression zstd)")
 

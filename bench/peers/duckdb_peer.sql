@@ -271,10 +271,8 @@ with gerold as (
 signalen_gemeente as (
     select d.gemeentecode, d.periode,
            coalesce(sum(s.aantal), 0) as signalen_totaal,
-           coalesce(sum(s.aantal) filter (where s.vorm = 'seksueel'), 0) as signalen_seksueel,
-           coalesce(sum(s.aantal) filter (where s.vorm = 'crimineel'), 0) as signalen_crimineel,
-           coalesce(sum(s.aantal) filter (where s.vorm = 'arbeid'), 0) as signalen_arbeid,
-           coalesce(sum(s.aantal) filter (where s.vorm not in ('seksueel', 'crimineel', 'arbeid')), 0) as signalen_overig
+           -- One column per form column of the vocabulary (duckdb_peer.py fills this in).
+           {signal_form_sums}
     from signalen_dekking d
     left join signalen s on s.gemeentecode = d.gemeentecode and s.periode = d.periode
     group by all

@@ -5,7 +5,7 @@ outputs.md §2–3. Not done here (risicobeeld does it): validation and quaranti
 mergers, the aggregate leegstand form, RNI rows by gebiedscode, monthly signal rows, disclosure
 control.
 
-    python polars_peer.py --input DROP --out DIR
+    python polars_peer.py --input DROP --out DIR --vocabulary VOCABULARY.json
 """
 
 import argparse
@@ -24,11 +24,12 @@ SECTORS = {
     "industrie": [str(n) for n in range(10, 34)],
     "vervoer_opslag": [str(n) for n in range(49, 54)],
 }
-VORMEN = ["seksueel", "crimineel", "arbeid", "crimineel_seksueel", "orgaan", "overig", "onbekend"]
+# The signal forms and the column each counts in come from `risicobeeld vocabulary` (--vocabulary).
+VORMEN: list = []
+FORM_COLUMNS: dict = {}
 COUNTS = ["vbo_in_gebruik", "leeg_aantal", "rni_ingeschrevenen", "rni_adressen",
           "verborgen_bewoning", "kvk_risico_actief", "kvk_uitzendbureaus", "kvk_risico_nieuw",
-          "kvk_risico_opgeheven", "kvk_kortlevend", "kvk_adresconcentratie", "signalen_totaal",
-          "signalen_seksueel", "signalen_crimineel", "signalen_arbeid", "signalen_overig"]
+          "kvk_risico_opgeheven", "kvk_kortlevend", "kvk_adresconcentratie", "signalen_totaal"]
 SOURCES = ["bron_leegstand", "bron_rni", "bron_kvk", "bron_signalen"]
 DENOMINATORS = ["inwoners_leegstand", "inwoners_rni", "vbo_verborgen", "inwoners_kvk",
                 "inwoners_signalen"]
@@ -243,12 +244,10 @@ def compute(drop: pathlib.Path) -> dict:
     signalen_gemeente = (signalen_dekking.join(signalen, on=["gemeentecode", "periode"], how="left")
                          .group_by("gemeentecode", "periode").agg(
         signalen_totaal=pl.col("aantal").sum(),
-        signalen_seksueel=pl.col("aantal").filter(vorm == "seksueel").sum(),
-        signalen_crimineel=pl.col("aantal").filter(vorm == "crimineel").sum(),
-        signalen_arbeid=pl.col("aantal").filter(vorm == "arbeid").sum(),
-        signalen_overig=pl.col("aantal").filter(vorm.is_not_null() & ~vorm.is_in(["seksueel", "crimineel", "arbeid"])).sum(),
-    ).select("periode", "signalen_totaal", "signalen_seksueel", "signalen_crimineel", "signalen_arbeid",
-             "signalen_overig", niveau=pl.lit("gemeente"), gebiedscode="gemeentecode"))
+        **{column: pl.col("aantal").filter(vorm.is_in(forms)).sum()
+           for column, forms in FORM_COLUMNS.items()},
+    ).select("periode", "signalen_totaal", *FORM_COLUMNS, niveau=pl.lit("gemeente"),
+             gebiedscode="gemeentecode"))
 
     dekking = pl.concat([
         gekozen_objecten.select("gemeentecode", "periode", bron=pl.lit("leegstand")).unique(),
@@ -351,8 +350,7 @@ def compute(drop: pathlib.Path) -> dict:
                 "vbo_in_gebruik", "leeg_aantal", "leeg_pct", "rni_ingeschrevenen", "rni_adressen",
                 "rni_per_1000_inwoners", "verborgen_bewoning", "kvk_risico_actief", "kvk_uitzendbureaus",
                 "kvk_risico_nieuw", "kvk_risico_opgeheven", "kvk_kortlevend", "kvk_adresconcentratie",
-                "signalen_totaal", "signalen_seksueel", "signalen_crimineel", "signalen_arbeid",
-                "signalen_overig", "risicoscore", "risicorang", *SOURCES)).collect()
+                "signalen_totaal", *FORM_COLUMNS, "risicoscore", "risicorang", *SOURCES)).collect()
 
     kvk_lager = (gebieden.lazy().filter(pl.col("niveau").is_in(["buurt", "wijk", "gemeente"]))
                  .join(dekking.lazy().filter(pl.col("bron") == "kvk"), on="gemeentecode")
@@ -381,11 +379,22 @@ def compute(drop: pathlib.Path) -> dict:
             "signalen_fasen": signalen_fasen}
 
 
+def read_vocabulary(vocabulary):
+    """The signal forms, the column each counts in, and so the counts this peer sums."""
+    for entry in vocabulary["vormen"]:
+        VORMEN.append(entry["vorm"])
+        FORM_COLUMNS.setdefault(entry["kolom"], []).append(entry["vorm"])
+    COUNTS.extend(FORM_COLUMNS)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--input", required=True, type=pathlib.Path)
     parser.add_argument("--out", required=True, type=pathlib.Path)
+    parser.add_argument("--vocabulary", required=True, type=pathlib.Path,
+                        help="the JSON of `risicobeeld vocabulary` (signal forms and their columns)")
     args = parser.parse_args()
+    read_vocabulary(json.loads(args.vocabulary.read_text()))
     args.out.mkdir(parents=True, exist_ok=True)
     for name, frame in compute(args.input.resolve()).items():
         frame.write_parquet(args.out / f"{name}.parquet", compression="zstd")

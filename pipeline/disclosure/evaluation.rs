@@ -12,8 +12,8 @@ use datafusion::arrow::compute::{cast, nullif};
 use datafusion::arrow::datatypes::DataType;
 
 use super::{
-    CellSystem, DisclosureError, Evaluatie, FormsOf, SENSITIVE, concat, fase_label, gebied_label,
-    get, strings, table,
+    CellSystem, DisclosureError, Evaluatie, FormsOf, concat, fase_label, gebied_label, get,
+    strings, table,
 };
 use crate::calendar::{Grain, Period};
 use crate::transform::{OutputTable, run_models};
@@ -294,7 +294,7 @@ fn quarter_parts(
         .map(Vec::as_slice)
         .unwrap_or_default();
     let inside_period = periods.iter().filter(|q| inside(q, year, half));
-    if SENSITIVE.contains(&i) {
+    if super::sensitive().contains(&i) {
         return inside_period
             .filter_map(|q| s.get(&gebied_label(n, c, q, i)))
             .collect();
@@ -442,6 +442,7 @@ pub(super) async fn rebuild(
         "stg_onderdelen",
         "stg_fasen",
         "stg_gebieden",
+        "stg_indicatoren",
     ] {
         inputs.push(get(tables, name)?.clone());
     }

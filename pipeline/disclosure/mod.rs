@@ -21,18 +21,18 @@ pub use audit::{Exposure, Protection, audit};
 pub use cells::CellSystem;
 
 use crate::transform::{OutputTable, TransformError, run_models};
-use crate::validate::sources::{signal_form_columns, vormen_in};
+use risicobeeld_snapshot::vocabulary::{signal_form_columns, vormen_in};
 
 pub use risicobeeld_snapshot::tables::{
-    BOUNDING, EVALUATIE_SENSITIVE, SENSITIVE, controlled, flag_name, small_values,
+    BOUNDING, EVALUATIE_SENSITIVE, controlled, flag_name, sensitive, small_values,
 };
 
-const DERIVED: [(&str, &str); 4] = [
-    ("rni_ingeschrevenen", "rni_per_1000_inwoners"),
-    ("verborgen_bewoning", "verborgen_per_1000_vbo"),
-    ("signalen_totaal", "signalen_per_10000_inwoners"),
-    ("leeg_aantal", "leeg_pct"),
-];
+/// The ratios of the registry made from `count`: null wherever it is hidden.
+fn derived_from(count: &str) -> impl Iterator<Item = &'static str> + '_ {
+    risicobeeld_snapshot::indicators::ratios()
+        .filter(move |r| r.count == Some(count))
+        .map(|r| r.name)
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DisclosureError {
@@ -203,9 +203,10 @@ fn build_system_with(
     let gemeente = strings(gebied, "gemeentecode")?;
     let district = strings(gebied, "district_code")?;
     let regio = strings(gebied, "regio_code")?;
-    let mut values = Vec::new();
-    for column in SENSITIVE {
-        values.push((ints(gebied, column)?, flags(gebied, column)));
+    let sensitive = sensitive();
+    let mut values = BTreeMap::new();
+    for column in &sensitive {
+        values.insert(*column, (ints(gebied, column)?, flags(gebied, column)));
     }
     // Tables published before bounding cells existed have no flags for them: their values are
     // then all shown, which is what the audit must assume.
@@ -222,13 +223,19 @@ fn build_system_with(
         let (Some(n), Some(c), Some(p)) = (&niveau[r], &code[r], &periode[r]) else {
             continue;
         };
-        let mut ids = Vec::new();
-        for (k, column) in SENSITIVE.iter().enumerate() {
-            let (v, f) = (&values[k].0[r], values[k].1[r]);
-            ids.push((v.is_some() || f).then(|| s.cell(gebied_label(n, c, p, column), *v, f)));
+        let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
+        for column in &sensitive {
+            let (v, f) = (&values[column].0[r], values[column].1[r]);
+            if v.is_some() || f {
+                ids.insert(column, s.cell(gebied_label(n, c, p, column), *v, f));
+            }
         }
-        if let Some(total) = ids[3] {
-            let parts: Vec<usize> = ids[4..].iter().flatten().copied().collect();
+        // signalen_totaal = Σ the form columns (one definition: `SIGNAALVORMEN`).
+        if let Some(&total) = ids.get("signalen_totaal") {
+            let parts: Vec<usize> = signal_form_columns()
+                .iter()
+                .filter_map(|column| ids.get(column).copied())
+                .collect();
             s.relate(total, parts, true);
         }
         for (k, (bound, count)) in BOUNDING.iter().enumerate() {
@@ -384,7 +391,7 @@ fn suppress(
             .collect();
         arrays[index] = nullif(&arrays[index], &hidden)?;
         fields[index] = Arc::new(fields[index].as_ref().clone().with_nullable(true));
-        for (_, ratio) in DERIVED.iter().filter(|(c, _)| c == column) {
+        for ratio in derived_from(column) {
             if let Ok(ri) = batch.schema().index_of(ratio) {
                 arrays[ri] = nullif(&arrays[ri], &hidden)?;
                 fields[ri] = Arc::new(fields[ri].as_ref().clone().with_nullable(true));
@@ -570,6 +577,7 @@ pub async fn openbaar(
         // No input values and no file names: the rule, the source, counts and dates.
         get(tables, "kwaliteit_openbaar")?.renamed("openbaar/kwaliteit"),
         table("openbaar/evaluatie", open_evaluatie),
+        get(tables, "indicatoren")?.renamed("openbaar/indicatoren"),
     ];
     out.retain(|t| !t.schema.fields().is_empty());
     Ok((out, summary))

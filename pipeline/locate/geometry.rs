@@ -37,6 +37,10 @@ pub enum GeometryError {
     },
     #[error("projection failed: {0}")]
     Projection(#[from] proj4rs::errors::Error),
+    /// The boundaries are in neither RD New (EPSG:28992) nor WGS84 (EPSG:4326, CRS84): a
+    /// declared other system, or coordinates outside both (Web Mercator, say).
+    #[error("{message}: boundaries must be in RD New (EPSG:28992) or WGS84 (EPSG:4326)")]
+    Crs { file: String, message: String },
 }
 
 /// The two projections, built once.
@@ -129,7 +133,17 @@ pub fn read_boundary_file(
                 source: Box::new(e),
             })?;
     let member = |name: &str| collection.foreign_members.as_ref()?.get(name);
-    let declared_rd = member("crs").is_some_and(|crs| crs.to_string().contains("28992"));
+    let crs_error = |message: String| GeometryError::Crs {
+        file: shown.to_string(),
+        message,
+    };
+    let declared = match member("crs").map(|crs| declared_system(&crs.to_string())) {
+        Some(Err(named)) => {
+            return Err(crs_error(format!("the file declares the system {named}")));
+        }
+        Some(Ok(system)) => Some(system),
+        None => None,
+    };
     let attribution = member("attribution")
         .and_then(|a| a.as_str())
         .map(|a| a.trim().to_string())
@@ -167,8 +181,23 @@ pub fn read_boundary_file(
             .ok_or_else(|| fail("the feature has no geometry".into()))?;
         let raw = multipolygon(&geometry.value)
             .ok_or_else(|| fail("the geometry is not a Polygon or MultiPolygon".into()))?;
-        let is_rd = declared_rd || looks_like_rd(&raw);
-        let (rd, wgs84) = if is_rd {
+        let system = match declared {
+            Some(system) => system,
+            None => system_of(&raw).ok_or_else(|| {
+                crs_error(format!(
+                    "feature {} has coordinates outside both systems' bounds",
+                    index + 1
+                ))
+            })?,
+        };
+        if !within(&raw, system) {
+            return Err(crs_error(format!(
+                "feature {} has coordinates outside the bounds of {}",
+                index + 1,
+                system.name()
+            )));
+        }
+        let (rd, wgs84) = if system == System::Rd {
             let wgs = map_coords(&raw, |x, y| projector.rd_to_wgs84(x, y))
                 .map_err(|e| fail(e.to_string()))?;
             (raw, wgs)
@@ -190,11 +219,59 @@ pub fn read_boundary_file(
     })
 }
 
-/// RD New coordinates are metres in the hundreds of thousands; WGS84 degrees never exceed 180.
-fn looks_like_rd(mp: &MultiPolygon<f64>) -> bool {
+/// The two coordinate systems a boundary file may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum System {
+    Rd,
+    Wgs84,
+}
+
+impl System {
+    fn name(self) -> &'static str {
+        match self {
+            System::Rd => "RD New (EPSG:28992)",
+            System::Wgs84 => "WGS84 (EPSG:4326)",
+        }
+    }
+
+    /// The coordinates the system can have: RD New's area of use (metres), or degrees.
+    fn contains(self, x: f64, y: f64) -> bool {
+        match self {
+            System::Rd => {
+                (-7_000.0..=300_000.0).contains(&x) && (289_000.0..=629_000.0).contains(&y)
+            }
+            System::Wgs84 => (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y),
+        }
+    }
+}
+
+/// The system a GeoJSON `crs` member names: RD New or WGS84 (`EPSG:4326`, `CRS84`), or the
+/// name of another one (`Err`).
+fn declared_system(crs: &str) -> Result<System, String> {
+    if crs.contains("28992") {
+        Ok(System::Rd)
+    } else if crs.contains("4326") || crs.contains("CRS84") {
+        Ok(System::Wgs84)
+    } else {
+        Err(crs.to_string())
+    }
+}
+
+fn coordinates(mp: &MultiPolygon<f64>) -> impl Iterator<Item = &geo::Coord<f64>> {
     mp.0.iter()
-        .flat_map(|p| p.exterior().coords())
-        .any(|c| c.x.abs() > 180.0 || c.y.abs() > 90.0)
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .flat_map(|ring| ring.coords())
+}
+
+/// The system every coordinate fits (RD New first: its bounds do not overlap degrees), if any.
+fn system_of(mp: &MultiPolygon<f64>) -> Option<System> {
+    [System::Rd, System::Wgs84]
+        .into_iter()
+        .find(|s| within(mp, *s))
+}
+
+fn within(mp: &MultiPolygon<f64>, system: System) -> bool {
+    coordinates(mp).all(|c| system.contains(c.x, c.y))
 }
 
 fn ring(positions: &[geojson::Position]) -> LineString<f64> {

@@ -323,7 +323,10 @@ fn build_registry(drop: &ValidDrop, config: &Config, report: &mut QualityReport)
                         file: f.shown.clone(),
                         line: None,
                         column: None,
-                        rule: Rule::OnleesbaarBestand,
+                        rule: match e {
+                            geometry::GeometryError::Crs { .. } => Rule::Projectie,
+                            _ => Rule::OnleesbaarBestand,
+                        },
                         message: e.to_string(),
                         value: None,
                     }),

@@ -14,7 +14,7 @@ use datafusion::scalar::ScalarValue;
 use super::dashboards::{self, Bound, ParamKind};
 use super::error::Internal;
 use super::frame;
-use super::pages::parse_query;
+use super::routes::parse_query;
 use super::snapshot::Snapshot;
 use super::{AppState, Viewer};
 use risicobeeld_snapshot::{RunStatus, TABLES};
@@ -241,7 +241,7 @@ pub async fn table(
         sql.push_str(" WHERE ");
         sql.push_str(&conditions.join(" AND "));
     }
-    match super::page::run_panel(&snapshot, viewer.role, &sql, &bound).await {
+    match super::render::run_panel(&snapshot, viewer.role, &sql, &bound).await {
         Ok(batches) => with_run(
             encode(table, schema, &batches, format.with_min_count(&snapshot)),
             &snapshot,
@@ -296,7 +296,7 @@ pub async fn panel_download(
         Ok(b) => b,
         Err(e) => return json_error(e.status(), &e.to_string()),
     };
-    match super::page::run_panel(&snapshot, viewer.role, &panel.sql, &bound).await {
+    match super::render::run_panel(&snapshot, viewer.role, &panel.sql, &bound).await {
         Ok(batches) => {
             let schema = batches
                 .first()

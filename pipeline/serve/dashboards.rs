@@ -271,8 +271,17 @@ async fn check(d: &Dashboard, snapshot: &Snapshot) -> (Vec<String>, Vec<String>)
         problems.push("audience is empty: name at least one of analist, college, anoniem".into());
     }
     let ctx = snapshot.analyst_context();
+    let bound = bound_names(d);
     for (i, p) in d.panels.iter().enumerate() {
         let at = format!("panel {} ({:?})", i + 1, p.title);
+        for name in placeholders(&p.sql) {
+            if !bound.contains(&name) {
+                problems.push(format!(
+                    "{at}: ${name} is not a parameter of this dashboard (it binds {})",
+                    bound.join(", ")
+                ));
+            }
+        }
         for needed in required_fields(p.kind) {
             let present = field_columns(&p.fields).iter().any(|(k, _)| k == needed);
             if !present {
@@ -323,6 +332,55 @@ async fn check(d: &Dashboard, snapshot: &Snapshot) -> (Vec<String>, Vec<String>)
     sortable.sort();
     sortable.dedup();
     (problems, sortable)
+}
+
+/// The parameters a dashboard binds: its own, and those `bind` derives from them.
+fn bound_names(d: &Dashboard) -> Vec<String> {
+    let mut names = vec!["laatste_periode".to_string()];
+    for p in &d.params {
+        match p.kind {
+            ParamKind::Gebieden => names.extend((1..=8).map(|i| format!("{}_{i}", p.name))),
+            ParamKind::Periode => names.extend([p.name.clone(), "vorig_jaar".into()]),
+            ParamKind::Gebiedscode | ParamKind::Gemeentecode => names.extend(
+                [
+                    p.name.as_str(),
+                    "district_code",
+                    "regio_code",
+                    "gebiedsnaam",
+                    "gebied_niveau",
+                    "gemeente_van_gebied",
+                ]
+                .map(str::to_string),
+            ),
+            _ => names.push(p.name.clone()),
+        }
+    }
+    names
+}
+
+/// The `$name` placeholders of a query (outside quoted text and `--` comments).
+fn placeholders(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in sql.lines() {
+        let code = line.split("--").next().unwrap_or_default();
+        let mut quoted = false;
+        for (i, c) in code.char_indices() {
+            match c {
+                '\'' => quoted = !quoted,
+                '$' if !quoted => {
+                    let name: String = code[i + 1..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    if !name.is_empty() {
+                        out.push(name);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
 }
 
 fn first_line(s: &str) -> String {
@@ -775,5 +833,11 @@ mod tests {
         assert!(valid_name("mijn-dashboard_2"));
         assert!(!valid_name("Mijn dashboard"));
         assert!(!valid_name(""));
+    }
+
+    #[test]
+    fn placeholders_are_found_outside_text_and_comments() {
+        let sql = "SELECT '$niet' AS x -- $ook_niet\nFROM t WHERE a = $gemeentecode AND p = $laatste_periode";
+        assert_eq!(placeholders(sql), ["gemeentecode", "laatste_periode"]);
     }
 }

@@ -1,6 +1,6 @@
 //! How a request fails after it was understood: a failure inside the server is logged with a
 //! reference id, and the response shows only that id — never the underlying text, a path or a
-//! query plan. (A bad parameter is the visitor's to fix and keeps its message: `pages`, `api`.)
+//! query plan. (A bad parameter is the visitor's to fix and keeps its message: `routes`, `api`.)
 
 use std::fmt::Display;
 

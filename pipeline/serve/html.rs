@@ -191,9 +191,10 @@ fn column_header(c: &str, options: &TableOptions) -> Markup {
     }
 }
 
-/// Column names are Dutch data names; shown with spaces for reading.
+/// Column names are Dutch data names: an indicator's column by its registry label, any other
+/// with spaces for reading.
 pub fn column_label(name: &str) -> String {
-    name.replace('_', " ")
+    super::indicators::column_label(name).unwrap_or_else(|| name.replace('_', " "))
 }
 
 /// An SVG mark of an area, as a link to its area page (with the tooltip as its accessible name)

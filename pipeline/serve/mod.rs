@@ -1,6 +1,7 @@
 //! The dashboard server (`risicobeeld serve`, server.md): routes, access per role, security
 //! headers, and the glue between the snapshot store, the dashboards and the renderers.
-//! Pages and API live in `pages.rs` and `api.rs`; this file owns the state and the router.
+//! Pages live in `routes/`, the API in `api.rs` and `sql.rs`; this file owns the state, the
+//! router and the connection loop.
 
 pub mod api;
 pub mod auth;
@@ -13,8 +14,8 @@ pub mod funnel_plot;
 pub mod html;
 pub mod indicators;
 pub mod map;
-pub mod page;
-pub mod pages;
+pub mod render;
+pub mod routes;
 pub mod settings;
 pub mod snapshot;
 pub mod sql;
@@ -61,7 +62,7 @@ pub struct AppState {
     pub dashboards: DashboardStore,
     pub sessions: Sessions,
     pub settings: ServerConfig,
-    pub rendered: page::RenderCache,
+    pub rendered: render::RenderCache,
     /// Where the analysts' SQL runs: a runtime of its own, so that a query that will not stop
     /// can hold one thread of it and nothing the pages need (`sql::SqlRunner`).
     pub sql: sql::SqlRunner,
@@ -94,7 +95,7 @@ impl AppState {
             snapshots: Arc::new(SnapshotStore::new(out)),
             dashboards: DashboardStore::new(&settings.dashboards_dir),
             sessions: Sessions::default(),
-            rendered: page::RenderCache::default(),
+            rendered: render::RenderCache::default(),
             sql: sql::SqlRunner::new()?,
             password_checks: tokio::sync::Semaphore::new(PASSWORD_CHECKS),
             users_file,
@@ -272,34 +273,37 @@ async fn same_site_only(request: Request, next: Next) -> Response {
 /// All routes of server.md (and a few more: downloads, comparison, assets, OpenAPI).
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
-        .route("/", get(pages::explorer))
-        .route("/gebied/{gebiedscode}", get(pages::area))
-        .route("/college/{gemeentecode}", get(pages::college))
-        .route("/college/{gemeentecode}/export", get(pages::college_export))
-        .route("/jaarevaluatie/{gebiedscode}", get(pages::jaarevaluatie))
+        .route("/", get(routes::explorer))
+        .route("/gebied/{gebiedscode}", get(routes::area))
+        .route("/college/{gemeentecode}", get(routes::college))
+        .route(
+            "/college/{gemeentecode}/export",
+            get(routes::college_export),
+        )
+        .route("/jaarevaluatie/{gebiedscode}", get(routes::jaarevaluatie))
         .route(
             "/jaarevaluatie/{gebiedscode}/export",
-            get(pages::jaarevaluatie_export),
+            get(routes::jaarevaluatie_export),
         )
-        .route("/vergelijk", get(pages::compare))
-        .route("/dashboards", get(pages::dashboard_list))
-        .route("/dashboards/{name}", get(pages::dashboard))
+        .route("/vergelijk", get(routes::compare))
+        .route("/dashboards", get(routes::dashboard_list))
+        .route("/dashboards/{name}", get(routes::dashboard))
         .route(
             "/dashboards/{name}/paneel/{index}",
             get(api::panel_download),
         )
-        .route("/over", get(pages::about))
+        .route("/over", get(routes::about))
         .route("/status", get(api::status))
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/sql", get(sql::sql_get).post(sql::sql_post))
         .route("/api/{table}", get(api::table))
-        .route("/login", get(pages::login_form).post(pages::login))
-        .route("/logout", post(pages::logout))
-        .route("/assets/style.css", get(pages::style))
-        .route("/assets/app.js", get(pages::script))
-        .route("/assets/favicon.svg", get(pages::favicon))
-        .route("/favicon.ico", get(pages::favicon))
-        .fallback(pages::not_found)
+        .route("/login", get(routes::login_form).post(routes::login))
+        .route("/logout", post(routes::logout))
+        .route("/assets/style.css", get(routes::style))
+        .route("/assets/app.js", get(routes::script))
+        .route("/assets/favicon.svg", get(routes::favicon))
+        .route("/favicon.ico", get(routes::favicon))
+        .fallback(routes::not_found)
         .layer(axum::middleware::from_fn(same_site_only))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)

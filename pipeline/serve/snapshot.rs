@@ -80,7 +80,7 @@ pub struct Freshness {
     pub laatste_peildatum: String,
 }
 
-pub use risicobeeld_snapshot::tables::{SENSITIVE_COLUMNS, flagged_columns, sensitive_columns};
+pub use risicobeeld_snapshot::tables::{flagged_columns, sensitive_columns};
 
 /// Asked for the tables of a role that may see only protected figures, in a run whose
 /// `openbaar/` tables are missing or not valid: such a run shows non-analysts nothing.

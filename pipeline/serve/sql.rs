@@ -23,7 +23,7 @@ use datafusion::prelude::SessionContext;
 
 use super::api::{Format, encode, format_of, json_error, with_run};
 use super::frame;
-use super::pages::parse_query;
+use super::routes::parse_query;
 use super::snapshot::Role;
 use super::{AppState, ServeError};
 

@@ -7,8 +7,12 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::frame::{Cell, Frame};
 
+/// An indicator's column by its registry label (`indicatoren.kop`); any other as words:
 /// `verschil_vorig_jaar_pct` → "Verschil vorig jaar (%)".
 pub fn header(column: &str) -> String {
+    if let Some(label) = super::indicators::column_label(column) {
+        return label;
+    }
     let (base, unit) = match column.strip_suffix("_pct") {
         Some(base) => (base, " (%)"),
         None => (column, ""),
@@ -82,7 +86,15 @@ mod tests {
     #[test]
     fn headers_are_words() {
         assert_eq!(header("verschil_vorig_jaar_pct"), "Verschil vorig jaar (%)");
-        assert_eq!(header("leeg_pct"), "Leeg (%)");
+        // An indicator by its heading, a ratio's statistic with it.
+        let percentage = risicobeeld_snapshot::indicators::ratios()
+            .find(|r| r.unit == "%")
+            .expect("a percentage");
+        assert_eq!(header(percentage.name), format!("{} (%)", percentage.label));
+        assert_eq!(
+            header(&format!("{}_ci_laag", percentage.name)),
+            format!("{} (%): ondergrens 95%-interval", percentage.label)
+        );
         assert_eq!(header("waarde"), "Waarde");
         assert_eq!(sheet_name("a/b:c"), "a_b_c");
         assert_eq!(sheet_name(&"x".repeat(40)).len(), 31);

@@ -305,17 +305,18 @@ mod tests {
 
     #[test]
     fn a_rate_of_a_hidden_count_is_refused() {
+        let (count, rate) = crate::indicators::derived_from_person_counts()
+            .next()
+            .expect("a rate of a person count");
+        let flag = flag_name(count);
         let b = batch(vec![
+            (count, Arc::new(Int64Array::from(vec![None, Some(40)]))),
             (
-                "rni_ingeschrevenen",
-                Arc::new(Int64Array::from(vec![None, Some(40)])),
-            ),
-            (
-                "rni_ingeschrevenen_onderdrukt",
+                flag.as_str(),
                 Arc::new(BooleanArray::from(vec![true, false])),
             ),
             (
-                "rni_per_1000_inwoners",
+                rate,
                 Arc::new(Float64Array::from(vec![Some(0.4), Some(4.0)])),
             ),
         ]);

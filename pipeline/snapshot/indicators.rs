@@ -72,8 +72,32 @@ pub struct Indicator {
     pub levels: &'static [&'static str],
     /// Followed over time in `trends`.
     pub in_trends: bool,
-    /// Its position among the `risicobeeld` rows of the yearly evaluation (`None`: not there).
-    pub evaluation_position: Option<u8>,
+    /// Its row in the yearly evaluation (`evaluatie`), if it has one: the part and its position
+    /// there.
+    pub evaluation: Option<EvaluationRow>,
+}
+
+/// Where an indicator stands in the yearly evaluation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvaluationRow {
+    /// `signalering` (the period's sum of the quarters) or `risicobeeld` (the stand at the
+    /// period's last period with a value).
+    pub part: &'static str,
+    pub position: u8,
+}
+
+const fn stand(position: u8) -> Option<EvaluationRow> {
+    Some(EvaluationRow {
+        part: "risicobeeld",
+        position,
+    })
+}
+
+const fn signalering(position: u8) -> Option<EvaluationRow> {
+    Some(EvaluationRow {
+        part: "signalering",
+        position,
+    })
 }
 
 /// A ratio's denominator (`Indicator::denominator`).
@@ -104,7 +128,7 @@ const COUNT: Indicator = Indicator {
     score_weight: None,
     levels: ALL_LEVELS,
     in_trends: true,
-    evaluation_position: None,
+    evaluation: None,
 };
 
 /// A count of persons (`..PERSONS`).
@@ -131,6 +155,15 @@ const RATIO: Indicator = Indicator {
 };
 
 impl Indicator {
+    /// How a page heads it: its label, with `(%)` for a percentage (`indicatoren.kop`).
+    pub fn heading(&self) -> String {
+        if self.unit == "%" {
+            format!("{} (%)", self.label)
+        } else {
+            self.label.to_string()
+        }
+    }
+
     /// The column a disclosure flag of this indicator is read from: its own (a count), or its
     /// count's (a ratio); `None` for the score.
     pub fn deciding_count(&self) -> Option<&'static str> {
@@ -179,7 +212,7 @@ pub const INDICATORS: [Indicator; 23] = [
             of: "vbo_in_gebruik",
         }),
         scale: 100.0,
-        evaluation_position: Some(1),
+        evaluation: stand(1),
         ..RATIO
     },
     Indicator {
@@ -187,7 +220,7 @@ pub const INDICATORS: [Indicator; 23] = [
         label: "RNI-ingeschrevenen",
         definition: "Personen in de RNI met een tijdelijk adres in het gebied (een telling van personen).",
         source: "rni",
-        evaluation_position: Some(3),
+        evaluation: stand(3),
         ..PERSONS
     },
     Indicator {
@@ -209,7 +242,7 @@ pub const INDICATORS: [Indicator; 23] = [
             of: "inwoners",
         }),
         scale: 1000.0,
-        evaluation_position: Some(4),
+        evaluation: stand(4),
         ..RATIO
     },
     Indicator {
@@ -232,7 +265,7 @@ pub const INDICATORS: [Indicator; 23] = [
             of: "vbo_in_gebruik",
         }),
         scale: 1000.0,
-        evaluation_position: Some(2),
+        evaluation: stand(2),
         ..RATIO
     },
     Indicator {
@@ -241,7 +274,7 @@ pub const INDICATORS: [Indicator; 23] = [
         definition: "Actieve vestigingen in risicosectoren aan het eind van de periode.",
         source: "kvk",
         higher_is_worse: Some(true),
-        evaluation_position: Some(5),
+        evaluation: stand(5),
         ..COUNT
     },
     Indicator {
@@ -294,7 +327,7 @@ pub const INDICATORS: [Indicator; 23] = [
             of: "inwoners",
         }),
         scale: 1000.0,
-        evaluation_position: Some(6),
+        evaluation: stand(6),
         ..RATIO
     },
     Indicator {
@@ -308,24 +341,28 @@ pub const INDICATORS: [Indicator; 23] = [
         name: "signalen_seksueel",
         label: "Signalen seksuele uitbuiting",
         definition: "Signalen van seksuele uitbuiting in de periode.",
+        evaluation: signalering(2),
         ..SIGNALS
     },
     Indicator {
         name: "signalen_crimineel",
         label: "Signalen criminele uitbuiting",
         definition: "Signalen van criminele uitbuiting in de periode.",
+        evaluation: signalering(4),
         ..SIGNALS
     },
     Indicator {
         name: "signalen_arbeid",
         label: "Signalen arbeidsuitbuiting",
         definition: "Signalen van arbeidsuitbuiting in de periode.",
+        evaluation: signalering(3),
         ..SIGNALS
     },
     Indicator {
         name: "signalen_overig",
         label: "Signalen overige vormen",
         definition: "Signalen van overige of onbekende vormen (crimineel én seksueel, orgaanhandel, onbekend) in de periode.",
+        evaluation: signalering(5),
         ..SIGNALS
     },
     Indicator {
@@ -396,6 +433,30 @@ pub fn derived_from_person_counts() -> impl Iterator<Item = (&'static str, &'sta
 /// The statistics columns a ratio `r` adds to `gebied_indicatoren` (statistics.md).
 pub const RATIO_COLUMNS: [&str; 4] = ["_ci_laag", "_ci_hoog", "_vergelijking", "_gladgemaakt"];
 
+/// The registry as the Markdown table in `docs/outputs.md` (between its `indicatoren` markers;
+/// a test keeps the two equal).
+pub fn markdown_table() -> String {
+    let mut out = String::from(
+        "| column | label | kind | unit | count / denominator | person count | definition |\n|---|---|---|---|---|---|---|\n",
+    );
+    for i in &INDICATORS {
+        let made_of = match (i.count, i.denominator) {
+            (Some(count), Some(d)) => format!("{} × `{count}` / `{}`", i.scale, d.column),
+            _ => String::new(),
+        };
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {made_of} | {} | {} |\n",
+            i.name,
+            i.label,
+            i.kind.name(),
+            i.unit,
+            if i.person_count { "ja" } else { "nee" },
+            i.definition
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -423,13 +484,20 @@ mod tests {
                 i.name
             );
         }
-        let mut positions: Vec<u8> = INDICATORS
-            .iter()
-            .filter_map(|i| i.evaluation_position)
-            .collect();
-        positions.sort_unstable();
-        let expected: Vec<u8> = (1..=positions.len() as u8).collect();
-        assert_eq!(positions, expected, "evaluation positions 1…n, each once");
+        for part in ["risicobeeld", "signalering"] {
+            let mut positions: Vec<u8> = INDICATORS
+                .iter()
+                .filter_map(|i| i.evaluation.filter(|e| e.part == part))
+                .map(|e| e.position)
+                .collect();
+            positions.sort_unstable();
+            positions.dedup();
+            let rows = INDICATORS
+                .iter()
+                .filter(|i| i.evaluation.is_some_and(|e| e.part == part))
+                .count();
+            assert_eq!(positions.len(), rows, "{part}: each position once");
+        }
     }
 
     #[test]

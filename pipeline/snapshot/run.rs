@@ -177,10 +177,10 @@ mod tests {
     /// A table of one column that the contract knows for `table` (the tables besides
     /// `gebied_indicatoren`, whose content these tests do not vary).
     fn other(table: &str) -> RecordBatch {
-        let column = if table == "kwaliteit" {
-            "bron"
-        } else {
-            "periode"
+        let column = match table {
+            "kwaliteit" => "bron",
+            "indicatoren" => "indicator",
+            _ => "periode",
         };
         let fields = vec![Field::new(column, DataType::Utf8, false)];
         let values: Vec<Arc<dyn datafusion::arrow::array::Array>> =

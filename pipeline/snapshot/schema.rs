@@ -176,7 +176,7 @@ pub fn column_kind(table: &str, column: &str) -> Option<ColumnKind> {
         },
         "indicatoren" => match column {
             "indicator" | "soort" | "niveaus" | "bron" => Some(Code),
-            "label" | "definitie" | "eenheid" => Some(Label),
+            "label" | "kop" | "definitie" | "eenheid" => Some(Label),
             "telling" | "noemer" => Some(Code),
             "schaal" | "score_gewicht" => Some(Measure),
             "persoonsaantal" | "hoger_is_slechter" | "in_trends" => Some(Flag),
@@ -202,29 +202,29 @@ mod tests {
 
     #[test]
     fn the_registry_decides_what_a_gebied_column_is() {
+        use crate::indicators::{derived_from_person_counts, ratios};
         assert_eq!(
             column_kind("gebied_indicatoren", "rni_ingeschrevenen"),
             Some(ColumnKind::PersonCount)
         );
-        assert_eq!(
-            column_kind("gebied_indicatoren", "rni_per_1000_inwoners_ci_hoog"),
-            Some(ColumnKind::DerivedFrom("rni_ingeschrevenen"))
-        );
-        assert_eq!(
-            column_kind("gebied_indicatoren", "leeg_pct_gladgemaakt"),
-            Some(ColumnKind::Measure)
-        );
-        assert_eq!(
-            column_kind(
-                "gebied_indicatoren",
-                "signalen_per_10000_inwoners_vergelijking"
-            ),
-            Some(ColumnKind::DerivedFrom("signalen_totaal"))
-        );
-        assert_eq!(
-            column_kind("gebied_indicatoren", "leeg_pct_vergelijking"),
-            Some(ColumnKind::Code)
-        );
+        // A person count's ratio and each of its statistics are made from that count.
+        for (count, ratio) in derived_from_person_counts() {
+            for suffix in ["", "_ci_hoog", "_gladgemaakt", "_vergelijking"] {
+                assert_eq!(
+                    column_kind("gebied_indicatoren", &format!("{ratio}{suffix}")),
+                    Some(ColumnKind::DerivedFrom(count)),
+                    "{ratio}{suffix}"
+                );
+            }
+        }
+        // Another ratio is a measure, its comparison a word.
+        let other = ratios()
+            .find(|r| !derived_from_person_counts().any(|(_, d)| d == r.name))
+            .expect("a ratio of a count that is not of persons");
+        let kind =
+            |suffix: &str| column_kind("gebied_indicatoren", &format!("{}{suffix}", other.name));
+        assert_eq!(kind("_gladgemaakt"), Some(ColumnKind::Measure));
+        assert_eq!(kind("_vergelijking"), Some(ColumnKind::Code));
         assert_eq!(column_kind("gebied_indicatoren", "adres"), None);
         assert_eq!(
             column_kind("kwaliteit", "voorbeelden"),

@@ -8,29 +8,24 @@ use datafusion::arrow::compute::concat_batches;
 
 /// The tables of a run, in the order the models make them; each is published in full (analysts)
 /// and under `openbaar/` (everyone else).
-pub const TABLES: [&str; 6] = [
+pub const TABLES: [&str; 7] = [
     "gebied_indicatoren",
     "kvk_sectoren",
     "signalen_fasen",
     "trends",
     "kwaliteit",
     "evaluatie",
+    "indicatoren",
 ];
 
 /// The smallest count shown when a manifest does not say (outputs.md §4).
 pub const DEFAULT_MIN_COUNT: i64 = 5;
 
-/// Sensitive counts of `gebied_indicatoren` (outputs.md §4), and the ratios computed from them.
-pub const SENSITIVE: [&str; 8] = [
-    "rni_ingeschrevenen",
-    "rni_adressen",
-    "verborgen_bewoning",
-    "signalen_totaal",
-    "signalen_seksueel",
-    "signalen_crimineel",
-    "signalen_arbeid",
-    "signalen_overig",
-];
+/// The person counts of `gebied_indicatoren` (outputs.md §4): the registry's, in its order.
+pub fn sensitive() -> Vec<&'static str> {
+    crate::indicators::person_counts().map(|i| i.name).collect()
+}
+
 /// The columns of `evaluatie` that hold a person count in the rows marked `persoonsaantal`.
 pub const EVALUATIE_SENSITIVE: [&str; 3] = ["waarde", "nulmeting", "vorig_jaar"];
 
@@ -54,25 +49,21 @@ pub fn flag_name(column: &str) -> String {
 
 /// Every column of `gebied_indicatoren` that disclosure control may hide.
 pub fn controlled() -> impl Iterator<Item = &'static str> {
-    SENSITIVE
+    sensitive()
         .into_iter()
         .chain(BOUNDING.iter().map(|(bound, _)| *bound))
 }
 
 /// The published columns that hold person counts, per table: in `openbaar/` each must carry its
-/// `<column>_onderdrukt` flag and show no value from 1 to `min_count − 1`.
-pub const SENSITIVE_COLUMNS: [(&str, &[&str]); 3] = [
-    ("gebied_indicatoren", &SENSITIVE),
-    ("signalen_fasen", &["aantal", "bereikt"]),
-    ("evaluatie", &EVALUATIE_SENSITIVE),
-];
-
-/// The person-count columns of `table` (none for a table without any).
-pub fn sensitive_columns(table: &str) -> &'static [&'static str] {
-    SENSITIVE_COLUMNS
-        .iter()
-        .find(|(t, _)| *t == table)
-        .map_or(&[], |(_, c)| c)
+/// `<column>_onderdrukt` flag and show no value from 1 to `min_count − 1` (none for a table
+/// without any).
+pub fn sensitive_columns(table: &str) -> Vec<&'static str> {
+    match table {
+        "gebied_indicatoren" => sensitive(),
+        "signalen_fasen" => vec!["aantal", "bereikt"],
+        "evaluatie" => EVALUATIE_SENSITIVE.to_vec(),
+        _ => Vec::new(),
+    }
 }
 
 /// Every column of a table that carries a disclosure flag in `openbaar/` (the sensitive ones,
@@ -81,7 +72,7 @@ pub fn flagged_columns(table: &str) -> Vec<&'static str> {
     if table == "gebied_indicatoren" {
         controlled().collect()
     } else {
-        sensitive_columns(table).to_vec()
+        sensitive_columns(table)
     }
 }
 

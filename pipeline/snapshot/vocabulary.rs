@@ -1,9 +1,81 @@
-//! The published vocabulary: the area levels in the `niveau` column, and the five phases of the
-//! signal process with the evaluation indicators that count them. The pipeline writes these
-//! values (its SQL reads them from `stg_fasen`), the server reads and labels them.
+//! The published vocabulary, one list each: the area levels in the `niveau` column, the signal
+//! forms and the gebied_indicatoren column each counts in, the sources of a signal, the five
+//! phases of the signal process with the evaluation indicators that count them, and the parts
+//! of the yearly evaluation. The pipeline validates and writes these values (its SQL reads them
+//! from `stg_vormen`, `stg_fasen`, `stg_onderdelen`), the server reads and labels them, and
+//! `risicobeeld vocabulary` prints them for the benchmark's peers. (The indicators are in
+//! `indicators.rs`.)
 
 /// The area levels, from the smallest up: the values of every table's `niveau` column.
 pub const NIVEAUS: [&str; 5] = ["buurt", "wijk", "gemeente", "district", "regio"];
+
+/// The first element of each pair: the names of a vocabulary that is defined as one list of
+/// `(name, what goes with it)`.
+pub const fn names_of<T, const N: usize>(pairs: &[(&'static str, T); N]) -> [&'static str; N] {
+    let mut names = [""; N];
+    let mut i = 0;
+    while i < N {
+        names[i] = pairs[i].0;
+        i += 1;
+    }
+    names
+}
+
+/// The sources a signal may come from (`signalen.bron`, inputs.md §7).
+pub const BRONNEN: [&str; 12] = [
+    "intern", "extern", "website", "mma", "politie", "shop", "comensha", "fairwork", "nla", "heit",
+    "riec", "overig",
+];
+
+/// The signal forms (inputs.md) and the `gebied_indicatoren` column each one counts in: the
+/// three main forms have a column of their own, the others count in `signalen_overig`
+/// (outputs.md §2). The SQL groups by it (`stg_vormen.kolom` in `int_signalen`), and disclosure
+/// control's relations `signalen_<vorm> = Σ forms` come from it.
+pub const SIGNAALVORMEN: [(&str, &str); 7] = [
+    ("seksueel", "signalen_seksueel"),
+    ("crimineel", "signalen_crimineel"),
+    ("arbeid", "signalen_arbeid"),
+    ("crimineel_seksueel", "signalen_overig"),
+    ("orgaan", "signalen_overig"),
+    ("overig", "signalen_overig"),
+    ("onbekend", "signalen_overig"),
+];
+
+/// The names of the signal forms, in `SIGNAALVORMEN` order.
+pub const VORMEN: [&str; 7] = names_of(&SIGNAALVORMEN);
+
+/// The `gebied_indicatoren` columns that count signals by form, in `SIGNAALVORMEN` order.
+pub fn signal_form_columns() -> Vec<&'static str> {
+    let mut columns: Vec<&str> = Vec::new();
+    for (_, kolom) in SIGNAALVORMEN {
+        if !columns.contains(&kolom) {
+            columns.push(kolom);
+        }
+    }
+    columns
+}
+
+/// The forms that count in the `gebied_indicatoren` column `kolom`.
+pub fn vormen_in(kolom: &str) -> Vec<&'static str> {
+    SIGNAALVORMEN
+        .iter()
+        .filter(|(_, k)| *k == kolom)
+        .map(|(v, _)| *v)
+        .collect()
+}
+
+/// The five parts of the yearly evaluation, in the order of the report: (code, title).
+pub const ONDERDELEN: [(&str, &str); 5] = [
+    ("bewustwording", "Bewustwording en training"),
+    ("signalering", "Signaleringsstructuur"),
+    ("handhaving", "Handhaving en barrières"),
+    ("ondersteuning", "Ondersteuning van slachtoffers"),
+    ("samenwerking", "Samenwerking"),
+];
+
+/// The evaluation's last part: the risk picture at the period's end beside the efforts.
+pub const RISICOBEELD_ONDERDEEL: (&str, &str) =
+    ("risicobeeld", "Risicobeeld aan het eind van de periode");
 
 /// A phase of the signal process (inputs.md §5, outputs.md §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +138,43 @@ pub fn fase(value: &str) -> Option<&'static Fase> {
     FASEN
         .iter()
         .find(|f| f.indicator == value || value.parse::<u8>().is_ok_and(|n| n == f.nummer))
+}
+
+/// Every vocabulary and the indicator registry as JSON (`risicobeeld vocabulary`): what a
+/// program outside the pipeline — the benchmark's peers — reads instead of its own copies.
+pub fn as_json() -> serde_json::Value {
+    use crate::indicators::INDICATORS;
+    serde_json::json!({
+        "niveaus": NIVEAUS,
+        "bronnen": BRONNEN,
+        "vormen": SIGNAALVORMEN
+            .iter()
+            .map(|(vorm, kolom)| serde_json::json!({"vorm": vorm, "kolom": kolom}))
+            .collect::<Vec<_>>(),
+        "fasen": FASEN
+            .iter()
+            .map(|f| serde_json::json!({
+                "fase": f.nummer, "code": f.code, "naam": f.naam, "indicator": f.indicator,
+            }))
+            .collect::<Vec<_>>(),
+        "onderdelen": ONDERDELEN
+            .iter()
+            .map(|(code, titel)| serde_json::json!({"onderdeel": code, "titel": titel}))
+            .collect::<Vec<_>>(),
+        "indicatoren": INDICATORS
+            .iter()
+            .map(|i| serde_json::json!({
+                "indicator": i.name,
+                "soort": i.kind.name(),
+                "telling": i.count,
+                "noemer": i.denominator.map(|d| d.column),
+                "schaal": i.scale,
+                "persoonsaantal": i.person_count,
+                "score_gewicht": i.score_weight,
+                "in_trends": i.in_trends,
+            }))
+            .collect::<Vec<_>>(),
+    })
 }
 
 /// The same period one year earlier: `2024-Q3` → `2023-Q3`, `2024-03` → `2023-03`, `2024` →

@@ -2,8 +2,11 @@
 //! in dependency order; models named `int_*` are intermediate, the others are output tables.
 //! The models are compiled into the binary, so a run needs no files besides its inputs.
 
+pub mod models;
 pub mod staging;
 pub mod statistics;
+
+pub use models::{MODELS, Model, model_order, render};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -19,76 +22,6 @@ use crate::config::Config;
 use crate::locate::Located;
 use crate::validate::QualityReport;
 
-/// The SQL models, by name (the file stem in `queries/`).
-pub const MODELS: &[(&str, &str)] = &[
-    (
-        "int_gekozen_peildata",
-        include_str!("../../queries/int_gekozen_peildata.sql"),
-    ),
-    (
-        "int_rni_gekozen",
-        include_str!("../../queries/int_rni_gekozen.sql"),
-    ),
-    (
-        "int_leegstand",
-        include_str!("../../queries/int_leegstand.sql"),
-    ),
-    ("int_rni", include_str!("../../queries/int_rni.sql")),
-    ("int_kvk", include_str!("../../queries/int_kvk.sql")),
-    (
-        "int_kvk_concentratie",
-        include_str!("../../queries/int_kvk_concentratie.sql"),
-    ),
-    ("int_dekking", include_str!("../../queries/int_dekking.sql")),
-    (
-        "int_signalen",
-        include_str!("../../queries/int_signalen.sql"),
-    ),
-    (
-        "int_bevolking",
-        include_str!("../../queries/int_bevolking.sql"),
-    ),
-    (
-        "int_gemeente_naar_boven",
-        include_str!("../../queries/int_gemeente_naar_boven.sql"),
-    ),
-    (
-        "int_gebied_tellingen",
-        include_str!("../../queries/int_gebied_tellingen.sql"),
-    ),
-    (
-        "int_gebied_ratios",
-        include_str!("../../queries/int_gebied_ratios.sql"),
-    ),
-    (
-        "gebied_indicatoren",
-        include_str!("../../queries/gebied_indicatoren.sql"),
-    ),
-    (
-        "kvk_sectoren",
-        include_str!("../../queries/kvk_sectoren.sql"),
-    ),
-    (
-        "signalen_fasen",
-        include_str!("../../queries/signalen_fasen.sql"),
-    ),
-    ("trends", include_str!("../../queries/trends.sql")),
-    (
-        "int_evaluatie_waarden",
-        include_str!("../../queries/int_evaluatie_waarden.sql"),
-    ),
-    (
-        "int_nulmeting",
-        include_str!("../../queries/int_nulmeting.sql"),
-    ),
-    ("evaluatie", include_str!("../../queries/evaluatie.sql")),
-    ("kwaliteit", include_str!("../../queries/kwaliteit.sql")),
-    (
-        "kwaliteit_openbaar",
-        include_str!("../../queries/kwaliteit_openbaar.sql"),
-    ),
-];
-
 #[derive(Debug, thiserror::Error)]
 pub enum TransformError {
     #[error("building the staging tables: {0}")]
@@ -100,6 +33,10 @@ pub enum TransformError {
     },
     #[error("the SQL models depend on each other in a cycle: {0}")]
     Cycle(String),
+    #[error("SQL model {model}: its template does not render: {message}")]
+    Template { model: String, message: String },
+    #[error("no SQL model {0:?} (models: the files in queries/)")]
+    UnknownModel(String),
     #[error("{0}")]
     DataFusion(#[from] DataFusionError),
 }
@@ -141,50 +78,6 @@ impl OutputTable {
             batches,
         })
     }
-}
-
-/// The words of a model's SQL (outside `--` comments) that are among `names`.
-fn names_in<'a>(sql: &str, names: &BTreeSet<&'a str>) -> BTreeSet<&'a str> {
-    sql.lines()
-        .filter(|l| !l.trim_start().starts_with("--"))
-        .flat_map(|l| l.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')))
-        .filter_map(|w| names.get(w).copied())
-        .collect()
-}
-
-/// Models in an order where each comes after the models its SQL names.
-pub fn model_order() -> Result<Vec<(&'static str, &'static str)>, TransformError> {
-    let names: BTreeSet<&str> = MODELS.iter().map(|(n, _)| *n).collect();
-    let deps: BTreeMap<&str, BTreeSet<&str>> = MODELS
-        .iter()
-        .map(|(name, sql)| {
-            let mut words = names_in(sql, &names);
-            words.remove(name);
-            (*name, words)
-        })
-        .collect();
-    let mut done: Vec<(&str, &str)> = Vec::new();
-    let mut placed: BTreeSet<&str> = BTreeSet::new();
-    while done.len() < MODELS.len() {
-        let ready: Vec<(&str, &str)> = MODELS
-            .iter()
-            .filter(|(n, _)| !placed.contains(n) && deps[n].iter().all(|d| placed.contains(d)))
-            .copied()
-            .collect();
-        if ready.is_empty() {
-            let left: Vec<&str> = names
-                .iter()
-                .filter(|n| !placed.contains(*n))
-                .copied()
-                .collect();
-            return Err(TransformError::Cycle(left.join(", ")));
-        }
-        for (n, sql) in ready {
-            placed.insert(n);
-            done.push((n, sql));
-        }
-    }
-    Ok(done)
 }
 
 /// Runs every model over the staged facts; returns every table by name — staging (but for the
@@ -253,9 +146,9 @@ pub async fn run_models(
         ctx.register_table(input.name.as_str(), Arc::new(table))?;
         tables.insert(input.name.clone(), input);
     }
-    let order: Vec<(&str, &str)> = model_order()?
+    let order: Vec<Model> = model_order()?
         .into_iter()
-        .filter(|(n, _)| models.contains(n))
+        .filter(|m| models.contains(&m.name))
         .collect();
     let last_reader = last_readers(&order, transient);
     for (i, table) in transient.iter().enumerate() {
@@ -264,13 +157,13 @@ pub async fn run_models(
             tables.remove(*table);
         }
     }
-    for (step, (name, sql)) in order.into_iter().enumerate() {
+    for (step, Model { name, sql }) in order.into_iter().enumerate() {
         let model_err = |source| TransformError::Model {
             model: name.to_string(),
             source,
         };
         let clock = std::time::Instant::now();
-        let df = ctx.sql(sql).await.map_err(model_err)?;
+        let df = ctx.sql(&sql).await.map_err(model_err)?;
         let planned: SchemaRef = Arc::new(df.schema().as_arrow().clone());
         let batches = df.collect().await.map_err(model_err)?;
         // The physical schema may differ from the logical one in nullability; batches rule.
@@ -298,11 +191,11 @@ pub async fn run_models(
 }
 
 /// For each of `tables`, the position in `order` of the last model whose SQL names it.
-fn last_readers(order: &[(&str, &str)], tables: &[&str]) -> Vec<Option<usize>> {
+fn last_readers(order: &[Model], tables: &[&str]) -> Vec<Option<usize>> {
     let wanted: BTreeSet<&str> = tables.iter().copied().collect();
     let read: Vec<BTreeSet<&str>> = order
         .iter()
-        .map(|(_, sql)| names_in(sql, &wanted))
+        .map(|m| models::names_in(&m.sql, &wanted))
         .collect();
     tables
         .iter()
@@ -367,27 +260,16 @@ mod tests {
 
     #[test]
     fn a_transient_table_lives_until_its_last_reader() {
+        let model = |name, sql: &str| Model {
+            name,
+            sql: sql.to_string(),
+        };
         let order = [
-            ("a", "select * from stg_x"),
-            ("b", "-- not stg_z\nselect 1 from stg_x join stg_y on true"),
-            ("c", "select 2 from b"),
+            model("a", "select * from stg_x"),
+            model("b", "-- not stg_z\nselect 1 from stg_x join stg_y on true"),
+            model("c", "select 2 from b"),
         ];
         let last = last_readers(&order, &["stg_x", "stg_y", "stg_z"]);
         assert_eq!(last, vec![Some(1), Some(1), None]);
-    }
-
-    #[test]
-    fn models_run_after_what_they_read() {
-        let order: Vec<&str> = model_order()
-            .expect("no cycle")
-            .into_iter()
-            .map(|(n, _)| n)
-            .collect();
-        let pos = |n: &str| order.iter().position(|m| *m == n).expect("listed");
-        assert!(pos("int_gekozen_peildata") < pos("int_leegstand"));
-        assert!(pos("int_dekking") < pos("int_signalen"));
-        assert!(pos("int_gebied_tellingen") < pos("int_gebied_ratios"));
-        assert!(pos("int_gebied_ratios") < pos("gebied_indicatoren"));
-        assert!(pos("gebied_indicatoren") < pos("trends"));
     }
 }

@@ -18,9 +18,10 @@ use rayon::prelude::*;
 use crate::calendar::{Grain, Period, periods_between};
 use crate::config::Config;
 use crate::locate::{Located, Location, ObjectFact};
-use crate::validate::sources::{SIGNAALVORMEN, VORMEN};
 use crate::validate::{AreaCode, QualityReport};
+use risicobeeld_snapshot::indicators::{INDICATORS, Indicator, score_indicators};
 use risicobeeld_snapshot::vocabulary::{FASEN, NIVEAUS, year_before};
+use risicobeeld_snapshot::vocabulary::{SIGNAALVORMEN, VORMEN};
 
 /// One staging table, in one batch or (the objects) one per input file.
 pub struct Staged {
@@ -479,12 +480,12 @@ pub fn stage(
     push(
         "stg_score_gewichten",
         batch(
-            crate::config::SCORE_INDICATORS
-                .iter()
-                .map(|i| (*i, float64([weight(i)])))
+            score_indicators()
+                .map(|(name, _)| (name, float64([weight(name)])))
                 .collect(),
         )?,
     );
+    push("stg_indicatoren", indicator_registry(config)?);
 
     push(
         "stg_statistiek",
@@ -543,7 +544,55 @@ pub fn stage(
     Ok(out)
 }
 
-/// Every location a fact lies in, plus every wijk and buurt with a boundary.
+/// The indicator registry as a table (published as `indicatoren`), with the weight each score
+/// indicator has in this run.
+fn indicator_registry(config: &Config) -> Result<RecordBatch, ArrowError> {
+    let all = || INDICATORS.iter();
+    let weight = |i: &Indicator| {
+        i.score_weight
+            .map(|_| config.score.weights.get(i.name).copied().unwrap_or(0.0))
+    };
+    batch(vec![
+        ("indicator", text(all().map(|i| i.name))),
+        ("label", text(all().map(|i| i.label))),
+        ("kop", text(all().map(Indicator::heading))),
+        ("definitie", text(all().map(|i| i.definition))),
+        ("eenheid", text(all().map(|i| i.unit))),
+        ("bron", text(all().map(|i| i.source))),
+        ("soort", text(all().map(|i| i.kind.name()))),
+        ("telling", utf8(all().map(|i| i.count))),
+        (
+            "noemer",
+            utf8(all().map(|i| i.denominator.map(|d| d.column))),
+        ),
+        ("schaal", float64(all().map(|i| i.scale))),
+        ("persoonsaantal", boolean(all().map(|i| i.person_count))),
+        (
+            "hoger_is_slechter",
+            Arc::new(
+                all()
+                    .map(|i| i.higher_is_worse)
+                    .collect::<datafusion::arrow::array::BooleanArray>(),
+            ) as ArrayRef,
+        ),
+        (
+            "score_gewicht",
+            Arc::new(all().map(weight).collect::<Float64Array>()) as ArrayRef,
+        ),
+        ("niveaus", text(all().map(|i| i.levels.join(", ")))),
+        ("in_trends", boolean(all().map(|i| i.in_trends))),
+        ("volgorde", int64((1..).take(INDICATORS.len()))),
+        (
+            "evaluatie_onderdeel",
+            utf8(all().map(|i| i.evaluation.map(|e| e.part))),
+        ),
+        (
+            "evaluatie_volgorde",
+            opt_int64(all().map(|i| i.evaluation.map(|e| i64::from(e.position)))),
+        ),
+    ])
+}
+
 /// The yearly evaluation's inputs: the delivered efforts, the vocabulary of their indicators
 /// (with the five parts) and each configured nulmeting.
 fn evaluatie_staging(
@@ -618,6 +667,7 @@ fn evaluatie_staging(
     ])
 }
 
+/// Every location a fact lies in, plus every wijk and buurt with a boundary.
 fn all_locations(located: &Located) -> BTreeSet<Location> {
     let r = &located.registry;
     // Which numbered object places hold a fact: a mark per number, files in parallel.

@@ -1,18 +1,29 @@
-//! HTML routes: the explorer, area, college and comparison pages (each a dashboard from
-//! `dashboards/`), any other dashboard, the status page, login and logout, assets, and the error
-//! pages (400/403/404 for anything a visitor can type, never a 500).
+//! The HTML routes of the dashboard pages: who asks, which dashboard, its parameters checked
+//! against the snapshot, the page from the render cache (or rendered once), the frame around it
+//! (banner, footer, the area's place). Login, the about page, exports and assets are modules of
+//! their own.
+
+mod about;
+mod assets;
+mod export;
+mod login;
+
+pub use about::about;
+pub use assets::{favicon, script, style};
+pub use export::{college_export, export_college, jaarevaluatie_export};
+pub use login::{login, login_form, logout, safe_return};
 
 use std::sync::Arc;
 
-use axum::extract::{Form, Path, RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::dashboards::{self, Dashboard, ParamError};
-use super::html::{Mode, Page, url_value};
-use super::page::{self, RenderContext};
-use super::snapshot::{Role, Snapshot};
-use super::{AppState, Viewer};
+use crate::dashboards::{self, Dashboard, ParamError};
+use crate::html::{Mode, Page, url_value};
+use crate::render::{self as page, RenderContext};
+use crate::snapshot::{Role, Snapshot};
+use crate::{AppState, Viewer};
 use maud::{Markup, html};
 use risicobeeld_snapshot::RunStatus;
 
@@ -505,14 +516,6 @@ pub async fn college(
     area_page(&state, &headers, "college", "college", code, q).await
 }
 
-pub async fn college_export(
-    State(state): Shared,
-    Path(code): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    export_page(&state, &headers, "college", code).await
-}
-
 pub async fn jaarevaluatie(
     State(state): Shared,
     Path(code): Path<String>,
@@ -520,64 +523,6 @@ pub async fn jaarevaluatie(
     RawQuery(q): RawQuery,
 ) -> Response {
     area_page(&state, &headers, "jaarevaluatie", "jaarevaluatie", code, q).await
-}
-
-pub async fn jaarevaluatie_export(
-    State(state): Shared,
-    Path(code): Path<String>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    export_page_with(&state, &headers, "jaarevaluatie", code, q).await
-}
-
-/// A page as one self-contained HTML file (`/college/…/export`, `/jaarevaluatie/…/export`).
-async fn export_page(
-    state: &AppState,
-    headers: &HeaderMap,
-    dashboard: &str,
-    code: String,
-) -> Response {
-    export_page_with(state, headers, dashboard, code, None).await
-}
-
-async fn export_page_with(
-    state: &AppState,
-    headers: &HeaderMap,
-    dashboard: &str,
-    code: String,
-    q: Option<String>,
-) -> Response {
-    if let Err(r) = checked_code(&code, None) {
-        return *r;
-    }
-    let path = format!("/{dashboard}/{code}");
-    let mut response = show(
-        state,
-        headers,
-        dashboard,
-        Some(code.clone()),
-        q,
-        path,
-        Mode::Export,
-    )
-    .await;
-    if response.status() == StatusCode::OK {
-        let run = response
-            .headers()
-            .get("x-risicobeeld-run")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("snapshot")
-            .to_string();
-        if let Ok(v) = HeaderValue::from_str(&format!(
-            "attachment; filename=\"{dashboard}-{code}-{run}.html\""
-        )) {
-            response
-                .headers_mut()
-                .insert(header::CONTENT_DISPOSITION, v);
-        }
-    }
-    response
 }
 
 pub async fn compare(State(state): Shared, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
@@ -664,283 +609,6 @@ pub async fn dashboard_list(State(state): Shared, headers: HeaderMap) -> Respons
     html_response(StatusCode::OK, page.render(), Some(&snapshot.run_id))
 }
 
-/// Status and sources, for people (the cron's view is `/status`).
-pub async fn about(State(state): Shared, headers: HeaderMap) -> Response {
-    let Some(viewer) = state.viewer(&headers) else {
-        return login_redirect("/over");
-    };
-    let Some(snapshot) = state.snapshot() else {
-        return no_snapshot();
-    };
-    let m = &snapshot.manifest;
-    let details = viewer.role.sees_full_tables();
-    let status = RunStatus::read(state.snapshots.out());
-    let body = html! {
-        h2 { "Laatste publicatie" }
-        dl {
-            dt { "Snapshot" } dd { (m.run_id) }
-            dt { "Gestart" } dd { (m.started) }
-            dt { "Gepubliceerd" } dd { (m.finished) }
-            dt { "Versie" } dd { (m.tool_version) }
-            dt { "Periode-indeling" } dd { (m.grain) }
-        }
-        @if let Some(status) = &status {
-            h2 { "Laatste run" }
-            p {
-                (status.tijd) ": " (status.status.word())
-                // The run's message can name files and paths: for analysts only.
-                @if let Some(melding) = status.melding.as_ref().filter(|_| details) {
-                    " – " (melding)
-                }
-            }
-        }
-        (sources_table(&m.inputs, details))
-        p {
-            a href="/dashboards/kwaliteit" { "Kwaliteit van de levering per gemeente" }
-            " · " a href="/status" { "status als JSON" }
-        }
-    };
-    let page = Page {
-        title: "Status en bronnen",
-        body,
-        banner: banner(&state, &snapshot, viewer.role),
-        user: viewer.user.as_deref().map(|u| (u, viewer.role.name())),
-        run_id: &snapshot.run_id,
-        footer: footer(&snapshot, Mode::Live),
-        mode: Mode::Live,
-    };
-    html_response(StatusCode::OK, page.render(), Some(&snapshot.run_id))
-}
-
-/// The inputs of the run: per file for analysts, per source for everyone else (file names are
-/// the data team's business, not the public's).
-fn sources_table(inputs: &[risicobeeld_snapshot::manifest::InputEntry], per_file: bool) -> Markup {
-    let mut rows: Vec<(String, String, u64, u64)> = Vec::new();
-    for i in inputs {
-        let file = if per_file {
-            i.bestand.clone()
-        } else {
-            String::new()
-        };
-        match rows.iter_mut().find(|r| r.0 == i.bron && r.1 == file) {
-            Some(r) => {
-                r.2 += i.rows_read;
-                r.3 += i.rows_quarantined;
-            }
-            None => rows.push((i.bron.clone(), file, i.rows_read, i.rows_quarantined)),
-        }
-    }
-    let caption = if per_file {
-        "Ingelezen bestanden"
-    } else {
-        "Ingelezen bronnen"
-    };
-    html! {
-        h2 { "Bronnen" }
-        div.tabel {
-            table {
-                caption { (caption) }
-                thead {
-                    tr {
-                        th scope="col" { "bron" }
-                        @if per_file { th scope="col" { "bestand" } }
-                        th scope="col" { "rijen" }
-                        th scope="col" { "in quarantaine" }
-                    }
-                }
-                tbody {
-                    @for (bron, file, read, quarantined) in &rows {
-                        tr {
-                            td { (bron) }
-                            @if per_file { td { (file) } }
-                            td.getal { (read) }
-                            td.getal { (quarantined) }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Where a login returns to: only a path on this site — one `/` then visible ASCII, no
-/// backslash, no second `/` at the start, no whitespace or control character anywhere (a
-/// browser drops a tab or a newline, so `/\t/evil.example/` would take it to another host),
-/// no scheme — else the overview.
-pub fn safe_return(path: Option<&str>) -> String {
-    let same_site = |p: &str| {
-        let mut chars = p.chars();
-        chars.next() == Some('/')
-            && !matches!(chars.next(), Some('/' | '\\'))
-            && p.chars().all(|c| c.is_ascii_graphic() && c != '\\')
-    };
-    match path {
-        Some(p) if same_site(p) => p.to_string(),
-        _ => "/".to_string(),
-    }
-}
-
-fn login_body(message: Option<&str>, terug: &str) -> Markup {
-    html! {
-        @if let Some(m) = message {
-            p.melding role="alert" { (m) }
-        }
-        form.login method="post" action="/login" {
-            input type="hidden" name="terug" value=(terug);
-            label for="naam" { "Naam" }
-            input id="naam" name="naam" autocomplete="username" required;
-            label for="wachtwoord" { "Wachtwoord" }
-            input id="wachtwoord" name="wachtwoord" type="password" autocomplete="current-password" required;
-            button type="submit" { "Aanmelden" }
-        }
-    }
-}
-
-pub async fn login_form(State(state): Shared, RawQuery(q): RawQuery) -> Response {
-    let pairs = parse_query(q.as_deref());
-    let terug = safe_return(
-        pairs
-            .iter()
-            .find(|(k, _)| k == "terug")
-            .map(|(_, v)| v.as_str()),
-    );
-    let note = state
-        .users()
-        .users
-        .is_empty()
-        .then_some("Er zijn geen accounts ingesteld: iedereen ziet de openbare gegevens.");
-    simple_page(StatusCode::OK, "Aanmelden", login_body(note, &terug), None)
-}
-
-#[derive(serde::Deserialize)]
-pub struct LoginForm {
-    naam: String,
-    wachtwoord: String,
-    terug: Option<String>,
-}
-
-pub async fn login(
-    State(state): Shared,
-    extensions: axum::http::Extensions,
-    Form(form): Form<LoginForm>,
-) -> Response {
-    let terug = safe_return(form.terug.as_deref());
-    let name = form.naam.trim().to_lowercase();
-    // The client's address, when the server was started with it (`serve` is; a test router
-    // without it throttles by name only).
-    let address = extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip());
-    let Some(attempt) = state.sessions.begin_attempt(&name, address) else {
-        let mut r = simple_page(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Aanmelden",
-            login_body(
-                Some("Te veel mislukte pogingen; probeer het over een kwartier opnieuw."),
-                &terug,
-            ),
-            None,
-        );
-        r.headers_mut().insert(
-            header::RETRY_AFTER,
-            HeaderValue::from(super::auth::lockout_seconds()),
-        );
-        return r;
-    };
-    // A few password checks at a time: a burst of logins waits briefly, then gets 429.
-    let Ok(Ok(_permit)) = tokio::time::timeout(
-        std::time::Duration::from_secs(5),
-        state.password_checks.acquire(),
-    )
-    .await
-    else {
-        state.sessions.not_tried(&attempt);
-        let mut r = simple_page(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Aanmelden",
-            login_body(Some("Het is nu te druk; probeer het zo opnieuw."), &terug),
-            None,
-        );
-        r.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-        return r;
-    };
-    let users = state.users();
-    let check_name = name.clone();
-    let role = tokio::task::spawn_blocking(move || users.verify(&check_name, &form.wachtwoord))
-        .await
-        .ok()
-        .flatten();
-    match role {
-        Some(role) => {
-            state.sessions.succeeded(&attempt);
-            let token = state.sessions.create(&name, role);
-            let mut r = StatusCode::SEE_OTHER.into_response();
-            let h = r.headers_mut();
-            let cookie = super::auth::session_cookie(&token, state.settings.secure_cookie);
-            if let Ok(v) = HeaderValue::from_str(&cookie) {
-                h.insert(header::SET_COOKIE, v);
-            }
-            if let Ok(v) = HeaderValue::from_str(&terug) {
-                h.insert(header::LOCATION, v);
-            }
-            r
-        }
-        None => simple_page(
-            StatusCode::UNAUTHORIZED,
-            "Aanmelden",
-            login_body(Some("Onjuiste naam of wachtwoord."), &terug),
-            None,
-        ),
-    }
-}
-
-pub async fn logout(State(state): Shared, headers: HeaderMap) -> Response {
-    for c in headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-    {
-        if let Some(t) = super::auth::token_from_cookie(c) {
-            state.sessions.end(t);
-        }
-    }
-    let mut r = StatusCode::SEE_OTHER.into_response();
-    let h = r.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&super::auth::expired_cookie(state.settings.secure_cookie))
-    {
-        h.insert(header::SET_COOKIE, v);
-    }
-    h.insert(header::LOCATION, HeaderValue::from_static("/"));
-    r
-}
-
-fn asset(content_type: &'static str, body: &'static str) -> Response {
-    let mut r = body.into_response();
-    let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=3600"),
-    );
-    r
-}
-
-pub async fn style() -> Response {
-    asset("text/css; charset=utf-8", super::html::STYLE)
-}
-
-pub async fn script() -> Response {
-    asset(
-        "text/javascript; charset=utf-8",
-        include_str!("assets/app.js"),
-    )
-}
-
-pub async fn favicon() -> Response {
-    asset("image/svg+xml", include_str!("assets/favicon.svg"))
-}
-
 pub async fn not_found(State(state): Shared, headers: HeaderMap) -> Response {
     let viewer = state.viewer(&headers);
     error_page(
@@ -948,26 +616,6 @@ pub async fn not_found(State(state): Shared, headers: HeaderMap) -> Response {
         "Deze pagina bestaat niet.",
         viewer.as_ref(),
     )
-}
-
-/// `risicobeeld export`: the college page of one gemeente as one self-contained HTML file.
-pub async fn export_college(state: &AppState, gemeentecode: &str) -> Result<String, String> {
-    // The export is for the college: always the openbaar/ tables.
-    let viewer = Viewer {
-        role: Role::College,
-        user: None,
-    };
-    let request = PageRequest {
-        name: "college",
-        path_value: Some(gemeentecode.to_string()),
-        raw_query: None,
-        path: format!("/college/{gemeentecode}"),
-        mode: Mode::Export,
-    };
-    match render_page(state, &viewer, request).await {
-        Ok((page, _)) => Ok(String::from_utf8_lossy(&page.html).into_owned()),
-        Err(refusal) => Err(format!("{}: {}", refusal.status.as_u16(), refusal.message)),
-    }
 }
 
 #[cfg(test)]
