@@ -271,7 +271,7 @@ fn execute(command: Command) -> Result<u8, Failure> {
                     );
                     if let Some(d) = &m.disclosure {
                         println!(
-                            "  openbaar: {} of {} sensitive cells suppressed ({:.1} %): {} primary ({:.1} %), {} secondary ({:.1} %), {} by the wider repair ({:.1} %); {} of {} leeg_aantal shielded; audit passed",
+                            "  openbaar: {} of {} sensitive cells hidden ({:.1} %): {} primary ({:.1} %), {} to protect them ({:.1} %); {} of {} leeg_aantal shielded; audit passed",
                             d.hidden(),
                             d.cells,
                             d.share(d.hidden()),
@@ -279,11 +279,18 @@ fn execute(command: Command) -> Result<u8, Failure> {
                             d.share(d.primary),
                             d.secondary,
                             d.share(d.secondary),
-                            d.fallback,
-                            d.share(d.fallback),
                             d.bounding_hidden,
                             d.bounding_cells,
                         );
+                        for safe in &d.safe_cells {
+                            println!(
+                                "    {:<28} safe cells hidden: {} of {} ({:.1} %)",
+                                safe.table,
+                                safe.hidden,
+                                safe.cells,
+                                100.0 * safe.hidden as f64 / safe.cells.max(1) as f64
+                            );
+                        }
                     }
                     Ok(0)
                 }

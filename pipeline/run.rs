@@ -192,9 +192,18 @@ fn run_locked(
             cells: disclosure.cells,
             primary: disclosure.primary,
             secondary: disclosure.secondary,
-            fallback: disclosure.fallback,
+            fallback: 0,
             bounding_cells: disclosure.bounding_cells,
             bounding_hidden: disclosure.bounding_hidden,
+            safe_cells: disclosure
+                .safe
+                .iter()
+                .map(|(table, &(cells, hidden))| publish::SafeCells {
+                    table: table.clone(),
+                    cells,
+                    hidden,
+                })
+                .collect(),
         }),
     };
     phase_done(clock, "disclosure control and audit");

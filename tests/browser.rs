@@ -78,6 +78,24 @@ fn pages_render_in_chromium_without_errors_foreign_requests_or_wcag_violations()
         std::thread::sleep(Duration::from_millis(200));
     }
 
+    // Issue 31: the public Jaarevaluatie of Rijswijk 2024 shows its signals received (a figure,
+    // not the mark), and no public page says "<5".
+    let page = crate::util::http(
+        port,
+        "GET /jaarevaluatie/GM0603?periode=2024 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    )
+    .expect("the jaarevaluatie page");
+    let figure = page
+        .split("<span class=\"kpi-label\">Signalen ontvangen (fase 1)</span><span class=\"kpi-waarde\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the signals received as a key figure");
+    assert!(
+        figure.parse::<u32>().is_ok_and(|n| n >= 5),
+        "Rijswijk's signals of 2024 shown publicly, not {figure:?}"
+    );
+    assert!(!page.contains("&lt;5"), "no public page says <5");
+
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser");
     std::fs::create_dir_all(&shots).expect("screenshot dir");
     let check = Command::new("node")

@@ -70,13 +70,19 @@ pub fn assert_no_small_counts(snapshot: &Path) {
     assert!(scanned > 100, "scanned only {scanned} cells");
 }
 
-/// Each rate with the flag of the count it is made of (statistics.md §5).
-const RATE_OF_FLAG: [(&str, &str); 4] = [
-    ("rni_ingeschrevenen_onderdrukt", "rni_per_1000_inwoners"),
-    ("verborgen_bewoning_onderdrukt", "verborgen_per_1000_vbo"),
-    ("signalen_totaal_onderdrukt", "signalen_per_10000_inwoners"),
-    ("leeg_aantal_afgeschermd", "leeg_pct"),
-];
+/// Each ratio of the registry whose count disclosure control may hide, with that count's flag
+/// (statistics.md §5).
+fn rate_of_flag() -> Vec<(String, &'static str)> {
+    let controlled: Vec<&str> = risicobeeld::disclosure::controlled().collect();
+    risicobeeld_snapshot::indicators::ratios()
+        .filter_map(|r| {
+            let count = r.count?;
+            controlled
+                .contains(&count)
+                .then(|| (risicobeeld::disclosure::flag_name(count), r.name))
+        })
+        .collect()
+}
 
 /// In `openbaar/`, nothing is derived from a hidden count: not its rate, interval, comparison or
 /// smoothed value, nor a p-value of its trend. Returns how many hidden counts were checked.
@@ -84,9 +90,10 @@ pub fn assert_no_statistics_of_hidden_counts(snapshot: &Path) -> usize {
     let open = snapshot.join("openbaar");
     let mut checked = 0;
     let mut hidden = std::collections::BTreeSet::new();
+    let rate_of_flag = rate_of_flag();
     for row in read_table(&open, "gebied_indicatoren") {
-        for (flag, rate) in RATE_OF_FLAG {
-            if row[flag] != V::B(true) {
+        for (flag, rate) in &rate_of_flag {
+            if row[flag.as_str()] != V::B(true) {
                 continue;
             }
             for column in [
@@ -331,4 +338,147 @@ fn a_national_drop_of_mostly_small_counts_publishes() {
     assert_no_statistics_of_hidden_counts(&current);
     let audit = risicobeeld_cmd(&["audit", "--out", out.to_str().expect("utf8")]);
     assert_eq!(audit.code, 0, "{}{}", audit.stdout, audit.stderr);
+}
+
+/// The cells a published snapshot hides in `openbaar/`, by the labels of the cell system
+/// (`gebied_indicatoren <niveau> <code> <periode> <column>`, `signalen_fasen …`, `evaluatie …`).
+fn hidden_labels(snapshot: &Path) -> std::collections::BTreeSet<String> {
+    let open = snapshot.join("openbaar");
+    let mut out = std::collections::BTreeSet::new();
+    let text = |v: &V| match v {
+        V::S(s) => s.clone(),
+        V::I(i) => i.to_string(),
+        other => format!("{other:?}"),
+    };
+    for r in read_table(&open, "gebied_indicatoren") {
+        for (k, v) in &r {
+            let column = k
+                .strip_suffix("_onderdrukt")
+                .or_else(|| k.strip_suffix("_afgeschermd"));
+            if let (Some(column), V::B(true)) = (column, v) {
+                out.insert(format!(
+                    "gebied_indicatoren {} {} {} {column}",
+                    text(&r["niveau"]),
+                    text(&r["gebiedscode"]),
+                    text(&r["periode"])
+                ));
+            }
+        }
+    }
+    for r in read_table(&open, "signalen_fasen") {
+        for c in ["aantal", "bereikt"] {
+            if r[format!("{c}_onderdrukt").as_str()] == V::B(true) {
+                out.insert(format!(
+                    "signalen_fasen {} {} {} fase {} {c}",
+                    text(&r["gebiedscode"]),
+                    text(&r["periode"]),
+                    text(&r["vorm"]),
+                    text(&r["fase"])
+                ));
+            }
+        }
+    }
+    for r in read_table(&open, "evaluatie") {
+        if r["waarde_onderdrukt"] == V::B(true) && r["persoonsaantal"] == V::B(true) {
+            out.insert(format!(
+                "evaluatie {} {} {} {}",
+                text(&r["niveau"]),
+                text(&r["gebiedscode"]),
+                text(&r["periode"]),
+                text(&r["indicator"])
+            ));
+        }
+    }
+    out
+}
+
+/// What the snapshot of before the optimised search (issue 31) hid, as stored in `fixtures/`.
+fn hidden_before(name: &str) -> std::collections::BTreeSet<String> {
+    use std::io::Read;
+    let path = crate::util::fixture("disclosure").join(name);
+    let bytes = std::fs::read(&path).expect("the stored hidden cells");
+    let mut text = String::new();
+    if name.ends_with(".gz") {
+        flate2::read::GzDecoder::new(bytes.as_slice())
+            .read_to_string(&mut text)
+            .expect("gzip");
+    } else {
+        text = String::from_utf8(bytes).expect("utf8");
+    }
+    text.lines().map(str::to_string).collect()
+}
+
+/// No cell is hidden now that the snapshot of before showed, unless the search traded a cell the
+/// old pattern hid for it: a cell of its connected part (the cells tied to it through relations,
+/// which one protection program spans) that was hidden before and is shown now. Returns the
+/// newly hidden cells and how many were shown again.
+pub fn only_traded_cells_are_newly_hidden(snapshot: &Path, before: &str) -> (usize, usize) {
+    let now = hidden_labels(snapshot);
+    let then = hidden_before(before);
+    let gebied = risicobeeld::disclosure::read_dir_table(&snapshot.join("gebied_indicatoren"))
+        .expect("gebied");
+    let fasen =
+        risicobeeld::disclosure::read_dir_table(&snapshot.join("signalen_fasen")).expect("fasen");
+    // With the evaluation's years and halves, which tie the quarters of a year together.
+    let evaluatie =
+        risicobeeld::disclosure::read_dir_table(&snapshot.join("evaluatie")).expect("evaluatie");
+    let full = risicobeeld::disclosure::Evaluatie {
+        batch: &evaluatie,
+        flag_column: "waarde_onderdrukt",
+        published: false,
+    };
+    let system =
+        risicobeeld::disclosure::build_system(&gebied, &fasen, Some(full)).expect("system");
+    // The connected parts, by union-find over the relations.
+    let mut part: Vec<usize> = (0..system.cells.len()).collect();
+    fn root(part: &mut [usize], mut c: usize) -> usize {
+        while part[c] != c {
+            part[c] = part[part[c]];
+            c = part[c];
+        }
+        c
+    }
+    for rel in &system.relations {
+        for &p in &rel.parts {
+            let (a, b) = (root(&mut part, rel.total), root(&mut part, p));
+            part[a] = b;
+        }
+    }
+    let mut traded_parts = std::collections::BTreeSet::new();
+    for label in then.difference(&now) {
+        if let Some(cell) = system.get(label) {
+            traded_parts.insert(root(&mut part, cell));
+        }
+    }
+    let mut newly = 0;
+    let mut unexplained = Vec::new();
+    for label in now.difference(&then) {
+        newly += 1;
+        let Some(cell) = system.get(label) else {
+            // A figure the system does not tie (an evaluation row of no person count).
+            continue;
+        };
+        if !traded_parts.contains(&root(&mut part, cell)) {
+            unexplained.push(label.clone());
+        }
+    }
+    assert!(
+        unexplained.is_empty(),
+        "hidden now, shown before, and no cell of its part shown for it: {unexplained:?}"
+    );
+    (newly, then.difference(&now).count())
+}
+
+#[test]
+fn mini_hides_nothing_new_but_what_it_trades() {
+    let drop = Drop::of("mini");
+    assert_eq!(drop.run(&[]).code, 0);
+    let (newly, shown_again) = only_traded_cells_are_newly_hidden(
+        &drop.out().join("current"),
+        "verborgen_mini_voor_issue_31.txt",
+    );
+    assert!(
+        newly <= shown_again,
+        "{newly} newly hidden, {shown_again} shown again"
+    );
 }

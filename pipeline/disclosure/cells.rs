@@ -1,7 +1,8 @@
 //! The cell system of disclosure control: every sensitive count as a cell, the non-sensitive
 //! counts that bound one (`leeg_aantal ≥ verborgen_bewoning`), and the relations an attacker can
-//! use between them (a total and its parts; a parent area and its children). Primary suppression
-//! (1 … min_count − 1) and secondary suppression work on this system.
+//! use between them (a total and its parts; a parent area and its children; a year and its
+//! quarters). Primary suppression (1 … min_count − 1) works on it, the search for what else to
+//! hide (`protect.rs`) reads each cell's cost of hiding.
 
 use std::collections::BTreeMap;
 
@@ -17,8 +18,19 @@ pub struct Cell {
     /// A person count. A non-sensitive cell (a count of buildings that bounds a person count)
     /// is never suppressed for its own sake, only to protect a sensitive one.
     pub sensitive: bool,
-    /// Hidden by the repair's wider search (a relation further away than the exposed cell's own).
-    pub fallback: bool,
+    /// How much it matters that this cell is shown, besides its value: its level and kind
+    /// (a gemeente total more than a buurt, a year more than a quarter). See `cost`.
+    pub importance: f64,
+}
+
+impl Cell {
+    /// What hiding this cell costs the reader, per unit it is moved: its importance times
+    /// `1 + ln(1 + value)`, so a larger count costs more but not in proportion (hiding a 400
+    /// costs about 1.7 times a 20, not twenty times). docs/disclosure.md explains the choice.
+    pub fn cost(&self) -> f64 {
+        let v = self.value.unwrap_or(0).max(0) as f64;
+        self.importance * (1.0 + v.ln_1p())
+    }
 }
 
 /// `total = Σ parts` (exact) or `total ≥ Σ parts` (a parent with rows its children do not place).
@@ -30,20 +42,20 @@ pub struct Relation {
 }
 
 /// The cells of a system and how many are hidden, by reason (the manifest's disclosure entry).
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Counts {
     /// Sensitive cells (non-null person counts).
     pub cells: usize,
     /// Hidden for being 1 … min_count − 1.
     pub primary: usize,
-    /// Hidden so that no total and its parts give a hidden cell away (secondary suppression and
-    /// the repair's first choice: a published member of a relation the exposed cell is in).
+    /// Hidden to protect another (secondary suppression, chosen by `protect`).
     pub secondary: usize,
-    /// Hidden by the repair's wider search, further from the exposed cell.
-    pub fallback: usize,
     /// Non-sensitive counts that bound a sensitive one (`leeg_aantal`), and how many are hidden.
     pub bounding_cells: usize,
     pub bounding_hidden: usize,
+    /// Per table: its sensitive cells of at least `min_count`, and how many of those are hidden
+    /// (the cost of protection: safe figures not shown).
+    pub safe: std::collections::BTreeMap<String, (usize, usize)>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -82,7 +94,7 @@ impl CellSystem {
             suppressed,
             primary: false,
             sensitive,
-            fallback: false,
+            importance: 1.0,
         });
         i
     }
@@ -111,65 +123,25 @@ impl CellSystem {
         }
     }
 
-    /// Secondary suppression: while some exact relation has exactly one suppressed cell (which
-    /// would follow by subtraction), suppress the smallest other non-zero part as well — or, when no
-    /// part qualifies, the total. Relations are visited in a fixed order: deterministic.
-    pub fn secondary(&mut self) -> usize {
-        let mut added = 0;
-        loop {
-            let mut changed = false;
-            for r in 0..self.relations.len() {
-                if let Some(extra) = self.complement(r) {
-                    self.cells[extra].suppressed = true;
-                    added += 1;
-                    changed = true;
-                }
-            }
-            if !changed {
-                return added;
-            }
-        }
-    }
-
-    /// Adds one more cell to suppress in `relation` if it has exactly one suppressed cell.
-    pub fn complement(&self, relation: usize) -> Option<usize> {
-        let r = &self.relations[relation];
-        if !r.exact {
-            return None;
-        }
-        let members = std::iter::once(r.total).chain(r.parts.iter().copied());
-        let suppressed: Vec<usize> = members
-            .clone()
-            .filter(|&c| self.cells[c].suppressed)
-            .collect();
-        if suppressed.len() != 1 {
-            return None;
-        }
-        let lone = suppressed[0];
-        let nonzero =
-            |c: &usize| self.cells[*c].value.is_some_and(|v| v > 0) && !self.cells[*c].suppressed;
-        let smallest_part = r
-            .parts
-            .iter()
-            .copied()
-            .filter(|c| *c != lone)
-            .filter(nonzero)
-            .min_by_key(|c| (self.cells[*c].value, *c));
-        smallest_part.or_else(|| (r.total != lone && nonzero(&r.total)).then_some(r.total))
-    }
-
-    /// How many cells are hidden, and why.
-    pub fn counts(&self) -> Counts {
+    /// How many cells are hidden, and why; `min_count` says which cells are safe to show.
+    pub fn counts(&self, min_count: i64) -> Counts {
         let sensitive = || self.cells.iter().filter(|c| c.sensitive);
         let hidden = || sensitive().filter(|c| c.suppressed);
         let bounding = || self.cells.iter().filter(|c| !c.sensitive);
+        let mut safe: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+        for c in sensitive().filter(|c| c.value.is_some_and(|v| v >= min_count)) {
+            let table = c.label.split(' ').next().unwrap_or_default().to_string();
+            let entry = safe.entry(table).or_default();
+            entry.0 += 1;
+            entry.1 += usize::from(c.suppressed);
+        }
         Counts {
             cells: sensitive().count(),
             primary: hidden().filter(|c| c.primary).count(),
-            secondary: hidden().filter(|c| !c.primary && !c.fallback).count(),
-            fallback: hidden().filter(|c| c.fallback).count(),
+            secondary: hidden().filter(|c| !c.primary).count(),
             bounding_cells: bounding().count(),
             bounding_hidden: bounding().filter(|c| c.suppressed).count(),
+            safe,
         }
     }
 
@@ -182,89 +154,41 @@ impl CellSystem {
 mod tests {
     use super::*;
 
-    fn system(total: i64, parts: &[i64]) -> CellSystem {
-        let mut s = CellSystem::default();
-        let t = s.cell("total".into(), Some(total), false);
-        let p = parts
-            .iter()
-            .enumerate()
-            .map(|(i, v)| s.cell(format!("p{i}"), Some(*v), false))
-            .collect();
-        s.relate(t, p, true);
-        s
-    }
-
     #[test]
-    fn one_small_part_takes_the_smallest_other_nonzero_part_with_it() {
-        // Total 20 and parts 3, 0, 9, 8: the 3 would follow from 20 − 0 − 9 − 8.
-        let mut s = system(20, &[3, 0, 9, 8]);
+    fn primary_hides_one_to_min_count_minus_one_and_never_a_bound() {
+        let mut s = CellSystem::default();
+        for v in [0, 1, 4, 5, 12] {
+            s.cell(format!("c{v}"), Some(v), false);
+        }
+        let bound = s.bounding_cell("leeg 2".into(), Some(2), false);
         s.primary(5);
-        assert_eq!(s.secondary(), 1);
         let hidden: Vec<&str> = s
             .cells
             .iter()
             .filter(|c| c.suppressed)
             .map(|c| c.label.as_str())
             .collect();
-        assert_eq!(hidden, ["p0", "p3"]);
+        assert_eq!(hidden, ["c1", "c4"]);
+        assert!(!s.cells[bound].suppressed);
+        let counts = s.counts(5);
+        assert_eq!((counts.cells, counts.primary, counts.secondary), (5, 2, 0));
+        // Safe to show: the 5 and the 12, neither hidden.
+        assert_eq!(counts.safe.get("c5").copied(), Some((1, 0)));
     }
 
     #[test]
-    fn a_total_and_all_but_one_part_visible_is_repaired() {
-        // The total is small and every part visible: the total would follow by addition.
-        let mut s = system(4, &[0, 4, 0]);
-        s.cells[2].value = Some(4);
-        s.primary(5);
-        assert!(
-            s.is_suppressed("total") && s.is_suppressed("p1"),
-            "both are primary"
-        );
-        // Two small parts are two unknowns already: nothing more to do.
-        let mut s = system(12, &[2, 3, 7]);
-        s.primary(5);
-        assert_eq!(s.secondary(), 0);
-    }
-
-    #[test]
-    fn a_parent_with_exactly_one_small_child() {
-        // Parent 9 with children 4 and 5: the 4 is primary and the 5 goes with it; the parent stays.
-        let mut s = system(9, &[4, 5, 0]);
-        s.primary(5);
-        assert_eq!(s.secondary(), 1);
-        assert!(s.is_suppressed("p0") && s.is_suppressed("p1") && !s.is_suppressed("total"));
-        // A parent whose only non-zero child is small equals that child: both are primary.
-        let mut s = system(2, &[0, 2]);
-        s.primary(5);
-        assert!(s.is_suppressed("total") && s.is_suppressed("p1"));
-        assert_eq!(s.secondary(), 0);
-    }
-
-    #[test]
-    fn inequalities_are_left_to_the_audit() {
+    fn a_larger_count_or_a_higher_level_costs_more_to_hide() {
         let mut s = CellSystem::default();
-        let t = s.cell("T".into(), Some(20), false);
-        let a = s.cell("a".into(), Some(3), false);
-        s.relate(t, vec![a], false);
-        s.primary(5);
-        assert_eq!(s.secondary(), 0);
-    }
-
-    #[test]
-    fn suppression_cascades_through_linked_relations() {
-        // Row: T = a + b; column: a = x + y. a is small; b joins it; then in the column relation
-        // a is the only suppressed cell, so the smallest non-zero of x, y follows.
-        let mut s = CellSystem::default();
-        let t = s.cell("T".into(), Some(30), false);
-        let a = s.cell("a".into(), Some(4), false);
-        let b = s.cell("b".into(), Some(26), false);
-        let x = s.cell("x".into(), Some(1), false);
-        let y = s.cell("y".into(), Some(3), false);
-        s.relate(t, vec![a, b], true);
-        s.relate(a, vec![x, y], true);
-        s.primary(5);
-        s.secondary();
-        assert!(s.is_suppressed("b"));
-        assert!(s.is_suppressed("x") && s.is_suppressed("y"));
-        assert!(!s.is_suppressed("T"));
+        let small = s.cell("small".into(), Some(6), false);
+        let large = s.cell("large".into(), Some(400), false);
+        let zero = s.cell("zero".into(), Some(0), false);
+        assert!(s.cells[small].cost() < s.cells[large].cost());
+        assert!((s.cells[zero].cost() - 1.0).abs() < 1e-12);
+        // Not in proportion: (1 + ln 401) / (1 + ln 21) = 6.994 / 4.045 = 1.73.
+        let twenty = s.cell("twenty".into(), Some(20), false);
+        let ratio = s.cells[large].cost() / s.cells[twenty].cost();
+        assert!((1.72..1.74).contains(&ratio), "{ratio}");
+        s.cells[small].importance = 4.0;
+        assert!(s.cells[small].cost() > 4.0 * (1.0 + 6f64.ln_1p()) - 1e-9);
     }
 }

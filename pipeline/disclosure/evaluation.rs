@@ -1,10 +1,11 @@
 //! The yearly evaluation in the cell system: each person count of `evaluatie` (a year's or
 //! half-year's signals, funnel phases, victims helped, the RNI stand) is a cell, tied by exact
 //! relations to the quarter cells it sums, to its halves, and to its member gemeenten — so that a
-//! year's total is published wherever that gives no hidden quarter away. Also rebuilds the
-//! `openbaar/evaluatie` table from the suppressed values.
+//! year's total is published wherever that gives no hidden quarter away, and protected like any
+//! other cell where it would. Also rebuilds the `openbaar/evaluatie` table from the suppressed
+//! values.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, BooleanArray, Float64Array, RecordBatch};
@@ -19,14 +20,12 @@ use crate::calendar::{Grain, Period};
 use crate::transform::{OutputTable, run_models};
 use risicobeeld_snapshot::vocabulary::FASEN;
 
-/// Above this many hidden cells, a component that the evaluation's signal figures tie across a
-/// year's quarters is too slow for the linear programs (they grow with the square of it and
-/// more): those figures are then hidden for that regio and year (`decoupled`), whether the
-/// component is that large before the repair or grows so while the repair hides more.
-pub(super) const MAX_TIED_COMPONENT: usize = 300;
-
-/// A regio and year whose evaluation signal figures are all hidden.
-pub(super) type Block = (String, i32);
+/// How much a figure of the yearly evaluation matters, beside the quarter's (`Cell::importance`):
+/// the year is what the college reads, the half-year what it reads in between. Measured on the
+/// demo (docs/disclosure.md): with the program over the whole connected part, 40 and 15 or 200
+/// and 10 show the same yearly figures; 6 and 3 over small rings hid most of them.
+const YEAR_IMPORTANCE: f64 = 40.0;
+const HALF_YEAR_IMPORTANCE: f64 = 15.0;
 
 /// Is this an evaluation indicator summed from the quarterly signal cells?
 fn is_signal_indicator(indicator: &str) -> bool {
@@ -112,17 +111,6 @@ impl Rows {
         })
     }
 
-    /// The regio and year of row `r`.
-    fn block(&self, r: usize) -> Option<Block> {
-        let regio = if self.niveau[r].as_deref() == Some("regio") {
-            self.code[r].clone()?
-        } else {
-            self.regio[r].clone()?
-        };
-        let (year, _) = evaluation_period(self.periode[r].as_deref()?)?;
-        Some((regio, year))
-    }
-
     /// (niveau, code, periode, indicator) of row `r`.
     fn key(&self, r: usize) -> Option<(&str, &str, &str, &str)> {
         Some((
@@ -145,32 +133,21 @@ impl Rows {
     }
 }
 
-/// Adds the evaluation's person counts and their relations to `s`; returns the regio and year
-/// of each signal figure's cell.
-///
-/// The signal figures of a regio and year that are all hidden (or zero) are *decoupled*: their
-/// ties to the quarterly cells are left out. Each of them is a sum of quarterly cells, so
-/// whatever the quarters are, the hidden sums can match them: they narrow nothing, and the
-/// linear programs need not carry them. Each is as safe as its parts: its quarters lie in
-/// separate components, so its upper bound is the sum of theirs, at least that of any hidden
-/// part (≥ min_count by the audit), and with no part hidden it is a sum of published counts,
-/// never a small one. `force` hides the nonzero signal figures of the blocks it names first
-/// (the components that `MAX_TIED_COMPONENT` finds too large); the attacker's view of the
-/// published table finds the same blocks all hidden.
+/// Adds the evaluation's person counts and their relations to `s`: a signal figure is the sum of
+/// its quarterly cells, a gemeente's year the sum of its halves, a district or regio the sum of
+/// its gemeenten, a stand the `gebied_indicatoren` cell it is read from. A figure of a published
+/// table whose quarterly parts are all shown is a sum of published counts: it tells nothing new
+/// and is not tied (that keeps the attacker's programs smaller, and changes no bound).
 pub(super) fn add(
     s: &mut CellSystem,
     e: Evaluatie,
     periods_of: &BTreeMap<(String, String), Vec<String>>,
     forms_of: &FormsOf,
-    force: &BTreeSet<Block>,
-) -> Result<SignalCells, DisclosureError> {
+) -> Result<(), DisclosureError> {
     let rows = Rows::read(e.batch)?;
     let waarde = floats(e.batch, "waarde")?;
     let flag = flags_named(e.batch, e.flag_column);
     let mut cells = Vec::new();
-    let mut blocks = BTreeMap::new();
-    // A block stays tied while one of its signal figures is shown and not zero.
-    let mut shown_blocks = BTreeSet::new();
     for r in 0..e.batch.num_rows() {
         let Some((n, c, p, i)) = rows.key(r) else {
             continue;
@@ -179,36 +156,25 @@ pub(super) fn add(
             continue;
         }
         let value = waarde[r].map(|v| v.round() as i64);
-        let block = rows.block(r).filter(|_| is_signal_indicator(i));
-        let forced =
-            block.as_ref().is_some_and(|b| force.contains(b)) && value.is_some_and(|v| v > 0);
-        let id = s.cell(label(n, c, p, i), value, flag[r] || forced);
-        if forced {
-            s.cells[id].suppressed = true;
-            s.cells[id].fallback = true;
-        }
-        if let Some(b) = block {
-            blocks.insert(id, b);
-        }
+        let id = s.cell(label(n, c, p, i), value, flag[r]);
+        s.cells[id].importance = level_importance(n)
+            * if p.contains("-H") {
+                HALF_YEAR_IMPORTANCE
+            } else {
+                YEAR_IMPORTANCE
+            };
         cells.push((r, id));
     }
-    // Each signal figure's quarterly parts; in a published table, a shown figure whose parts
-    // are all shown tells nothing new (`redundant`) and does not tie its block.
+    // Each signal figure's quarterly parts.
     let mut parts_of = BTreeMap::new();
     for &(r, id) in &cells {
-        if let (Some(key), true) = (rows.key(r), blocks.contains_key(&id)) {
+        if let Some(key) = rows.key(r).filter(|k| is_signal_indicator(k.3)) {
             parts_of.insert(id, quarter_parts(s, key, periods_of, forms_of));
         }
     }
-    for (&id, block) in &blocks {
-        let cell = &s.cells[id];
-        let shown = !cell.suppressed && cell.value.is_some_and(|v| v > 0);
-        let redundant = e.published && parts_of.get(&id).is_some_and(|p| all_shown(s, p));
-        if shown && !redundant {
-            shown_blocks.insert(block.clone());
-        }
-    }
-    let decoupled = |id: usize| blocks.get(&id).is_some_and(|b| !shown_blocks.contains(b));
+    let redundant = |s: &CellSystem, id: usize| {
+        e.published && !s.cells[id].suppressed && parts_of.get(&id).is_some_and(|p| all_shown(s, p))
+    };
     // Members of each district and regio, per period and indicator.
     let mut members: BTreeMap<(&str, &str, &str, &str), Vec<usize>> = BTreeMap::new();
     for &(r, id) in &cells {
@@ -231,7 +197,7 @@ pub(super) fn add(
         let Some((year, half)) = evaluation_period(p) else {
             continue;
         };
-        if decoupled(id) {
+        if redundant(s, id) {
             continue;
         }
         // A stand at the period's end is the cell of gebied_indicatoren it is read from.
@@ -263,15 +229,19 @@ pub(super) fn add(
             s.relate(id, kids.clone(), true);
         }
     }
-    Ok(SignalCells { blocks, parts_of })
+    Ok(())
 }
 
-/// The evaluation's signal figures in a cell system: each one's regio-year block and its
-/// quarterly parts.
-#[derive(Debug, Default)]
-pub(super) struct SignalCells {
-    pub blocks: BTreeMap<usize, Block>,
-    parts_of: BTreeMap<usize, Vec<usize>>,
+/// How much an area's figure matters by its level (`Cell::importance`): a gemeente's more than a
+/// buurt's, a regio's most.
+pub(super) fn level_importance(niveau: &str) -> f64 {
+    match niveau {
+        "buurt" => 1.0,
+        "wijk" => 2.0,
+        "gemeente" => 4.0,
+        "district" => 6.0,
+        _ => 8.0,
+    }
 }
 
 fn all_shown(s: &CellSystem, parts: &[usize]) -> bool {
@@ -324,55 +294,6 @@ fn quarter_parts(
     parts
 }
 
-/// After the repair: a signal figure of a decoupled block whose quarterly parts are all shown
-/// is shown again. It is a sum of published counts (never small, and telling nothing new), and
-/// a decoupled block has no relations that it could tie.
-pub(super) fn show_redundant(
-    system: &mut CellSystem,
-    signals: &SignalCells,
-    decoupled: &BTreeSet<Block>,
-) {
-    for (&id, block) in &signals.blocks {
-        if !decoupled.contains(block) || !system.cells[id].fallback {
-            continue;
-        }
-        if signals
-            .parts_of
-            .get(&id)
-            .is_some_and(|p| all_shown(system, p))
-        {
-            system.cells[id].suppressed = false;
-            system.cells[id].fallback = false;
-        }
-    }
-}
-
-/// The blocks whose signal figures tie a component of more than `MAX_TIED_COMPONENT` hidden
-/// cells together.
-pub(super) fn oversized(system: &CellSystem, signals: &SignalCells) -> BTreeSet<Block> {
-    let blocks = &signals.blocks;
-    let mut out = BTreeSet::new();
-    for (vars, _) in super::audit::components(system) {
-        if vars.len() > MAX_TIED_COMPONENT {
-            out.extend(vars.iter().filter_map(|v| blocks.get(v).cloned()));
-        }
-    }
-    out
-}
-
-/// The blocks that would tie more than `MAX_TIED_COMPONENT` cells together if every signal
-/// figure and every quarterly cell it sums were hidden: the most a repair could make of them.
-pub(super) fn possibly_oversized(system: &CellSystem, signals: &SignalCells) -> BTreeSet<Block> {
-    let mut worst = system.clone();
-    for (&figure, parts) in &signals.parts_of {
-        worst.cells[figure].suppressed = true;
-        for &p in parts {
-            worst.cells[p].suppressed = true;
-        }
-    }
-    oversized(&worst, signals)
-}
-
 /// A flag column by its exact name (all false when absent).
 fn flags_named(batch: &RecordBatch, name: &str) -> Vec<bool> {
     batch
@@ -386,15 +307,11 @@ fn flags_named(batch: &RecordBatch, name: &str) -> Vec<bool> {
 }
 
 /// `int_evaluatie_waarden` with the hidden values nulled and `onderdrukt` set: a person count
-/// hidden by disclosure control (`onderdrukt`), or a rate whose count is hidden (null; flagged
-/// only when that count is itself a person count, not a bounding count shown as a dash).
-///
-/// A signal figure of a `decoupled` block is null but not flagged: it is hidden because it would
-/// tie too much together, not because it is small, and pages show it as "–", not "<5".
+/// hidden by disclosure control, or a rate whose count is hidden. Every hidden figure is flagged
+/// alike, whatever hid it, so that the mark tells nothing (docs/disclosure.md).
 fn suppressed_values(
     waarden: &RecordBatch,
     system: &CellSystem,
-    decoupled: &BTreeSet<Block>,
 ) -> Result<RecordBatch, DisclosureError> {
     let rows = Rows::read(waarden)?;
     let mut hidden = Vec::with_capacity(waarden.num_rows());
@@ -402,14 +319,8 @@ fn suppressed_values(
     for r in 0..waarden.num_rows() {
         let cell = rows.deciding_label(r).and_then(|l| system.get(&l));
         let is_hidden = cell.is_some_and(|i| system.cells[i].suppressed);
-        let too_tied = rows.indicator[r]
-            .as_deref()
-            .is_some_and(is_signal_indicator)
-            && rows.block(r).is_some_and(|b| decoupled.contains(&b));
         hidden.push(Some(is_hidden));
-        flagged.push(Some(
-            is_hidden && !too_tied && cell.is_some_and(|i| system.cells[i].sensitive),
-        ));
+        flagged.push(Some(is_hidden));
     }
     let hidden = BooleanArray::from(hidden);
     let schema = waarden.schema();
@@ -430,11 +341,10 @@ pub(super) async fn rebuild(
     tables: &BTreeMap<String, OutputTable>,
     waarden: &RecordBatch,
     system: &CellSystem,
-    decoupled: &BTreeSet<Block>,
 ) -> Result<RecordBatch, DisclosureError> {
     let mut inputs = vec![table(
         "int_evaluatie_waarden",
-        suppressed_values(waarden, system, decoupled)?,
+        suppressed_values(waarden, system)?,
     )];
     for name in [
         "int_nulmeting",
@@ -508,35 +418,29 @@ mod tests {
         periods_of: &BTreeMap<(String, String), Vec<String>>,
         (waarde, flagged): (Option<f64>, bool),
         published: bool,
-        force: &BTreeSet<Block>,
-    ) -> SignalCells {
+    ) {
         let batch = evaluatie(waarde, flagged);
         let e = Evaluatie {
             batch: &batch,
             flag_column: "waarde_onderdrukt",
             published,
         };
-        add(s, e, periods_of, &FormsOf::new(), force).expect("add")
+        add(s, e, periods_of, &FormsOf::new()).expect("add");
     }
 
     #[test]
-    fn a_decoupled_figure_is_shown_again_when_its_quarters_are() {
-        let block: Block = ("R".into(), 2024);
-        let force = BTreeSet::from([block.clone()]);
+    fn a_year_is_tied_to_its_quarters_and_matters_more_than_they_do() {
         for first_hidden in [false, true] {
             let (mut s, periods_of) = quarters(first_hidden);
-            let signals = add_year(&mut s, &periods_of, (Some(26.0), false), false, &force);
+            add_year(&mut s, &periods_of, (Some(26.0), false), false);
             let year = s
                 .get("evaluatie gemeente GM1 2024 signalen_totaal")
                 .expect("cell");
-            // Forced: hidden, and tied to nothing (its block is decoupled).
-            assert!(s.cells[year].suppressed && s.relations.is_empty());
-            show_redundant(&mut s, &signals, &force);
-            // 26 = 5 + 6 + 7 + 8 tells nothing new; with a quarter hidden it would.
-            assert_eq!(
-                s.cells[year].suppressed, first_hidden,
-                "first_hidden {first_hidden}"
-            );
+            // Year = Σ quarters, whatever is hidden: the search sees every tie.
+            assert_eq!(s.relations.len(), 1);
+            assert_eq!(s.relations[0].total, year);
+            assert_eq!(s.relations[0].parts.len(), 4);
+            assert!(s.cells[year].importance > s.cells[0].importance);
         }
     }
 
@@ -544,19 +448,13 @@ mod tests {
     fn the_attacker_ties_a_figure_to_its_quarters_unless_it_tells_nothing_new() {
         for (first_hidden, tied) in [(false, false), (true, true)] {
             let (mut s, periods_of) = quarters(first_hidden);
-            add_year(
-                &mut s,
-                &periods_of,
-                (Some(26.0), false),
-                true,
-                &BTreeSet::new(),
-            );
+            add_year(&mut s, &periods_of, (Some(26.0), false), true);
             assert_eq!(!s.relations.is_empty(), tied, "first_hidden {first_hidden}");
         }
-        // A hidden year (all of its block hidden) is decoupled as well.
+        // A hidden year is tied to its quarters all the same.
         let (mut s, periods_of) = quarters(true);
-        add_year(&mut s, &periods_of, (None, true), true, &BTreeSet::new());
-        assert!(s.relations.is_empty());
+        add_year(&mut s, &periods_of, (None, true), true);
+        assert_eq!(s.relations.len(), 1);
     }
 
     #[test]

@@ -4,8 +4,10 @@
 //! publishing, and the `openbaar` tables rebuilt by the same SQL models over suppressed inputs.
 
 pub mod audit;
+mod bounds;
 pub mod cells;
 mod evaluation;
+pub mod protect;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -19,6 +21,7 @@ use datafusion::arrow::datatypes::{DataType, Field, Schema};
 
 pub use audit::{Exposure, Protection, audit};
 pub use cells::CellSystem;
+pub use protect::protect;
 
 use crate::transform::{OutputTable, TransformError, run_models};
 use risicobeeld_snapshot::vocabulary::{signal_form_columns, vormen_in};
@@ -185,17 +188,6 @@ pub fn build_system(
     fasen: &RecordBatch,
     evaluatie: Option<Evaluatie>,
 ) -> Result<CellSystem, DisclosureError> {
-    Ok(build_system_with(gebied, fasen, evaluatie, &Default::default())?.0)
-}
-
-/// `build_system`, hiding the evaluation's signal figures of the `force`d regio-years first;
-/// also returns the regio-year of each of those figures' cells.
-fn build_system_with(
-    gebied: &RecordBatch,
-    fasen: &RecordBatch,
-    evaluatie: Option<Evaluatie>,
-    force: &std::collections::BTreeSet<evaluation::Block>,
-) -> Result<(CellSystem, evaluation::SignalCells), DisclosureError> {
     let mut s = CellSystem::default();
     let niveau = strings(gebied, "niveau")?;
     let code = strings(gebied, "gebiedscode")?;
@@ -227,7 +219,9 @@ fn build_system_with(
         for column in &sensitive {
             let (v, f) = (&values[column].0[r], values[column].1[r]);
             if v.is_some() || f {
-                ids.insert(column, s.cell(gebied_label(n, c, p, column), *v, f));
+                let id = s.cell(gebied_label(n, c, p, column), *v, f);
+                s.cells[id].importance = evaluation::level_importance(n);
+                ids.insert(column, id);
             }
         }
         // signalen_totaal = Σ the form columns (one definition: `SIGNAALVORMEN`).
@@ -244,6 +238,7 @@ fn build_system_with(
                 continue;
             }
             let b = s.bounding_cell(gebied_label(n, c, p, bound), *v, f);
+            s.cells[b].importance = evaluation::level_importance(n);
             if let Some(part) = s.get(&gebied_label(n, c, p, count)) {
                 s.relate(b, vec![part], false);
             }
@@ -295,12 +290,14 @@ fn build_system_with(
         }
     }
     let forms_of = add_fasen(&mut s, fasen)?;
-    let signals = match evaluatie {
-        Some(e) => evaluation::add(&mut s, e, &periods_of, &forms_of, force)?,
-        None => evaluation::SignalCells::default(),
-    };
-    Ok((s, signals))
+    if let Some(e) = evaluatie {
+        evaluation::add(&mut s, e, &periods_of, &forms_of)?;
+    }
+    Ok(s)
 }
+
+/// How much a cell of the funnel (one gemeente, period, form and phase) matters: half a buurt's.
+const FUNNEL_IMPORTANCE: f64 = 0.5;
 
 /// The funnel: bereikt(f) = aantal(f) + bereikt(f + 1); and the per-form totals of the gemeente
 /// row. Returns the forms of each (gemeente, period) for the evaluation's funnel.
@@ -316,11 +313,14 @@ fn add_fasen(s: &mut CellSystem, fasen: &RecordBatch) -> Result<FormsOf, Disclos
         let (Some(g), Some(p), Some(v), Some(f)) = (&gm[r], &periode[r], &vorm[r], fase[r]) else {
             continue;
         };
+        // A phase of one form matters less than the gemeente's totals (`FUNNEL_IMPORTANCE`).
         if aantal[r].is_some() || aantal_f[r] {
-            s.cell(fase_label(g, p, v, f, "aantal"), aantal[r], aantal_f[r]);
+            let id = s.cell(fase_label(g, p, v, f, "aantal"), aantal[r], aantal_f[r]);
+            s.cells[id].importance = FUNNEL_IMPORTANCE;
         }
         if bereikt[r].is_some() || bereikt_f[r] {
-            s.cell(fase_label(g, p, v, f, "bereikt"), bereikt[r], bereikt_f[r]);
+            let id = s.cell(fase_label(g, p, v, f, "bereikt"), bereikt[r], bereikt_f[r]);
+            s.cells[id].importance = FUNNEL_IMPORTANCE;
         }
         groups.entry((g.clone(), p.clone(), v.clone())).or_default();
     }
@@ -478,48 +478,21 @@ pub async fn openbaar(
         flag_column: "onderdrukt",
         published: false,
     };
-    let suppressed =
-        |force: &std::collections::BTreeSet<evaluation::Block>| -> Result<_, DisclosureError> {
-            let (mut system, blocks) = build_system_with(&gebied, &fasen, Some(full), force)?;
-            system.primary(min_count);
-            hide_wijk_signals(&mut system);
-            system.secondary();
-            Ok((system, blocks))
-        };
-    // The evaluation's signal figures tie each year's quarters together; where that makes a
-    // component too large for the linear programs — before the repair or while it hides more —
-    // they are hidden for that regio and year, and the repair starts again without them.
-    let mut too_large = std::collections::BTreeSet::new();
-    let (system, signals) = loop {
-        let (mut system, signals) = suppressed(&too_large)?;
-        let new_blocks = |s: &CellSystem| -> std::collections::BTreeSet<evaluation::Block> {
-            let mut blocks = evaluation::oversized(s, &signals);
-            blocks.retain(|b| !too_large.contains(b));
-            blocks
-        };
-        let mut grown = new_blocks(&system);
-        if grown.is_empty() {
-            let repaired =
-                audit::repair_watched(&mut system, protection, |s| !new_blocks(s).is_empty())
-                    .map_err(DisclosureError::Audit)?;
-            if repaired != audit::Repair::Stopped {
-                break (system, signals);
-            }
-            // One block outgrew the limit while the repair hid more: the others that could are
-            // decoupled with it, so that the repair starts again at most once.
-            grown = new_blocks(&system);
-            grown.extend(evaluation::possibly_oversized(&system, &signals));
-            grown.retain(|b| !too_large.contains(b));
-        }
-        tracing::info!(
-            blocks = ?grown,
-            "evaluatie: signal figures hidden where they tie too many hidden cells together"
-        );
-        too_large.extend(grown);
-    };
-    let mut system = system;
-    evaluation::show_redundant(&mut system, &signals, &too_large);
-    let summary = system.counts();
+    let clock = std::time::Instant::now();
+    let mut system = build_system(&gebied, &fasen, Some(full))?;
+    system.primary(min_count);
+    hide_wijk_signals(&mut system);
+    let searched = protect(&mut system, protection).map_err(DisclosureError::Audit)?;
+    tracing::debug!(
+        seconds = clock.elapsed().as_secs_f64(),
+        hidden = searched.hidden,
+        rounds = searched.rounds,
+        protection_programs = searched.protection_programs,
+        audit_programs = searched.audit_programs,
+        certified = searched.certified,
+        "disclosure: the cells to hide"
+    );
+    let summary = system.counts(min_count);
 
     // The score and the trends are recomputed from the suppressed counts by the same models.
     let ratios = concat(get(tables, "int_gebied_ratios")?)?;
@@ -532,7 +505,7 @@ pub async fn openbaar(
         get(tables, "stg_statistiek")?.clone(),
     ];
     let rebuilt = run_models(inputs, &["gebied_indicatoren", "trends"], &[]).await?;
-    let open_evaluatie = evaluation::rebuild(tables, &waarden, &system, &too_large).await?;
+    let open_evaluatie = evaluation::rebuild(tables, &waarden, &system).await?;
     let open_gebied = concat(get(&rebuilt, "gebied_indicatoren")?)?;
     let open_gebied = suppress(
         &open_gebied,
@@ -548,21 +521,27 @@ pub async fn openbaar(
         &system,
         true,
     )?;
+    let open_trends = trend_flags(&concat(get(&rebuilt, "trends")?)?, &system)?;
 
-    // The attacker's view of exactly what will be published must pass.
+    // The attacker's view of exactly what will be published must pass. The true values are
+    // given to it as a point its programs allow (checked against every relation first), so that
+    // a part it can certify needs no programs; the bounds are those of the published numbers.
     let published = Evaluatie {
         batch: &open_evaluatie,
         flag_column: "waarde_onderdrukt",
         published: true,
     };
-    let attacker_view = build_system(&open_gebied, &open_fasen, Some(published))?;
+    let mut attacker_view = build_system(&open_gebied, &open_fasen, Some(published))?;
     if let Some(label) = shown_wijk_signal(&attacker_view) {
         return Err(DisclosureError::Exposed {
             count: 1,
             first: format!("{label} is shown (wijk-level signals are never published)"),
         });
     }
-    let exposed = audit(&attacker_view, protection).map_err(DisclosureError::Audit)?;
+    for cell in attacker_view.cells.iter_mut().filter(|c| c.value.is_none()) {
+        cell.value = system.get(&cell.label).and_then(|i| system.cells[i].value);
+    }
+    let exposed = audit_view(&attacker_view, &system, &searched.points, protection)?;
     if let Some(first) = exposed.first() {
         return Err(DisclosureError::Exposed {
             count: exposed.len(),
@@ -573,7 +552,7 @@ pub async fn openbaar(
         table("openbaar/gebied_indicatoren", open_gebied),
         get(tables, "kvk_sectoren")?.renamed("openbaar/kvk_sectoren"),
         table("openbaar/signalen_fasen", open_fasen),
-        get(&rebuilt, "trends")?.renamed("openbaar/trends"),
+        table("openbaar/trends", open_trends),
         // No input values and no file names: the rule, the source, counts and dates.
         get(tables, "kwaliteit_openbaar")?.renamed("openbaar/kwaliteit"),
         table("openbaar/evaluatie", open_evaluatie),
@@ -581,6 +560,79 @@ pub async fn openbaar(
     ];
     out.retain(|t| !t.schema.fields().is_empty());
     Ok((out, summary))
+}
+
+/// The audit of the attacker's view of the published tables, given the true values. The
+/// search's points (moves from the true values that proved cells protected) are checked again
+/// against the published tables' own relations — a point that moves a cell the view does not
+/// hide, or breaks one of its relations, proves nothing — so that programs are solved only for
+/// what no point proves.
+fn audit_view(
+    view: &CellSystem,
+    system: &CellSystem,
+    points: &[audit::Deviation],
+    protection: Protection,
+) -> Result<Vec<Exposure>, DisclosureError> {
+    let mut cache = audit::AuditCache::default();
+    if audit::consistent(view) {
+        let memberships = protect::relations_of_cells(view);
+        for point in points {
+            let moved: Option<audit::Deviation> = point
+                .iter()
+                .map(|&(c, d)| view.get(&system.cells[c].label).map(|v| (v, d)))
+                .collect();
+            if let Some(moved) = moved {
+                cache.certify(view, &memberships, &moved, protection);
+            }
+        }
+    }
+    let exposed =
+        audit::audit_with(view, protection, &mut cache).map_err(DisclosureError::Audit)?;
+    tracing::debug!(
+        certified = cache.certified,
+        programs = cache.programs,
+        "disclosure: the audit of the published tables"
+    );
+    Ok(exposed)
+}
+
+/// `openbaar/trends` with `waarde_onderdrukt`: true where the row's value is hidden because the
+/// count it is (or is made from) is hidden, so that a chart marks it like any hidden figure
+/// instead of leaving a gap that looks like missing data.
+fn trend_flags(trends: &RecordBatch, system: &CellSystem) -> Result<RecordBatch, DisclosureError> {
+    let (n, c, i, p) = (
+        strings(trends, "niveau")?,
+        strings(trends, "gebiedscode")?,
+        strings(trends, "indicator")?,
+        strings(trends, "periode")?,
+    );
+    let flag: BooleanArray = (0..trends.num_rows())
+        .map(|r| {
+            let deciding = i[r]
+                .as_deref()
+                .and_then(risicobeeld_snapshot::indicators::indicator)
+                .and_then(|ind| ind.deciding_count());
+            let hidden = match (&n[r], &c[r], &p[r], deciding) {
+                (Some(n), Some(c), Some(p), Some(column)) => {
+                    system.is_suppressed(&gebied_label(n, c, p, column))
+                }
+                _ => false,
+            };
+            Some(hidden)
+        })
+        .collect();
+    let mut fields: Vec<Arc<Field>> = trends.schema().fields().iter().cloned().collect();
+    let mut arrays: Vec<ArrayRef> = trends.columns().to_vec();
+    let at = fields
+        .iter()
+        .position(|f| f.name() == "waarde")
+        .map_or(fields.len(), |i| i + 1);
+    fields.insert(
+        at,
+        Arc::new(Field::new(flag_name("waarde"), DataType::Boolean, false)),
+    );
+    arrays.insert(at, Arc::new(flag));
+    Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)?)
 }
 
 /// Reads every Parquet file under `dir` into one batch (`risicobeeld_snapshot::tables`).

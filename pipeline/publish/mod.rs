@@ -7,6 +7,6 @@ mod snapshot;
 
 pub use parquet_out::{HIVE_NULL, PARTITION_COLUMN, write_table};
 pub use snapshot::{
-    DisclosureEntry, InputEntry, Manifest, OutputLock, PublishError, TableEntry, checkpoint,
-    current_manifest, current_run, list_runs, publish, rollback,
+    DisclosureEntry, InputEntry, Manifest, OutputLock, PublishError, SafeCells, TableEntry,
+    checkpoint, current_manifest, current_run, list_runs, publish, rollback,
 };

@@ -47,7 +47,8 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> PublishError + '_ {
 }
 
 pub use risicobeeld_snapshot::manifest::{
-    ColumnEntry, DisclosureEntry, InputEntry, Manifest, TableEntry, current_manifest, current_run,
+    ColumnEntry, DisclosureEntry, InputEntry, Manifest, SafeCells, TableEntry, current_manifest,
+    current_run,
 };
 
 /// Pauses at a named point when `RISICOBEELD_PAUSE_AT` names it, so that the crash-safety

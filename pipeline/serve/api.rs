@@ -39,10 +39,8 @@ pub(crate) enum Format {
     Json,
     Csv,
     Parquet,
-    /// An Excel workbook (`serve::xlsx`), hidden counts as `<min_count`.
-    Xlsx {
-        min_count: i64,
-    },
+    /// An Excel workbook (`serve::xlsx`), hidden figures as `×`.
+    Xlsx,
 }
 
 pub(crate) fn format_of(pairs: &[(String, String)]) -> Result<Format, String> {
@@ -54,22 +52,8 @@ pub(crate) fn format_of(pairs: &[(String, String)]) -> Result<Format, String> {
         None | Some("json") => Ok(Format::Json),
         Some("csv") => Ok(Format::Csv),
         Some("parquet") => Ok(Format::Parquet),
-        // The `<min_count` text is the snapshot's; `with_min_count` sets it.
-        Some("xlsx") => Ok(Format::Xlsx { min_count: 0 }),
+        Some("xlsx") => Ok(Format::Xlsx),
         Some(other) => Err(format!("format {other:?}: use json, csv, parquet or xlsx")),
-    }
-}
-
-/// Encodes batches in the asked format, as a download named `name`.
-impl Format {
-    /// The format with the snapshot's `min_count` (the `<5` of an Excel download).
-    pub(crate) fn with_min_count(self, snapshot: &Snapshot) -> Format {
-        match self {
-            Format::Xlsx { .. } => Format::Xlsx {
-                min_count: snapshot.min_count,
-            },
-            other => other,
-        }
     }
 }
 
@@ -94,7 +78,7 @@ pub(crate) fn encode(
             Ok(bytes) => ("application/vnd.apache.parquet", bytes, "parquet"),
             Err(e) => return Internal::logged("encoding a Parquet download", e).json(),
         },
-        Format::Xlsx { min_count } => match super::xlsx::to_xlsx(batches, name, min_count) {
+        Format::Xlsx => match super::xlsx::to_xlsx(batches, name) {
             Ok(bytes) => (
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 bytes,
@@ -242,10 +226,7 @@ pub async fn table(
         sql.push_str(&conditions.join(" AND "));
     }
     match super::render::run_panel(&snapshot, viewer.role, &sql, &bound).await {
-        Ok(batches) => with_run(
-            encode(table, schema, &batches, format.with_min_count(&snapshot)),
-            &snapshot,
-        ),
+        Ok(batches) => with_run(encode(table, schema, &batches, format), &snapshot),
         Err(e) => Internal::logged("querying a table", e).json(),
     }
 }
@@ -303,10 +284,7 @@ pub async fn panel_download(
                 .map(|b| b.schema())
                 .unwrap_or_else(|| Arc::new(Schema::empty()));
             let file = format!("{name}-paneel-{index}-{}", snapshot.run_id);
-            with_run(
-                encode(&file, schema, &batches, format.with_min_count(&snapshot)),
-                &snapshot,
-            )
+            with_run(encode(&file, schema, &batches, format), &snapshot)
         }
         Err(e) => Internal::logged("running a panel", e).json(),
     }

@@ -196,7 +196,8 @@ pub fn legend(series: &[Series], dashed: bool) -> Markup {
     }
 }
 
-/// A line chart over ordered categories; gaps where a value is missing or suppressed.
+/// A line chart over ordered categories; a gap where a value is missing, and the hidden mark
+/// on the axis where disclosure control hid it.
 pub fn line(
     label: &str,
     categories: &[String],
@@ -222,6 +223,15 @@ pub fn line(
             path d=(line_path(&s.values, &x, &y)) fill="none" stroke=(colour) stroke-width="2"
                 stroke-dasharray=(DASHES[k % DASHES.len()]) {}
             @for (i, v) in s.values.iter().enumerate() {
+                // A hidden value: the one mark on the axis, not a gap that reads as missing.
+                @if *v == Cell::Suppressed {
+                    @let category = categories.get(i).map(String::as_str).unwrap_or("");
+                    text.verborgen x=(px(x(i))) y=(px(H - BOTTOM - 4.0)) text-anchor="middle"
+                        font-size="12" fill=(colour) {
+                        title { (s.name) " – " (category) ": " (super::html::HIDDEN_MEANING) }
+                        (super::html::HIDDEN_MARK)
+                    }
+                }
                 @if let Some(num) = v.number() {
                     @let category = categories.get(i).map(String::as_str).unwrap_or("");
                     @let interval = s.interval(i);
@@ -478,7 +488,7 @@ mod tests {
     use super::*;
 
     fn fmt(c: &Cell) -> String {
-        super::super::html::show(c, 5)
+        super::super::html::show(c)
     }
 
     #[test]
@@ -561,7 +571,7 @@ mod tests {
         let svg = funnel("f", &stages, &[Cell::Num(40.0), Cell::Num(10.0)], &fmt).into_string();
         assert!(svg.contains("10 (25 %)"), "{svg}");
         let svg = funnel("f", &stages, &[Cell::Num(40.0), Cell::Suppressed], &fmt).into_string();
-        assert!(svg.contains("&lt;5"), "{svg}");
+        assert!(svg.contains('×') && !svg.contains("&lt;"), "{svg}");
     }
 
     #[test]

@@ -10,13 +10,28 @@ use datafusion::arrow::datatypes::{DataType, Schema};
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::parquet::arrow::ArrowWriter;
 
-pub const FLAG_SUFFIX: &str = "_onderdrukt";
+/// The suffixes of a disclosure flag beside its column: a hidden person count, and a bounding
+/// count hidden to protect one. Both fold into the column as `Cell::Suppressed`.
+pub const FLAG_SUFFIXES: [&str; 2] = ["_onderdrukt", "_afgeschermd"];
+
+fn is_flag(name: &str) -> bool {
+    FLAG_SUFFIXES.iter().any(|s| name.ends_with(s))
+}
+
+/// The flag of `column` in `batch`, if it has one.
+fn flag_of(batch: &RecordBatch, column: &str) -> Option<BooleanArray> {
+    FLAG_SUFFIXES.iter().find_map(|suffix| {
+        batch
+            .column_by_name(&format!("{column}{suffix}"))
+            .and_then(|a| a.as_any().downcast_ref::<BooleanArray>().cloned())
+    })
+}
 
 /// One display value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Null,
-    /// Hidden by disclosure control: shown as `<min_count`.
+    /// Hidden by disclosure control: shown as `html::HIDDEN_MARK`.
     Suppressed,
     Num(f64),
     Text(String),
@@ -88,7 +103,7 @@ impl Frame {
         };
         let schema = first.schema();
         let shown: Vec<usize> = (0..schema.fields().len())
-            .filter(|i| !schema.field(*i).name().ends_with(FLAG_SUFFIX))
+            .filter(|i| !is_flag(schema.field(*i).name()))
             .collect();
         frame.columns = shown
             .iter()
@@ -98,10 +113,7 @@ impl Frame {
             let cells: Vec<Vec<Cell>> = shown
                 .iter()
                 .map(|i| {
-                    let name = schema.field(*i).name();
-                    let flag = batch
-                        .column_by_name(&format!("{name}{FLAG_SUFFIX}"))
-                        .and_then(|a| a.as_any().downcast_ref::<BooleanArray>().cloned());
+                    let flag = flag_of(batch, schema.field(*i).name());
                     column_cells(batch.column(*i).as_ref(), flag.as_ref())
                 })
                 .collect();
@@ -271,11 +283,24 @@ pub fn to_csv(schema: &Schema, batches: &[RecordBatch]) -> Vec<u8> {
                 )
             })
             .collect();
+        // A hidden value reads as the one mark, as on the pages (its flag column stays too).
+        let flags: Vec<Option<BooleanArray>> = batch
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| flag_of(batch, f.name()))
+            .collect();
         for r in 0..batch.num_rows() {
             let record: Vec<String> = formatters
                 .iter()
                 .enumerate()
                 .map(|(i, f)| match f {
+                    _ if flags[i]
+                        .as_ref()
+                        .is_some_and(|h| !h.is_null(r) && h.value(r)) =>
+                    {
+                        crate::html::HIDDEN_MARK.to_string()
+                    }
                     Some(f) if !batch.column(i).is_null(r) && text[i] => {
                         neutralised(f.value(r).to_string())
                     }
@@ -350,14 +375,16 @@ mod tests {
     }
 
     #[test]
-    fn json_keeps_types_and_csv_leaves_nulls_empty() {
+    fn json_keeps_types_and_csv_marks_what_is_hidden() {
         let b = batch();
         let json = to_json(std::slice::from_ref(&b));
         assert_eq!(json[0]["signalen_totaal"], 12);
         assert_eq!(json[1]["signalen_totaal"], serde_json::Value::Null);
         assert_eq!(json[1]["signalen_totaal_onderdrukt"], true);
         let csv = String::from_utf8(to_csv(&b.schema(), &[b])).expect("utf8");
-        assert_eq!(csv.lines().nth(2), Some("GM0002,,true"), "{csv}");
+        // A hidden value reads as the mark, beside its flag.
+        assert_eq!(csv.lines().nth(2), Some("GM0002,×,true"), "{csv}");
+        assert_eq!(csv.lines().nth(3), Some("GM0003,,false"), "{csv}");
     }
 
     #[test]

@@ -20,10 +20,18 @@ pub fn query_string(pairs: &[(String, String)]) -> String {
     s.finish()
 }
 
-/// Displays a cell: suppressed as `<min_count`, missing as an en dash.
-pub fn show(cell: &Cell, min_count: i64) -> String {
+/// The one mark of a figure disclosure control hides, wherever it appears (pages, charts,
+/// exports, Excel, CSV): the same for a small count and for a count hidden to protect another,
+/// so that the mark itself tells nothing (docs/disclosure.md).
+pub const HIDDEN_MARK: &str = "×";
+
+/// What the mark means, for a tooltip, a legend and screen readers.
+pub const HIDDEN_MEANING: &str = "niet getoond ter bescherming van kleine aantallen";
+
+/// Displays a cell: hidden as `HIDDEN_MARK`, missing as an en dash.
+pub fn show(cell: &Cell) -> String {
     match cell {
-        Cell::Suppressed => format!("<{min_count}"),
+        Cell::Suppressed => HIDDEN_MARK.to_string(),
         Cell::Null => "–".to_string(),
         Cell::Num(v) => format_number(*v),
         Cell::Text(t) => t.clone(),
@@ -117,7 +125,6 @@ impl Page<'_> {
 pub struct TableOptions<'a> {
     pub caption: &'a str,
     pub link_column: Option<&'a str>,
-    pub min_count: i64,
     /// (base query without sort, current sort column, descending)
     pub sort: Option<(String, Option<String>, bool)>,
     pub select_column: Option<&'a str>,
@@ -152,11 +159,13 @@ pub fn table(frame: &Frame, options: &TableOptions) -> Markup {
                                 }
                             }
                             @for (i, cell) in row.iter().enumerate() {
-                                @let text = show(cell, options.min_count);
+                                @let text = show(cell);
                                 @let class = (cell.number().is_some() || *cell == Cell::Suppressed)
                                     .then_some("getal");
                                 td class=[class] {
-                                    @if Some(i) == link_index && options.links && matches!(cell, Cell::Text(_)) {
+                                    @if *cell == Cell::Suppressed {
+                                        abbr.verborgen title=(HIDDEN_MEANING) { (text) }
+                                    } @else if Some(i) == link_index && options.links && matches!(cell, Cell::Text(_)) {
                                         a href={ "/gebied/" (cell.text()) } { (text) }
                                     } @else {
                                         (text)
@@ -225,7 +234,6 @@ mod tests {
         let options = TableOptions {
             caption: evil,
             link_column: Some("gebiedscode"),
-            min_count: 5,
             sort: Some((String::new(), None, false)),
             select_column: Some("gebiedscode"),
             links: true,
@@ -250,10 +258,23 @@ mod tests {
     }
 
     #[test]
-    fn suppressed_cells_show_the_threshold() {
-        assert_eq!(show(&Cell::Suppressed, 5), "<5");
-        assert_eq!(show(&Cell::Null, 5), "–");
-        assert_eq!(show(&Cell::Num(1500.0), 5), "1.500");
+    fn a_hidden_cell_shows_the_one_mark_and_never_a_threshold() {
+        assert_eq!(show(&Cell::Suppressed), "×");
+        assert_eq!(show(&Cell::Null), "–");
+        assert_eq!(show(&Cell::Num(1500.0)), "1.500");
+        let frame = Frame {
+            columns: vec!["signalen_totaal".into()],
+            rows: vec![vec![Cell::Suppressed]],
+        };
+        let options = TableOptions {
+            caption: "t",
+            link_column: None,
+            sort: None,
+            select_column: None,
+            links: false,
+        };
+        let out = table(&frame, &options).into_string();
+        assert!(out.contains(HIDDEN_MEANING) && out.contains('×') && !out.contains("&lt;5"));
     }
 
     #[test]

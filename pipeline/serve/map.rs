@@ -256,7 +256,7 @@ fn legend(breaks: &[f64], numbers: &[f64], format: &dyn Fn(&Cell) -> String) -> 
             @for ((i, upper), lower) in breaks.iter().enumerate().zip(lowers) {
                 li { (swatch(SEQUENTIAL[i])) (format(&Cell::Num(lower))) " – " (format(&Cell::Num(*upper))) }
             }
-            li { (swatch(SUPPRESSED_FILL)) "onderdrukt (klein aantal)" }
+            li { (swatch(SUPPRESSED_FILL)) (super::html::HIDDEN_MARK) " " (super::html::HIDDEN_MEANING) }
             li { (swatch(MISSING_FILL)) "geen gegevens" }
         }
     }

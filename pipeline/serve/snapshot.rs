@@ -256,7 +256,7 @@ impl Snapshot {
     }
 }
 
-/// The flag beside `<column>`: `_onderdrukt` (the renderer shows `<5`) or `_afgeschermd`.
+/// The flag beside `<column>`: `_onderdrukt` (the renderer shows ×) or `_afgeschermd`.
 pub fn flag_name(column: &str) -> String {
     risicobeeld_snapshot::tables::flag_name(column)
 }

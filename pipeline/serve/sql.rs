@@ -479,7 +479,7 @@ async fn run_sql(state: &AppState, headers: &HeaderMap, pairs: &[(String, String
             "max_rijen": max_rows,
         }))
         .into_response(),
-        other => encode("sql", schema, &batches, other.with_min_count(&snapshot)),
+        other => encode("sql", schema, &batches, other),
     };
     let mut response = with_run(response, &snapshot);
     if truncated {

@@ -1,6 +1,6 @@
 //! Excel downloads: a query result as one `.xlsx` sheet that opens as Dutch users have Excel —
 //! typed numbers with number formats (Excel shows them with the reader's own decimal comma),
-//! readable Dutch headers, and `<5` where disclosure control hid a count.
+//! readable Dutch headers, and the one mark `×` where disclosure control hid a figure.
 
 use datafusion::arrow::array::RecordBatch;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
@@ -37,13 +37,13 @@ fn sheet_name(name: &str) -> String {
     }
 }
 
-/// The batches as an `.xlsx` workbook of one sheet named `name`; a hidden count reads
-/// `<min_count` (its flag column is folded into it, as on the pages).
-pub fn to_xlsx(batches: &[RecordBatch], name: &str, min_count: i64) -> Result<Vec<u8>, String> {
-    write(&Frame::from_batches(batches), name, min_count).map_err(|e| e.to_string())
+/// The batches as an `.xlsx` workbook of one sheet named `name`; a hidden figure reads `×`
+/// (its flag column is folded into it, as on the pages).
+pub fn to_xlsx(batches: &[RecordBatch], name: &str) -> Result<Vec<u8>, String> {
+    write(&Frame::from_batches(batches), name).map_err(|e| e.to_string())
 }
 
-fn write(frame: &Frame, name: &str, min_count: i64) -> Result<Vec<u8>, XlsxError> {
+fn write(frame: &Frame, name: &str) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name(sheet_name(name))?;
@@ -51,7 +51,7 @@ fn write(frame: &Frame, name: &str, min_count: i64) -> Result<Vec<u8>, XlsxError
     let whole = Format::new().set_num_format("#,##0");
     let decimal = Format::new().set_num_format("#,##0.0#");
     let hidden = Format::new().set_align(rust_xlsxwriter::FormatAlign::Right);
-    let suppressed = format!("<{min_count}");
+    let suppressed = super::html::HIDDEN_MARK;
     for (c, column) in frame.columns.iter().enumerate() {
         let col = u16::try_from(c).unwrap_or(u16::MAX);
         sheet.write_string_with_format(0, col, header(column), &bold)?;
@@ -67,9 +67,7 @@ fn write(frame: &Frame, name: &str, min_count: i64) -> Result<Vec<u8>, XlsxError
             match &row[c] {
                 Cell::Num(v) => sheet.write_number_with_format(at, col, *v, format)?,
                 Cell::Text(t) => sheet.write_string(at, col, t)?,
-                Cell::Suppressed => {
-                    sheet.write_string_with_format(at, col, &suppressed, &hidden)?
-                }
+                Cell::Suppressed => sheet.write_string_with_format(at, col, suppressed, &hidden)?,
                 Cell::Null => sheet,
             };
         }

@@ -39,10 +39,11 @@ pub struct DisclosureEntry {
     pub cells: usize,
     /// Hidden for being 1 … min_count − 1.
     pub primary: usize,
-    /// Hidden so that no total and its parts give a hidden cell away.
+    /// Hidden to protect another (secondary suppression, chosen by optimisation).
     pub secondary: usize,
-    /// Hidden by the repair's wider search (docs/disclosure.md).
-    #[serde(default)]
+    /// Runs before the optimised search split their secondary cells: those the old repair's
+    /// wider search hid. Read from old manifests, never written again.
+    #[serde(default, skip_serializing)]
     pub fallback: usize,
     /// Non-sensitive counts that bound a sensitive one (`leeg_aantal`), and how many of those
     /// were hidden to protect it.
@@ -50,6 +51,20 @@ pub struct DisclosureEntry {
     pub bounding_cells: usize,
     #[serde(default)]
     pub bounding_hidden: usize,
+    /// What protection cost, per table: its sensitive cells of at least `min_count` (safe to
+    /// show on their own) and how many of those are hidden to protect others.
+    #[serde(default)]
+    pub safe_cells: Vec<SafeCells>,
+}
+
+/// One table's safe cells (`DisclosureEntry::safe_cells`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SafeCells {
+    pub table: String,
+    /// Sensitive cells of at least `min_count`.
+    pub cells: usize,
+    /// Of those, hidden.
+    pub hidden: usize,
 }
 
 impl DisclosureEntry {

@@ -220,6 +220,7 @@ mod tests {
                 fallback: 0,
                 bounding_cells: 0,
                 bounding_hidden: 0,
+                safe_cells: Vec::new(),
             }),
         };
         let text = serde_json::to_string(&manifest).expect("json");

@@ -126,6 +126,8 @@ fn trends(column: &str) -> Option<ColumnKind> {
         "verschil_vorig_jaar_pct" => DifferenceOf("waarde", "vorig_jaar"),
         "gemiddelde_4_perioden" | "regio_gemiddelde" | "z_score" | "p_vorig_jaar" => Measure,
         "opvallend" => Flag,
+        // `openbaar/trends` marks a value hidden with its count (`waarde_onderdrukt`).
+        c if is_flag(c) => Flag,
         _ => return None,
     })
 }

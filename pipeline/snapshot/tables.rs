@@ -37,7 +37,7 @@ pub const EVALUATIE_SENSITIVE: [&str; 3] = ["waarde", "nulmeting", "vorig_jaar"]
 pub const BOUNDING: [(&str, &str); 1] = [("leeg_aantal", "verborgen_bewoning")];
 
 /// The flag beside a column that marks its hidden cells: `<column>_onderdrukt` for a person
-/// count (pages show `<5`), `<column>_afgeschermd` for a bounding count (hidden to protect
+/// count (pages show ×), `<column>_afgeschermd` for a bounding count (hidden to protect
 /// another cell, whatever its own value; pages show a dash).
 pub fn flag_name(column: &str) -> String {
     if BOUNDING.iter().any(|(bound, _)| *bound == column) {

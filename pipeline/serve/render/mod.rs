@@ -12,7 +12,7 @@ use super::charts::{self, Series};
 use super::dashboards::{Bound, ChartKind, Dashboard, PanelSpec, ParamKind, WEERGAVEN, tables_in};
 use super::frame::{Cell, Frame};
 use super::funnel_plot;
-use super::html::{Mode, TableOptions, query_string, show, table};
+use super::html::{HIDDEN_MARK, Mode, TableOptions, query_string, show, table};
 use super::indicators;
 use super::map;
 use super::snapshot::{Role, Snapshot};
@@ -77,8 +77,9 @@ pub async fn render(d: &Dashboard, rc: &RenderContext<'_>) -> Markup {
         }
         @if !rc.role.sees_full_tables() {
             p.openbaar {
-                "U ziet de openbare gegevens: aantallen personen onder de " (min_count)
-                " zijn onderdrukt en staan als <" (min_count) "."
+                "U ziet de openbare gegevens. " (HIDDEN_MARK) ": niet getoond ter bescherming van \
+                 kleine aantallen (minder dan " (min_count) " personen, of een cijfer waaruit zo'n \
+                 aantal te berekenen is; dat kan ook een groot cijfer zijn)."
             }
         }
         @if rc.mode == Mode::Live {
@@ -147,8 +148,8 @@ fn pickers(d: &Dashboard, rc: &RenderContext<'_>) -> Markup {
     }
 }
 
-fn fmt_for(min_count: i64) -> impl Fn(&Cell) -> String {
-    move |c: &Cell| show(c, min_count)
+fn fmt_for() -> impl Fn(&Cell) -> String {
+    show
 }
 
 /// Distinct values of a column in order of first appearance.
@@ -248,7 +249,7 @@ impl SeriesColumns {
 }
 
 fn chart(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> Markup {
-    let format = fmt_for(rc.snapshot.min_count);
+    let format = fmt_for();
     let f = &panel.fields;
     match panel.kind {
         ChartKind::Line => {
@@ -347,7 +348,6 @@ fn chart(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> Markup {
             &TableOptions {
                 caption: &panel.title,
                 link_column: f.link.as_deref(),
-                min_count: rc.snapshot.min_count,
                 sort: Some((
                     query_string(&rc.bound.values_without_path(&rc.path)),
                     rc.sort.as_ref().map(|s| s.0.clone()),
@@ -405,11 +405,10 @@ async fn render_panel(index: usize, panel: &PanelSpec, rc: &RenderContext<'_>) -
 }
 
 /// A chart's data as a table, folded away under the chart (its text alternative).
-fn as_table(frame: &Frame, caption: &str, min_count: i64) -> Markup {
+fn as_table(frame: &Frame, caption: &str) -> Markup {
     let options = TableOptions {
         caption,
         link_column: None,
-        min_count,
         sort: None,
         select_column: None,
         links: false,
@@ -423,7 +422,6 @@ fn as_table(frame: &Frame, caption: &str, min_count: i64) -> Markup {
 }
 
 fn panel_body(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> Markup {
-    let min_count = rc.snapshot.min_count;
     match (&panel.fields.facet, panel.kind) {
         (Some(facet), ChartKind::Line | ChartKind::Bar | ChartKind::StackedBar) => {
             let Some(fi) = frame.column(facet) else {
@@ -441,7 +439,7 @@ fn panel_body(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> Marku
                         div.facet {
                             h3 { (title) }
                             (chart(&one, &sub, rc))
-                            (as_table(&sub, &one.title, min_count))
+                            (as_table(&sub, &one.title))
                         }
                     }
                 }
@@ -450,11 +448,11 @@ fn panel_body(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> Marku
         (_, ChartKind::Table) => selectable(panel, frame, rc),
         (_, ChartKind::Funnel) => html! {
             (chart(panel, frame, rc))
-            (as_table(&with_phase_labels(panel, frame), &panel.title, min_count))
+            (as_table(&with_phase_labels(panel, frame), &panel.title))
         },
         _ => html! {
             (chart(panel, frame, rc))
-            (as_table(frame, &panel.title, min_count))
+            (as_table(frame, &panel.title))
         },
     }
 }
