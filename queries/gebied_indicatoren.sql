@@ -16,6 +16,7 @@
 -- a hidden count has no rate, so no interval, comparison or smoothed value, and the smoothing
 -- runs over the shown counts only.
 -- Print it as it runs with `risicobeeld sql gebied_indicatoren`.
+-- Blind spots: where the structural rates are high and the signals are not (statistics.md §4).
 -- Inputs: int_gebied_ratios, stg_score_gewichten, stg_statistiek.
 with tellers as (
     -- Per ratio its count (k_) and denominator (n_) as doubles, null where the ratio is null.
@@ -125,12 +126,15 @@ gewogen as (
     cross join stg_score_gewichten gw
 ),
 
+-- A share is w · z / noemer; "+ 0.0" turns the −0.0 of a weight 0 times a negative z into 0.0, so
+-- that an indicator with weight 0 (signals, by default) leaves the published bytes unchanged
+-- whatever its values.
 score as (
     select *,
            case when noemer > 0 then teller / noemer end as risicoscore,
            case when noemer > 0 then named_struct(
 {% for r in score %}
-               '{{ r.naam }}', w_{{ r.naam }} * z_{{ r.naam }} / noemer{{ "," if not loop.last }}
+               '{{ r.naam }}', w_{{ r.naam }} * z_{{ r.naam }} / noemer + 0.0{{ "," if not loop.last }}
 {% endfor %}
            ) end as risico_bijdragen
     from gewogen
@@ -143,6 +147,47 @@ gerangschikt as (
                                        order by risicoscore desc nulls last, gebiedscode) as bigint)
            end as risicorang
     from score
+),
+
+-- Blind spots (statistics.md §4): structural risk significantly high — at least two of the
+-- structural rates (`structureel`) `hoger` than the regio — while the signals are not: the
+-- signal rate is `gelijk` or `lager`. Null where it cannot be judged (no signal delivery, so no
+-- signal comparison; no structural comparison at all); the reason names the rates in words.
+blinde_vlekken as (
+    select *,
+           -- (The signal rate has a comparison only where signals were delivered:
+           -- bron_signalen for a gemeente, a delivering member above it.)
+           case when signalen_per_10000_inwoners_vergelijking is null
+                  or coalesce(
+{% for r in structureel %}
+                         {{ r.naam }}_vergelijking{{ "," if not loop.last }}
+{% endfor %}
+                     ) is null then null
+                else hoger_structureel >= 2
+                     and signalen_per_10000_inwoners_vergelijking in ('gelijk', 'lager')
+           end as blinde_vlek
+    from (
+        select *,
+{% for r in structureel %}
+               {{ "+ " if not loop.first }}case when {{ r.naam }}_vergelijking = 'hoger' then 1 else 0 end
+{% endfor %}
+               as hoger_structureel,
+               concat_ws(', ',
+{% for r in structureel %}
+                   case when {{ r.naam }}_vergelijking = 'hoger' then '{{ r.structureel }}' end{{ "," if not loop.last }}
+{% endfor %}
+               ) as hoger_lijst
+        from gerangschikt
+    ) t
+),
+
+met_reden as (
+    select *,
+           case when blinde_vlek then
+               regexp_replace(hoger_lijst, ', ([^,]*)$', ' en \1')
+               || ' significant hoger dan de regio; signalen niet'
+           end as blinde_vlek_reden
+    from blinde_vlekken
 ),
 
 -- The published columns: the registry's counts and ratios in its order, then each ratio's
@@ -158,9 +203,10 @@ final as (
            {{ r.naam }}_ci_laag, {{ r.naam }}_ci_hoog, {{ r.naam }}_vergelijking, {{ r.naam }}_gladgemaakt,
 {% endfor %}
            risicoscore, risicorang, risico_bijdragen,
+           blinde_vlek, blinde_vlek_reden,
            bron_leegstand, bron_rni, bron_kvk, bron_signalen,
            district_code as district
-    from gerangschikt
+    from met_reden
 )
 
 select * from final

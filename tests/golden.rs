@@ -172,7 +172,8 @@ fn risk_score_and_contributions() {
     // (GM0003 has no indicator and no score):
     //   leeg_pct 50 vs 5 → z +1, −1;  rni per 1000 2.5 vs 4.667 → z −1, +1;
     //   kvk per 1000: 1 vs 0 → z +1, −1;  verborgen per 1000 vbo and signals: GM0001 only → z 0.
-    // GM0001: (1 − 1 + 0 + 1 + 0) / 5 = 0.2;  GM0002: (−1 + 1 − 1) / 3 = −1/3.
+    // Signals weigh 0 by default (the score is structural), so they leave both sums:
+    // GM0001: (1 − 1 + 0 + 1) / 4 = 0.25;  GM0002: (−1 + 1 − 1) / 3 = −1/3.
     let drop = Drop::of("mini");
     drop.write("ruw.toml", "[statistiek]\nscore_op_gladgemaakt = false\n");
     let config = drop.input().join("ruw.toml");
@@ -181,18 +182,19 @@ fn risk_score_and_contributions() {
     let rows = read_table(&drop.out().join("current"), "gebied_indicatoren");
     let gm1 = area_row(&rows, "GM0001", "2024-Q1");
     let gm2 = area_row(&rows, "GM0002", "2024-Q1");
-    assert_close(&gm1["risicoscore"], 0.2, "score GM0001");
+    assert_close(&gm1["risicoscore"], 0.25, "score GM0001");
     assert_close(&gm2["risicoscore"], -1.0 / 3.0, "score GM0002");
     assert_eq!(gm1["risicorang"], V::I(1));
     assert_eq!(gm2["risicorang"], V::I(2));
     let V::Struct(parts) = &gm1["risico_bijdragen"] else {
         panic!("bijdragen is a struct")
     };
-    assert_close(&parts["leeg_pct"], 0.2, "contribution leeg_pct");
-    assert_close(&parts["rni_per_1000_inwoners"], -0.2, "contribution rni");
+    // Each share is weight × z / 4.
+    assert_close(&parts["leeg_pct"], 0.25, "contribution leeg_pct");
+    assert_close(&parts["rni_per_1000_inwoners"], -0.25, "contribution rni");
     assert_close(
         &parts["kvk_risico_per_1000_inwoners"],
-        0.2,
+        0.25,
         "contribution kvk",
     );
     assert_close(
@@ -213,7 +215,7 @@ fn smoothed_rates_and_the_score_on_them() {
     //   rni: 5/2000 and 7/1500; m = 12/3500; s² = (2000·(0.0025 − m)² + 1500·(0.0046667 − m)²)/3500
     //     − m/1750 = 1.1497e-6 − 1.9592e-6 < 0 → 0: both get m = 3.4286 per 1000 (z 0).
     //   kvk: 2/2000 and 0/1500; likewise s² < 0: both 2/3500 = 0.5714 per 1000 (z 0).
-    // Score GM0001: (1 + 0 + 0 + 0 + 0) / 5 = 0.2; GM0002: (−1 + 0 + 0) / 3 = −1/3.
+    // Score (signals weigh 0): GM0001: (1 + 0 + 0 + 0) / 4 = 0.25; GM0002: (−1 + 0 + 0) / 3 = −1/3.
     let (_drop, rows) = published_mini();
     let gm1 = area_row(&rows, "GM0001", "2024-Q1");
     let gm2 = area_row(&rows, "GM0002", "2024-Q1");
@@ -244,12 +246,12 @@ fn smoothed_rates_and_the_score_on_them() {
         1e-9,
         "kvk",
     );
-    assert_close(&gm1["risicoscore"], 0.2, "score GM0001");
+    assert_close(&gm1["risicoscore"], 0.25, "score GM0001");
     assert_close(&gm2["risicoscore"], -1.0 / 3.0, "score GM0002");
     let V::Struct(parts) = &gm1["risico_bijdragen"] else {
         panic!("bijdragen is a struct")
     };
-    assert_close(&parts["leeg_pct"], 0.2, "contribution leeg_pct");
+    assert_close(&parts["leeg_pct"], 0.25, "contribution leeg_pct");
     assert_close(&parts["rni_per_1000_inwoners"], 0.0, "contribution rni");
     assert_close(
         &parts["kvk_risico_per_1000_inwoners"],

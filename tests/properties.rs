@@ -486,3 +486,69 @@ fn a_users_own_column_names_map_through_the_config() {
         read_table(&mapped.out().join("current"), "kvk_sectoren")
     );
 }
+
+/// Issue 32: the risk score is structural by default. Two runs of the mini drop that differ only
+/// in their signal counts (both give Tweestad signals too, so that the signal rate differs
+/// between gemeenten and would move the z-scores if it were weighed) publish the same
+/// `risicoscore`, `risicorang` and `risico_bijdragen`, to the bit (Debug shows −0.0).
+#[test]
+fn signal_counts_leave_the_default_score_unchanged() {
+    let a = Drop::of("mini");
+    let b = Drop::of("mini");
+    let signals = a.read("signalen/signalen.csv");
+    a.write(
+        "signalen/signalen.csv",
+        &format!(
+            "{signals}2024-Q1,GM0002,politie,arbeid,1,4\n2024-Q1,GM0002,intern,seksueel,2,3\n"
+        ),
+    );
+    b.write(
+        "signalen/signalen.csv",
+        &format!(
+            "{}2024-Q1,GM0002,politie,arbeid,1,40\n2024-Q1,GM0002,intern,seksueel,2,25\n",
+            signals.replace(",seksueel,2,3", ",seksueel,2,30")
+        ),
+    );
+    assert_eq!(a.run(&[]).code, 0);
+    assert_eq!(b.run(&[]).code, 0);
+    let key = |r: &Row| {
+        format!(
+            "{:?} {:?} {:?}",
+            r["niveau"], r["gebiedscode"], r["periode"]
+        )
+    };
+    let of = |d: &Drop| -> BTreeMap<String, Row> {
+        read_table(&d.out().join("current"), "gebied_indicatoren")
+            .into_iter()
+            .map(|r| (key(&r), r))
+            .collect()
+    };
+    let (rows_a, rows_b) = (of(&a), of(&b));
+    assert_eq!(rows_a.len(), rows_b.len());
+    let mut signals_differ = 0;
+    let mut scored = 0;
+    for (k, ra) in &rows_a {
+        let rb = &rows_b[k];
+        if format!("{:?}", ra["signalen_per_10000_inwoners"])
+            != format!("{:?}", rb["signalen_per_10000_inwoners"])
+        {
+            signals_differ += 1;
+        }
+        if ra["risicoscore"] != V::Null {
+            scored += 1;
+        }
+        for column in ["risicoscore", "risicorang", "risico_bijdragen"] {
+            assert_eq!(
+                format!("{:?}", ra[column]),
+                format!("{:?}", rb[column]),
+                "{column} of {k}"
+            );
+        }
+    }
+    // The change was real: the signal rate moved in both gemeenten of 2024-Q1 and above.
+    assert!(
+        signals_differ >= 2,
+        "{signals_differ} rows with other signals"
+    );
+    assert!(scored > 0);
+}

@@ -523,3 +523,101 @@ fn opvallend_is_benjamini_hochberg_over_the_areas_of_each_indicator() {
     }
     assert!(opvallend >= 40, "only {opvallend} changes opvallend");
 }
+
+/// Issue 32, blind spots, worked by hand. Three gemeenten of 10,000 objects in use and 20,000
+/// inhabitants each, and their regio (the sum: 30,000 objects, 60,000 inhabitants):
+/// - A: 1,000 leeg (10 %), 600 RNI (30 per 1,000), 10 KvK, 10 signals (5 per 10,000);
+/// - B: 200 leeg (2 %), 100 RNI (5 per 1,000), 10 KvK, 60 signals (30 per 10,000);
+/// - C: 200 leeg, 100 RNI, 10 KvK, 20 signals (10 per 10,000).
+///   Regio: leeg 1,400 / 30,000 = 4.67 %; RNI 800 / 60,000 = 13.3 per 1,000; KvK 30 / 60,000 =
+///   0.5 per 1,000; signals 90 / 60,000 = 15 per 10,000.
+///
+/// A: leegstand's Wilson interval (about 9.4–10.6 %) lies above 4.67 and RNI's exact Poisson
+/// interval (about 27.6–32.5) above 13.3: two structural rates `hoger`; KvK 0.5 is `gelijk`; the
+/// signals' interval (10 signals: 4.8–18.4, so 2.4–9.2 per 10,000) lies below 15: `lager`. A is a
+/// blind spot, for leegstand and RNI. B: leegstand and RNI `lager`, signals (60: about
+/// 23–39 per 10,000) `hoger`: not a blind spot. C: nothing `hoger`: not one either. The regio
+/// is the reference itself: not judged (null).
+#[test]
+fn a_gemeente_with_high_structural_rates_and_few_signals_is_a_blind_spot() {
+    let gemeente = |code: &str, leeg: i64, rni: i64, signalen: i64| Area {
+        niveau: "gemeente",
+        code: code.into(),
+        periode: PERIODS[1],
+        vbo: 10_000,
+        inwoners: 20_000,
+        leeg,
+        rni,
+        kvk: 10,
+        signalen,
+    };
+    let areas = vec![
+        gemeente("GM0001", 1000, 600, 10),
+        gemeente("GM0002", 200, 100, 60),
+        gemeente("GM0003", 200, 100, 20),
+        Area {
+            niveau: "regio",
+            code: "R".into(),
+            periode: PERIODS[1],
+            vbo: 30_000,
+            inwoners: 60_000,
+            leeg: 1400,
+            rni: 800,
+            kvk: 30,
+            signalen: 90,
+        },
+    ];
+    let (rows, _) = run(&areas, true);
+    let of = |code: &str| {
+        rows.iter()
+            .find(|r| r["gebiedscode"].s() == Some(code))
+            .unwrap_or_else(|| panic!("{code}"))
+    };
+    let a = of("GM0001");
+    assert_eq!(a["leeg_pct_vergelijking"].s(), Some("hoger"));
+    assert_eq!(a["rni_per_1000_inwoners_vergelijking"].s(), Some("hoger"));
+    assert_eq!(
+        a["signalen_per_10000_inwoners_vergelijking"].s(),
+        Some("lager")
+    );
+    assert_eq!(a["blinde_vlek"], Value::B(true));
+    assert_eq!(
+        a["blinde_vlek_reden"].s(),
+        Some("leegstand en RNI significant hoger dan de regio; signalen niet")
+    );
+    let b = of("GM0002");
+    assert_eq!(
+        b["signalen_per_10000_inwoners_vergelijking"].s(),
+        Some("hoger")
+    );
+    assert_eq!(b["blinde_vlek"], Value::B(false));
+    assert_eq!(b["blinde_vlek_reden"], Value::Null);
+    assert_eq!(of("GM0003")["blinde_vlek"], Value::B(false));
+    // The regio is the reference itself: its rates have no comparison, so it is not judged.
+    assert_eq!(of("R")["leeg_pct_vergelijking"], Value::Null);
+    assert_eq!(of("R")["blinde_vlek"], Value::Null);
+}
+
+/// On a region where every buurt has the same true rates, a blind spot (two structural rates
+/// significantly high by chance while the signals are not) is rare: at most 5 % of the buurten
+/// that can be judged, over four seeds.
+#[test]
+fn blind_spots_are_rare_where_all_areas_are_alike() {
+    for seed in 1..=4 {
+        let (rows, _) = run(&region(seed, &[]), true);
+        let judged: Vec<&Row> = rows
+            .iter()
+            .filter(|r| r["niveau"].s() == Some("buurt") && r["blinde_vlek"] != Value::Null)
+            .collect();
+        let flagged = judged
+            .iter()
+            .filter(|r| r["blinde_vlek"] == Value::B(true))
+            .count();
+        assert!(judged.len() > 100, "seed {seed}: {} judged", judged.len());
+        assert!(
+            flagged * 20 <= judged.len(),
+            "seed {seed}: {flagged} of {} buurten flagged",
+            judged.len()
+        );
+    }
+}

@@ -441,12 +441,13 @@ z as (
     from glad
     window w as (partition by niveau, periode)
 ),
+-- The default weights: 1 for the four structural rates, 0 for signals (which measure looking as
+-- much as exploitation; the registry's score_weight), so signals leave the score out.
 score as (
     select *,
-           (coalesce(z_leeg, 0) + coalesce(z_rni, 0) + coalesce(z_verborgen, 0) + coalesce(z_kvk, 0)
-            + coalesce(z_signalen, 0))
+           (coalesce(z_leeg, 0) + coalesce(z_rni, 0) + coalesce(z_verborgen, 0) + coalesce(z_kvk, 0))
            / nullif((z_leeg is not null)::int + (z_rni is not null)::int + (z_verborgen is not null)::int
-                    + (z_kvk is not null)::int + (z_signalen is not null)::int, 0) as risicoscore
+                    + (z_kvk is not null)::int, 0) as risicoscore
     from z
 )
 select niveau, gebiedscode, gebiedsnaam, gemeentecode, district_code, regio_code,

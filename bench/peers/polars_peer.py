@@ -332,7 +332,10 @@ def compute(drop: pathlib.Path) -> dict:
          .otherwise((pl.col(f"g_{name}") - pl.col(f"g_{name}").mean().over(w))
                     / pl.col(f"g_{name}").std(ddof=0).over(w))
          for name in indicators}
-    available = pl.sum_horizontal([pl.col(f"z_{n}").is_not_null().cast(pl.Int32) for n in indicators])
+    # The default weights: 1 for the structural rates, 0 for signals (the registry's score_weight:
+    # signals measure looking as much as exploitation), so signals leave the score out.
+    scored = [n for n in indicators if n != "signalen_per_10000_inwoners"]
+    available = pl.sum_horizontal([pl.col(f"z_{n}").is_not_null().cast(pl.Int32) for n in scored])
     gebied_indicatoren = (
         tellingen.join(gebieden.lazy(), on=["niveau", "gebiedscode"])
         .join(perioden.select("periode", "periode_start", "periode_eind"), on="periode")
@@ -340,7 +343,7 @@ def compute(drop: pathlib.Path) -> dict:
         .with_columns(**{f"g_{n}": e for n, e in glad.items()})
         .with_columns(**{f"z_{n}": e for n, e in z.items()})
         .with_columns(risicoscore=pl.when(available > 0).then(
-            pl.sum_horizontal([pl.col(f"z_{n}").fill_null(0.0) for n in indicators]) / available))
+            pl.sum_horizontal([pl.col(f"z_{n}").fill_null(0.0) for n in scored]) / available))
         .sort(["niveau", "periode", "risicoscore", "gebiedscode"], descending=[False, False, True, False],
               nulls_last=True)
         .with_columns(risicorang=pl.when(pl.col("risicoscore").is_not_null()).then(

@@ -187,7 +187,7 @@ fn type_fits(kind: ColumnKind, t: &DataType) -> bool {
         Date => matches!(t, DataType::Date32 | DataType::Date64),
         Flag => matches!(t, DataType::Boolean),
         PersonCount | PersonCountInRows | Count | Measure | DifferenceOf(..) => is_number(t),
-        DerivedFrom(_) => is_number(t) || is_text(t),
+        DerivedFrom(_) => is_number(t) || is_text(t) || matches!(t, DataType::Boolean),
         Measures => match t {
             DataType::Struct(fields) => fields.iter().all(|f| is_number(f.data_type())),
             _ => false,

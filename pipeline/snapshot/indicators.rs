@@ -75,6 +75,9 @@ pub struct Indicator {
     /// Its row in the yearly evaluation (`evaluatie`), if it has one: the part and its position
     /// there.
     pub evaluation: Option<EvaluationRow>,
+    /// A structural rate (the conditions for exploitation, not the looking): its name in a
+    /// blind spot's reason (`blinde_vlek_reden`, docs/statistics.md).
+    pub structural: Option<&'static str>,
 }
 
 /// Where an indicator stands in the yearly evaluation.
@@ -129,6 +132,7 @@ const COUNT: Indicator = Indicator {
     levels: ALL_LEVELS,
     in_trends: true,
     evaluation: None,
+    structural: None,
 };
 
 /// A count of persons (`..PERSONS`).
@@ -213,6 +217,7 @@ pub const INDICATORS: [Indicator; 23] = [
         }),
         scale: 100.0,
         evaluation: stand(1),
+        structural: Some("leegstand"),
         ..RATIO
     },
     Indicator {
@@ -243,6 +248,7 @@ pub const INDICATORS: [Indicator; 23] = [
         }),
         scale: 1000.0,
         evaluation: stand(4),
+        structural: Some("RNI"),
         ..RATIO
     },
     Indicator {
@@ -266,6 +272,7 @@ pub const INDICATORS: [Indicator; 23] = [
         }),
         scale: 1000.0,
         evaluation: stand(2),
+        structural: Some("verborgen bewoning"),
         ..RATIO
     },
     Indicator {
@@ -328,6 +335,7 @@ pub const INDICATORS: [Indicator; 23] = [
         }),
         scale: 1000.0,
         evaluation: stand(6),
+        structural: Some("KvK-risicosectoren"),
         ..RATIO
     },
     Indicator {
@@ -378,12 +386,15 @@ pub const INDICATORS: [Indicator; 23] = [
         }),
         scale: 10000.0,
         levels: GEMEENTE_UP,
+        // Signals measure looking as much as exploitation (a haaldelict): the score is
+        // structural by default, and a gemeente that wants them in sets a weight.
+        score_weight: Some(0.0),
         ..RATIO
     },
     Indicator {
         name: "risicoscore",
         label: "Risicoscore",
-        definition: "Gewogen gemiddelde van de z-scores van de verhoudingen met een gewicht (standaard leegstand, RNI, verborgen bewoning, KvK-risicosectoren en signalen) binnen niveau en periode, op de gladgemaakte cijfers zodat een klein gebied niet door toeval bovenaan komt. Een patroon om nader te bekijken, geen bewijs.",
+        definition: "Gewogen gemiddelde van de z-scores van de verhoudingen met een gewicht (standaard leegstand, RNI, verborgen bewoning en KvK-risicosectoren) binnen niveau en periode, op de gladgemaakte cijfers zodat een klein gebied niet door toeval bovenaan komt. Signalen tellen niet mee: meer signalen betekent vaak dat er beter gezocht wordt. Een patroon om nader te bekijken, geen bewijs.",
         unit: "score",
         source: "alle bronnen",
         kind: Kind::Score,

@@ -103,6 +103,8 @@ fn gebied_indicatoren(column: &str) -> Option<ColumnKind> {
     Some(match column {
         "risicorang" => Count,
         "risico_bijdragen" => Measures,
+        // Judged on the signal rate's comparison: null wherever the signal count is hidden.
+        "blinde_vlek" | "blinde_vlek_reden" => DerivedFrom("signalen_totaal"),
         c if c.starts_with("bron_") => Flag,
         c if is_flag(c) => Flag,
         _ => return None,

@@ -112,6 +112,7 @@ fn indicator(i: &Indicator) -> Value {
         "persoonsaantal": i.person_count,
         "evaluatie_onderdeel": i.evaluation.map(|e| e.part),
         "evaluatie_volgorde": i.evaluation.map(|e| e.position),
+        "structureel": i.structural,
     })
 }
 
@@ -141,6 +142,7 @@ fn context() -> Value {
         "verhoudingen": all(&|i| i.kind.is_ratio()),
         "statistiek": statistiek,
         "score": all(&|i| i.score_weight.is_some()),
+        "structureel": all(&|i| i.structural.is_some()),
         "trends": all(&|i| i.in_trends),
         "stand": all(&|i| i.evaluation.is_some_and(|e| e.part == "risicobeeld")),
         "signaalvormen": all(&|i| i.evaluation.is_some_and(|e| e.part == "signalering")),
