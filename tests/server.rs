@@ -184,8 +184,22 @@ fn pages_say_how_sure_a_figure_is() {
         get(&s, "/?weergave=mooi", None).status,
         StatusCode::BAD_REQUEST
     );
+    // Blind spots (issue 32): the explorer lists them for the level and period; the mini has
+    // none (Eerstdorp has one structural rate above the regio, not two).
+    assert!(
+        map.body
+            .contains("Blinde vlekken: waar wordt weinig gemeld?")
+    );
     // The area page says each rate against the regio in words.
     let area = get(&s, "/gebied/GM0001?periode=2024-Q1", None);
+    let spot = &area.body[area
+        .body
+        .find("Waar wordt weinig gemeld?")
+        .expect("the blind-spot panel")..];
+    assert!(
+        spot.contains(">Nee<"),
+        "Eerstdorp is judged: not a blind spot"
+    );
     assert!(area.body.contains("Hoe zeker is dit?"));
     assert!(
         area.body.contains("class=\"interval\""),
