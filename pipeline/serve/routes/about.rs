@@ -1,7 +1,7 @@
 //! The about page (`/over`): the snapshot, the last run, the sources and their freshness.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use maud::{Markup, html};
 
@@ -43,16 +43,7 @@ pub async fn about(State(state): Shared, headers: HeaderMap) -> Response {
             " · " a href="/status" { "status als JSON" }
         }
     };
-    let page = Page {
-        title: "Status en bronnen",
-        body,
-        banner: banner(&state, &snapshot, viewer.role),
-        user: viewer.user.as_deref().map(|u| (u, viewer.role.name())),
-        run_id: &snapshot.run_id,
-        footer: footer(&snapshot, Mode::Live),
-        mode: Mode::Live,
-    };
-    html_response(StatusCode::OK, page.render(), Some(&snapshot.run_id))
+    live_page(&state, &snapshot, &viewer, "Status en bronnen", body)
 }
 
 /// The inputs of the run: per file for analysts, per source for everyone else (file names are

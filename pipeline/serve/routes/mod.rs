@@ -42,6 +42,26 @@ pub fn html_response(status: StatusCode, body: String, run_id: Option<&str>) -> 
     response
 }
 
+/// A live page of the current snapshot for this viewer: its banner, account, run id and footer.
+fn live_page(
+    state: &AppState,
+    snapshot: &Snapshot,
+    viewer: &Viewer,
+    title: &str,
+    body: Markup,
+) -> Response {
+    let page = Page {
+        title,
+        body,
+        banner: banner(state, snapshot, viewer.role),
+        user: viewer.user.as_deref().map(|u| (u, viewer.role.name())),
+        run_id: &snapshot.run_id,
+        footer: footer(snapshot, Mode::Live),
+        mode: Mode::Live,
+    };
+    html_response(StatusCode::OK, page.render(), Some(&snapshot.run_id))
+}
+
 /// A plain page for errors and forms.
 fn simple_page(status: StatusCode, title: &str, body: Markup, viewer: Option<&Viewer>) -> Response {
     let page = Page {
@@ -597,16 +617,7 @@ pub async fn dashboard_list(State(state): Shared, headers: HeaderMap) -> Respons
             }
         }
     };
-    let page = Page {
-        title: "Dashboards",
-        body,
-        banner: banner(&state, &snapshot, viewer.role),
-        user: viewer.user.as_deref().map(|u| (u, viewer.role.name())),
-        run_id: &snapshot.run_id,
-        footer: footer(&snapshot, Mode::Live),
-        mode: Mode::Live,
-    };
-    html_response(StatusCode::OK, page.render(), Some(&snapshot.run_id))
+    live_page(&state, &snapshot, &viewer, "Dashboards", body)
 }
 
 pub async fn not_found(State(state): Shared, headers: HeaderMap) -> Response {
