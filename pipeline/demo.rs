@@ -830,7 +830,13 @@ fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> i64 {
 }
 
 fn signalen(dir: &Path, gemeenten: &[Gemeente], rng: &mut ChaCha8Rng) -> Result<(), DemoError> {
-    let bronnen = ["intern", "extern", "politie", "mma", "website", "riec"];
+    // The reporting routes, weighted by repetition (a twentieth each): the gemeente's own staff
+    // and the police most, then the partners the seeds report victim notifications from.
+    let bronnen = [
+        "intern", "intern", "intern", "intern", "politie", "politie", "politie", "politie",
+        "extern", "mma", "mma", "website", "riec", "riec", "shop", "shop", "comensha", "comensha",
+        "fairwork", "nla",
+    ];
     let mut quarterly = String::from("periode,gebiedscode,bron,vorm,fase,aantal\n");
     let mut monthly = String::from("periode;gebiedscode;bron;vorm;fase;aantal\n");
     for g in gemeenten {

@@ -7,10 +7,10 @@
 -- Inputs: int_evaluatie_waarden, int_nulmeting, stg_evaluatie_indicatoren, stg_onderdelen,
 -- stg_fasen, stg_gebieden.
 -- The funnel's indicators (one per phase, phase 1 being all signals) come from stg_fasen; the
--- forms come right after phase 1.
+-- forms (`signaalvormen`, one row each) come right after phase 1, the later phases after them.
 with uitkomsten as (
     select indicator, omschrijving, 'aantal' as eenheid,
-           case when fase = 1 then 1 else 4 + cast(fase as int) end as volgorde
+           case when fase = 1 then 1 else {{ signaalvormen | length }} + cast(fase as int) end as volgorde
     from stg_fasen
     union all
     select indicator, label as omschrijving, eenheid, coalesce(evaluatie_volgorde, 0) as volgorde

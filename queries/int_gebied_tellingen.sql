@@ -64,7 +64,10 @@ lager_geteld as (
            case when dk.gebiedscode is not null then coalesce(k.kvk_risico_opgeheven, 0) end as kvk_risico_opgeheven,
            case when dk.gebiedscode is not null then coalesce(k.kvk_kortlevend, 0) end as kvk_kortlevend,
            case when dk.gebiedscode is not null then coalesce(c.kvk_adresconcentratie, 0) end as kvk_adresconcentratie,
-           sg.signalen_totaal, sg.signalen_seksueel, sg.signalen_crimineel, sg.signalen_arbeid, sg.signalen_overig,
+           sg.signalen_totaal,
+{% for k in vormkolommen %}
+           sg.{{ k }},
+{% endfor %}
            dl.gebiedscode is not null as bron_leegstand,
            dr.gebiedscode is not null as bron_rni,
            dk.gebiedscode is not null as bron_kvk,

@@ -1,4 +1,4 @@
--- Grain: one row per area, indicator and period (outputs.md §2): the value, its change against
+-- Grain: one row per area, indicator (on the levels it exists on) and period (outputs.md §2): the value, its change against
 -- the previous period and the same period a year before, the mean of the last four periods, and
 -- how it compares with the other areas of its level in the regio (mean and z-score). For every
 -- ratio of the registry (statistics.md §4), whether the change against a year earlier is more
@@ -92,7 +92,8 @@ ongetoetst as (
     cross join indicatoren n
 ),
 
--- Each ratio's row with its own test, picked by the row's indicator name.
+-- Each ratio's row with its own test, picked by the row's indicator name; an indicator only on
+-- the levels it exists on (signals from the gemeente up).
 lang as (
     select niveau, gebiedscode, regio_code, district, periode, indicator,
            waarde, vorige_periode, twee_terug, drie_terug, vorig_jaar,
@@ -102,6 +103,11 @@ lang as (
 {% endfor %}
            end as p_vorig_jaar
     from ongetoetst
+    where case indicator
+{% for i in trends if i.niveaus %}
+              when '{{ i.naam }}' then niveau in ('{{ i.niveaus | join("', '") }}')
+{% endfor %}
+              else true end
 ),
 
 -- How each value compares with the other areas of its level in its regio, per indicator and

@@ -58,6 +58,25 @@ fn pages_render_in_chromium_without_errors_foreign_requests_or_wcag_violations()
     demo_run(dir.path());
     let out = dir.path().join("out");
 
+    // Issue 32: the college page says so when the gemeente is a blind spot — 's-Gravenhage in
+    // the last period, for an analyst (publicly its signals of 2024-Q4 are hidden to protect
+    // Rijswijk's, so the public page cannot judge it) — and says nothing when it is not.
+    let analysts = tempfile::tempdir().expect("tempdir");
+    let app = crate::server::router_with_accounts(&out, analysts.path());
+    let anna = crate::server::login_to(&app, "anna", crate::server::ANALIST_PW);
+    let college = crate::server::get_from(&app, "/college/GM0518", Some(&anna)).body;
+    let sentence = college
+        .split("is in 2024-Q4 een blinde vlek: ")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the blind-spot sentence on 's-Gravenhage's college page");
+    assert!(
+        sentence.contains("significant hoger dan de regio"),
+        "{sentence}"
+    );
+    let rijswijk = crate::server::get_from(&app, "/college/GM0603", Some(&anna)).body;
+    assert!(rijswijk.contains("Kerncijfers") && !rijswijk.contains("Blinde vlek"));
+
     let port = free_port();
     let server = Command::new(bin())
         .args(["serve", "--out", out.to_str().expect("utf8"), "--addr"])

@@ -9,10 +9,11 @@ use crate::util::{Drop, V, read_table, risicobeeld_cmd};
 
 /// Sensitive columns per table (the registry's person counts, outputs.md §4), and the trend
 /// indicators that are person counts.
-fn sensitive_tables() -> [(&'static str, Vec<&'static str>); 2] {
+fn sensitive_tables() -> [(&'static str, Vec<&'static str>); 3] {
     [
         ("gebied_indicatoren", risicobeeld::disclosure::sensitive()),
         ("signalen_fasen", vec!["aantal", "bereikt"]),
+        ("signalen_bronnen", vec!["aantal"]),
     ]
 }
 const SENSITIVE_TRENDS: [&str; 4] = [
@@ -378,6 +379,17 @@ fn hidden_labels(snapshot: &Path) -> std::collections::BTreeSet<String> {
             }
         }
     }
+    for r in read_table(&open, "signalen_bronnen") {
+        if r["aantal_onderdrukt"] == V::B(true) {
+            out.insert(format!(
+                "signalen_bronnen {} {} {} {}",
+                text(&r["niveau"]),
+                text(&r["gebiedscode"]),
+                text(&r["periode"]),
+                text(&r["bron"])
+            ));
+        }
+    }
     for r in read_table(&open, "evaluatie") {
         if r["waarde_onderdrukt"] == V::B(true) && r["persoonsaantal"] == V::B(true) {
             out.insert(format!(
@@ -413,12 +425,32 @@ fn hidden_before(name: &str) -> std::collections::BTreeSet<String> {
 /// which one protection program spans) that was hidden before and is shown now. Returns the
 /// newly hidden cells and how many were shown again.
 pub fn only_traded_cells_are_newly_hidden(snapshot: &Path, before: &str) -> (usize, usize) {
-    let now = hidden_labels(snapshot);
-    let then = hidden_before(before);
+    // Only the cells that meant the same then: not the sources' table and the
+    // crimineel/seksueel column that came later (issue 32), nor `signalen_overig`, which held
+    // crimineel/seksueel until then.
+    let comparable = |label: &String| {
+        ![
+            "signalen_bronnen",
+            "signalen_crimineel_seksueel",
+            "signalen_overig",
+        ]
+        .iter()
+        .any(|later| label.contains(later))
+    };
+    let now: std::collections::BTreeSet<String> = hidden_labels(snapshot)
+        .into_iter()
+        .filter(comparable)
+        .collect();
+    let then: std::collections::BTreeSet<String> = hidden_before(before)
+        .into_iter()
+        .filter(comparable)
+        .collect();
     let gebied = risicobeeld::disclosure::read_dir_table(&snapshot.join("gebied_indicatoren"))
         .expect("gebied");
     let fasen =
         risicobeeld::disclosure::read_dir_table(&snapshot.join("signalen_fasen")).expect("fasen");
+    let bronnen = risicobeeld::disclosure::read_dir_table(&snapshot.join("signalen_bronnen"))
+        .expect("bronnen");
     // With the evaluation's years and halves, which tie the quarters of a year together.
     let evaluatie =
         risicobeeld::disclosure::read_dir_table(&snapshot.join("evaluatie")).expect("evaluatie");
@@ -427,8 +459,8 @@ pub fn only_traded_cells_are_newly_hidden(snapshot: &Path, before: &str) -> (usi
         flag_column: "waarde_onderdrukt",
         published: false,
     };
-    let system =
-        risicobeeld::disclosure::build_system(&gebied, &fasen, Some(full)).expect("system");
+    let system = risicobeeld::disclosure::build_system(&gebied, &fasen, Some(&bronnen), Some(full))
+        .expect("system");
     // The connected parts, by union-find over the relations.
     let mut part: Vec<usize> = (0..system.cells.len()).collect();
     fn root(part: &mut [usize], mut c: usize) -> usize {

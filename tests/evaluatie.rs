@@ -111,7 +111,7 @@ fn evaluatie_golden_values() {
     assert_eq!(d1["nulmeting"], f(7.0));
     assert_eq!(row(&rows, "R1", "2024", "controles")["waarde"], f(13.0));
     // Signals of GM0001 (fixtures/mini/signalen.csv): 2023-Q3 arbeid 4; 2024-Q1 seksueel 3,
-    // arbeid 1 (a month row) and crimineel/seksueel 2 (a wijk row, counted as overig): 6.
+    // arbeid 1 (a month row) and crimineel/seksueel 2 (a wijk row, a form of its own): 6.
     assert_eq!(
         row(&rows, "GM0001", "2023", "signalen_totaal")["waarde"],
         f(4.0)
@@ -121,11 +121,15 @@ fn evaluatie_golden_values() {
         f(6.0)
     );
     assert_eq!(
-        row(&rows, "GM0001", "2024-H1", "signalen_overig")["waarde"],
+        row(&rows, "GM0001", "2024-H1", "signalen_crimineel_seksueel")["waarde"],
         f(2.0)
     );
+    assert_eq!(
+        row(&rows, "GM0001", "2024-H1", "signalen_overig")["waarde"],
+        f(0.0)
+    );
     // Phases reached in 2024: fase 2 by the seksueel 3 (phase 2), the arbeid 1 (phase 3) and
-    // the overig 2 (phase 5): 6; fase 3 by 3; fase 5 by 2.
+    // the crimineel/seksueel 2 (phase 5): 6; fase 3 by 3; fase 5 by 2.
     assert_eq!(
         row(&rows, "GM0001", "2024", "signalen_bereikt_weging")["waarde"],
         f(6.0)

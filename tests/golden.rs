@@ -36,12 +36,13 @@ fn gemeente_with_object_level_data() {
     assert_eq!(gm1["kvk_risico_opgeheven"], V::I(0));
     assert_eq!(gm1["kvk_adresconcentratie"], V::I(0));
     // Signals in Q1: 3 seksueel (quarter row), 1 arbeid (month 2024-01), 2 crimineel/seksueel
-    // from wijk WK000102 (counts toward its gemeente, in "overig").
+    // from wijk WK000102 (counts toward its gemeente, in a column of its own; overig is 0).
     assert_eq!(gm1["signalen_totaal"], V::I(6));
     assert_eq!(gm1["signalen_seksueel"], V::I(3));
     assert_eq!(gm1["signalen_arbeid"], V::I(1));
     assert_eq!(gm1["signalen_crimineel"], V::I(0));
-    assert_eq!(gm1["signalen_overig"], V::I(2));
+    assert_eq!(gm1["signalen_crimineel_seksueel"], V::I(2));
+    assert_eq!(gm1["signalen_overig"], V::I(0));
     for bron in ["bron_leegstand", "bron_rni", "bron_kvk", "bron_signalen"] {
         assert_eq!(gm1[bron], V::B(true), "{bron}");
     }
@@ -302,6 +303,57 @@ fn other_tables_on_the_mini_drop() {
         .expect("bouw row");
     assert_eq!(bouw["actief"], V::I(1));
     assert_eq!(bouw["nieuw"], V::I(1));
+
+    // Signals by source (signalen.csv): 2023-Q3 politie 4; 2024-Q1 politie 3 (seksueel), intern
+    // 1 (the month row), extern 2 (the wijk row). Σ bron = signalen_totaal: 3 + 1 + 2 = 6.
+    let bronnen = read_table(&snapshot, "signalen_bronnen");
+    let bron = |code: &str, periode: &str, bron: &str| {
+        bronnen
+            .iter()
+            .find(|r| {
+                r["gebiedscode"] == V::S(code.into())
+                    && r["periode"] == V::S(periode.into())
+                    && r["bron"] == V::S(bron.into())
+            })
+            .unwrap_or_else(|| panic!("{code} {periode} {bron}"))
+            .clone()
+    };
+    assert_eq!(bron("GM0001", "2024-Q1", "politie")["aantal"], V::I(3));
+    assert_eq!(bron("GM0001", "2024-Q1", "intern")["aantal"], V::I(1));
+    assert_eq!(bron("GM0001", "2024-Q1", "extern")["aantal"], V::I(2));
+    assert_eq!(bron("GM0001", "2024-Q1", "shop")["aantal"], V::I(0));
+    assert_eq!(
+        bron("GM0001", "2024-Q1", "shop")["bron_omschrijving"],
+        V::S("SHOP (slachtoffermelding)".into())
+    );
+    // One row per source of the vocabulary; their sum is the quarter's 6.
+    let q1: Vec<_> = bronnen
+        .iter()
+        .filter(|r| {
+            r["gebiedscode"] == V::S("GM0001".into()) && r["periode"] == V::S("2024-Q1".into())
+        })
+        .collect();
+    assert_eq!(q1.len(), risicobeeld_snapshot::vocabulary::BRONNEN.len());
+    assert_eq!(
+        q1.iter()
+            .map(|r| if let V::I(n) = r["aantal"] { n } else { 0 })
+            .sum::<i64>(),
+        6
+    );
+    // The years: 2023 is Q3 + Q4 = 4 + 0 (politie); 2024 is Q1 alone (the coverage ends there).
+    let y2023 = bron("GM0001", "2023", "politie");
+    assert_eq!(y2023["aantal"], V::I(4));
+    assert_eq!(y2023["periodesoort"], V::S("jaar".into()));
+    assert_eq!(bron("GM0001", "2024", "extern")["aantal"], V::I(2));
+    // Above the gemeente: only GM0001 delivers signals, so D1 and R1 are its counts.
+    assert_eq!(bron("D1", "2024-Q1", "politie")["aantal"], V::I(3));
+    assert_eq!(bron("R1", "2024", "extern")["aantal"], V::I(2));
+    // GM0002 delivers no signals: no rows (no delivery is not zero).
+    assert!(
+        !bronnen
+            .iter()
+            .any(|r| r["gebiedscode"] == V::S("GM0002".into()))
+    );
 
     let trends = read_table(&snapshot, "trends");
     let t = trends

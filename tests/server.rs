@@ -1,7 +1,7 @@
 //! HTTP tests of the dashboard server: every route, role and error path, in process (the router
 //! answered through `tower::ServiceExt::oneshot`), over a snapshot of the mini fixture.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -65,8 +65,28 @@ pub(crate) fn server(accounts: bool, anonymous: bool) -> Server {
     Server { drop, state, app }
 }
 
+/// The router over any published `out` (the demo's, in the browser test), with analist `anna`
+/// and college `carl` in `dir` and no anonymous access.
+pub(crate) fn router_with_accounts(out: &Path, dir: &Path) -> axum::Router {
+    let mut users = UsersFile::default();
+    users.add("anna", Role::Analist, ANALIST_PW).expect("add");
+    users.add("carl", Role::College, COLLEGE_PW).expect("add");
+    users.save(&dir.join("gebruikers.toml")).expect("save");
+    let settings = ServerConfig {
+        users_file: dir.join("gebruikers.toml"),
+        dashboards_dir: dir.join("dashboards"),
+        anonymous: false,
+        ..ServerConfig::default()
+    };
+    router(AppState::new(out, settings).expect("server state"))
+}
+
 pub(crate) fn send(s: &Server, request: Request<Body>) -> Reply {
-    let response = block_on(s.app.clone().oneshot(request)).expect("infallible");
+    send_to(&s.app, request)
+}
+
+pub(crate) fn send_to(app: &axum::Router, request: Request<Body>) -> Reply {
+    let response = block_on(app.clone().oneshot(request)).expect("infallible");
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = block_on(axum::body::to_bytes(response.into_body(), usize::MAX)).expect("body");
@@ -78,29 +98,41 @@ pub(crate) fn send(s: &Server, request: Request<Body>) -> Reply {
 }
 
 pub(crate) fn get(s: &Server, path: &str, cookie: Option<&str>) -> Reply {
+    get_from(&s.app, path, cookie)
+}
+
+pub(crate) fn get_from(app: &axum::Router, path: &str, cookie: Option<&str>) -> Reply {
     let mut r = Request::get(path);
     if let Some(c) = cookie {
         r = r.header(header::COOKIE, c);
     }
-    send(s, r.body(Body::empty()).expect("request"))
+    send_to(app, r.body(Body::empty()).expect("request"))
 }
 
 pub(crate) fn post_form(s: &Server, path: &str, body: &str, cookie: Option<&str>) -> Reply {
+    post_form_to(&s.app, path, body, cookie)
+}
+
+fn post_form_to(app: &axum::Router, path: &str, body: &str, cookie: Option<&str>) -> Reply {
     let mut r =
         Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     if let Some(c) = cookie {
         r = r.header(header::COOKIE, c);
     }
-    send(s, r.body(Body::from(body.to_string())).expect("request"))
+    send_to(app, r.body(Body::from(body.to_string())).expect("request"))
 }
 
 /// Logs in and returns the `Cookie` header value.
 pub(crate) fn login(s: &Server, name: &str, password: &str) -> String {
+    login_to(&s.app, name, password)
+}
+
+pub(crate) fn login_to(app: &axum::Router, name: &str, password: &str) -> String {
     let body = format!(
         "naam={name}&wachtwoord={}&terug=%2F",
         password.replace(' ', "+")
     );
-    let r = post_form(s, "/login", &body, None);
+    let r = post_form_to(app, "/login", &body, None);
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let cookie = r.headers[header::SET_COOKIE]
         .to_str()
@@ -200,6 +232,14 @@ fn pages_say_how_sure_a_figure_is() {
         spot.contains(">Nee<"),
         "Eerstdorp is judged: not a blind spot"
     );
+    // Signals by source (issue 32): the reporting routes of the gemeente, the quarter beside
+    // its year (2024-Q1 holds all of GM0001's 2024: politie 3, extern 2, intern 1).
+    let bronnen = &area.body[area
+        .body
+        .find("Signalen per bron / meldroute")
+        .expect("the sources panel")..];
+    let bronnen = &bronnen[..bronnen.find("</section>").expect("end of the panel")];
+    assert!(bronnen.contains("Politie") && bronnen.contains("SHOP (slachtoffermelding)"));
     assert!(area.body.contains("Hoe zeker is dit?"));
     assert!(
         area.body.contains("class=\"interval\""),
@@ -1055,6 +1095,7 @@ fn jaarevaluatie_pages_export_and_excel_downloads() {
     for part in [
         "1. Bewustwording en training",
         "2. Signaleringsstructuur",
+        "Signalen per bron / meldroute",
         "3. Handhaving en barrières",
         "4. Ondersteuning van slachtoffers",
         "5. Samenwerking",

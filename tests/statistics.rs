@@ -188,6 +188,7 @@ fn ratios(areas: &[Area]) -> OutputTable {
             ("signalen_seksueel", none()),
             ("signalen_crimineel", none()),
             ("signalen_arbeid", none()),
+            ("signalen_crimineel_seksueel", none()),
             ("signalen_overig", none()),
             (
                 "signalen_per_10000_inwoners",
@@ -390,13 +391,15 @@ fn equal_true_rates_give_about_five_percent_differences_and_no_small_area_top() 
         "{differ} of {compared} comparisons differ from the regio ({:.1} %)",
         100.0 * share
     );
-    // Almost no change against a year earlier is opvallend.
+    // Almost no change against a year earlier is opvallend. (Tested per buurt: the three rates
+    // that exist there; trends follows the signal rate from the gemeente up, its registry
+    // levels, even where a made-up region gives buurten signals.)
     let tested: Vec<&Row> = trends
         .iter()
         .filter(|t| t["niveau"].s() == Some("buurt") && t["p_vorig_jaar"].f().is_some())
         .collect();
     assert!(
-        tested.len() >= 4 * BUURTEN - 10,
+        tested.len() >= 3 * BUURTEN - 10,
         "{} changes tested",
         tested.len()
     );

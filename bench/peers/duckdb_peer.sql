@@ -314,7 +314,7 @@ tellingen as (
            case when bron_kvk then coalesce(t.kvk_kortlevend, 0) end as kvk_kortlevend,
            case when bron_kvk then coalesce(t.kvk_adresconcentratie, 0) end as kvk_adresconcentratie,
            sg.signalen_totaal, sg.signalen_seksueel, sg.signalen_crimineel, sg.signalen_arbeid,
-           sg.signalen_overig,
+           sg.signalen_crimineel_seksueel, sg.signalen_overig,
            bron_leegstand, bron_rni, bron_kvk, bron_signalen
     from gedekt d
     left join gerold t using (niveau, gebiedscode, periode)
@@ -343,6 +343,7 @@ select b.niveau, b.gebiedscode, l.periode,
        sum(kvk_kortlevend) as kvk_kortlevend, sum(kvk_adresconcentratie) as kvk_adresconcentratie,
        sum(signalen_totaal) as signalen_totaal, sum(signalen_seksueel) as signalen_seksueel,
        sum(signalen_crimineel) as signalen_crimineel, sum(signalen_arbeid) as signalen_arbeid,
+       sum(signalen_crimineel_seksueel) as signalen_crimineel_seksueel,
        sum(signalen_overig) as signalen_overig,
        bool_and(bron_leegstand) as bron_leegstand, bool_and(bron_rni) as bron_rni,
        bool_and(bron_kvk) as bron_kvk, bool_and(bron_signalen) as bron_signalen,
@@ -456,7 +457,8 @@ select niveau, gebiedscode, gebiedsnaam, gemeentecode, district_code, regio_code
        rni_ingeschrevenen, rni_adressen, rni_per_1000_inwoners, verborgen_bewoning,
        kvk_risico_actief, kvk_uitzendbureaus, kvk_risico_nieuw, kvk_risico_opgeheven,
        kvk_kortlevend, kvk_adresconcentratie,
-       signalen_totaal, signalen_seksueel, signalen_crimineel, signalen_arbeid, signalen_overig,
+       signalen_totaal, signalen_seksueel, signalen_crimineel, signalen_arbeid,
+       signalen_crimineel_seksueel, signalen_overig,
        risicoscore,
        case when risicoscore is not null then
            row_number() over (partition by niveau, periode order by risicoscore desc, gebiedscode) end as risicorang,

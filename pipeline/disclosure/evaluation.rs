@@ -32,7 +32,8 @@ fn is_signal_indicator(indicator: &str) -> bool {
     indicator.starts_with("signalen_")
 }
 
-fn label(niveau: &str, code: &str, periode: &str, indicator: &str) -> String {
+/// The label of a cell of the evaluation.
+pub(super) fn evaluatie_label(niveau: &str, code: &str, periode: &str, indicator: &str) -> String {
     format!("evaluatie {niveau} {code} {periode} {indicator}")
 }
 
@@ -126,7 +127,7 @@ impl Rows {
     fn deciding_label(&self, r: usize) -> Option<String> {
         let (n, c, p, i) = self.key(r)?;
         if self.persoonsaantal[r] {
-            return Some(label(n, c, p, i));
+            return Some(evaluatie_label(n, c, p, i));
         }
         let bron = self.bron_kolom[r].as_deref()?;
         Some(gebied_label(n, c, self.peilperiode[r].as_deref()?, bron))
@@ -156,7 +157,7 @@ pub(super) fn add(
             continue;
         }
         let value = waarde[r].map(|v| v.round() as i64);
-        let id = s.cell(label(n, c, p, i), value, flag[r]);
+        let id = s.cell(evaluatie_label(n, c, p, i), value, flag[r]);
         s.cells[id].importance = level_importance(n)
             * if p.contains("-H") {
                 HALF_YEAR_IMPORTANCE
@@ -220,7 +221,7 @@ pub(super) fn add(
         if half.is_none() && n == "gemeente" {
             let halves = ["H1", "H2"]
                 .iter()
-                .filter_map(|h| s.get(&label(n, c, &format!("{year}-{h}"), i)))
+                .filter_map(|h| s.get(&evaluatie_label(n, c, &format!("{year}-{h}"), i)))
                 .collect();
             s.relate(id, halves, true);
         }

@@ -8,6 +8,7 @@ mod bounds;
 pub mod cells;
 mod evaluation;
 pub mod protect;
+mod signals;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,7 +25,9 @@ pub use cells::CellSystem;
 pub use protect::protect;
 
 use crate::transform::{OutputTable, TransformError, run_models};
-use risicobeeld_snapshot::vocabulary::{signal_form_columns, vormen_in};
+use risicobeeld_snapshot::vocabulary::signal_form_columns;
+pub(crate) use signals::fase_label;
+use signals::{add_bronnen, add_fasen, bron_labels, fase_labels, years_only};
 
 pub use risicobeeld_snapshot::tables::{
     BOUNDING, EVALUATIE_SENSITIVE, controlled, flag_name, sensitive, small_values,
@@ -109,16 +112,6 @@ pub(crate) fn gebied_label(niveau: &str, code: &str, periode: &str, column: &str
     format!("gebied_indicatoren {niveau} {code} {periode} {column}")
 }
 
-pub(crate) fn fase_label(
-    gemeente: &str,
-    periode: &str,
-    vorm: &str,
-    fase: i64,
-    column: &str,
-) -> String {
-    format!("signalen_fasen {gemeente} {periode} {vorm} fase {fase} {column}")
-}
-
 /// The parent area of a row of gebied_indicatoren, and whether parent = Σ children exactly.
 fn parent_of(
     niveau: &str,
@@ -180,12 +173,13 @@ fn shown_wijk_signal(system: &CellSystem) -> Option<&str> {
         .map(|c| c.label.as_str())
 }
 
-/// Builds the cell system from `gebied_indicatoren`, `signalen_fasen` and the evaluation's
-/// values — the full tables (every value known) or the published `openbaar` ones (flagged cells
-/// unknown).
+/// Builds the cell system from `gebied_indicatoren`, `signalen_fasen`, `signalen_bronnen` (a
+/// run published before it existed has none) and the evaluation's values — the full tables
+/// (every value known) or the published `openbaar` ones (flagged cells unknown).
 pub fn build_system(
     gebied: &RecordBatch,
     fasen: &RecordBatch,
+    bronnen: Option<&RecordBatch>,
     evaluatie: Option<Evaluatie>,
 ) -> Result<CellSystem, DisclosureError> {
     let mut s = CellSystem::default();
@@ -293,83 +287,17 @@ pub fn build_system(
     if let Some(e) = evaluatie {
         evaluation::add(&mut s, e, &periods_of, &forms_of)?;
     }
+    if let Some(bronnen) = bronnen {
+        // Each gemeente's district and regio, for the sources' sums.
+        let mut parents = BTreeMap::new();
+        for r in 0..gebied.num_rows() {
+            if let (Some("gemeente"), Some(c)) = (niveau[r].as_deref(), &code[r]) {
+                parents.insert(c.clone(), [district[r].clone(), regio[r].clone()]);
+            }
+        }
+        add_bronnen(&mut s, bronnen, &parents)?;
+    }
     Ok(s)
-}
-
-/// How much a cell of the funnel (one gemeente, period, form and phase) matters: half a buurt's.
-const FUNNEL_IMPORTANCE: f64 = 0.5;
-
-/// The funnel: bereikt(f) = aantal(f) + bereikt(f + 1); and the per-form totals of the gemeente
-/// row. Returns the forms of each (gemeente, period) for the evaluation's funnel.
-fn add_fasen(s: &mut CellSystem, fasen: &RecordBatch) -> Result<FormsOf, DisclosureError> {
-    let gm = strings(fasen, "gebiedscode")?;
-    let periode = strings(fasen, "periode")?;
-    let vorm = strings(fasen, "vorm")?;
-    let fase = ints(fasen, "fase")?;
-    let (aantal, aantal_f) = (ints(fasen, "aantal")?, flags(fasen, "aantal"));
-    let (bereikt, bereikt_f) = (ints(fasen, "bereikt")?, flags(fasen, "bereikt"));
-    let mut groups: BTreeMap<(String, String, String), Vec<usize>> = BTreeMap::new();
-    for r in 0..fasen.num_rows() {
-        let (Some(g), Some(p), Some(v), Some(f)) = (&gm[r], &periode[r], &vorm[r], fase[r]) else {
-            continue;
-        };
-        // A phase of one form matters less than the gemeente's totals (`FUNNEL_IMPORTANCE`).
-        if aantal[r].is_some() || aantal_f[r] {
-            let id = s.cell(fase_label(g, p, v, f, "aantal"), aantal[r], aantal_f[r]);
-            s.cells[id].importance = FUNNEL_IMPORTANCE;
-        }
-        if bereikt[r].is_some() || bereikt_f[r] {
-            let id = s.cell(fase_label(g, p, v, f, "bereikt"), bereikt[r], bereikt_f[r]);
-            s.cells[id].importance = FUNNEL_IMPORTANCE;
-        }
-        groups.entry((g.clone(), p.clone(), v.clone())).or_default();
-    }
-    let mut forms_of = FormsOf::new();
-    for (g, p, v) in groups.keys() {
-        forms_of
-            .entry((g.clone(), p.clone()))
-            .or_default()
-            .push(v.clone());
-    }
-    let mut first_phase: BTreeMap<(String, String), Vec<(String, usize)>> = BTreeMap::new();
-    for (g, p, v) in groups.keys() {
-        for f in 1..=5 {
-            let (Some(b), Some(a)) = (
-                s.get(&fase_label(g, p, v, f, "bereikt")),
-                s.get(&fase_label(g, p, v, f, "aantal")),
-            ) else {
-                continue;
-            };
-            let mut parts = vec![a];
-            if let Some(next) = s.get(&fase_label(g, p, v, f + 1, "bereikt")) {
-                parts.push(next);
-            }
-            s.relate(b, parts, true);
-            if f == 1 {
-                first_phase
-                    .entry((g.clone(), p.clone()))
-                    .or_default()
-                    .push((v.clone(), b));
-            }
-        }
-    }
-    for ((g, p), forms) in first_phase {
-        let of = |names: &[&str]| {
-            forms
-                .iter()
-                .filter(|(v, _)| names.contains(&v.as_str()))
-                .map(|(_, b)| *b)
-                .collect::<Vec<_>>()
-        };
-        // Each form column of gebied_indicatoren is the sum of its forms in signalen_fasen, as
-        // the SQL groups them (one definition: `SIGNAALVORMEN`).
-        for column in signal_form_columns() {
-            if let Some(total) = s.get(&gebied_label("gemeente", &g, &p, column)) {
-                s.relate(total, of(&vormen_in(column)), true);
-            }
-        }
-    }
-    Ok(forms_of)
 }
 
 /// Sets the suppressed cells of `columns` to null and adds `<column>_onderdrukt` flags.
@@ -427,26 +355,6 @@ fn gebied_labels(
     })
 }
 
-fn fase_labels(
-    batch: &RecordBatch,
-) -> Result<impl Fn(usize, &str) -> Option<String>, DisclosureError> {
-    let (g, p, v, f) = (
-        strings(batch, "gebiedscode")?,
-        strings(batch, "periode")?,
-        strings(batch, "vorm")?,
-        ints(batch, "fase")?,
-    );
-    Ok(move |r: usize, column: &str| {
-        Some(fase_label(
-            g[r].as_deref()?,
-            p[r].as_deref()?,
-            v[r].as_deref()?,
-            f[r]?,
-            column,
-        ))
-    })
-}
-
 fn table(name: &str, batch: RecordBatch) -> OutputTable {
     OutputTable {
         name: name.to_string(),
@@ -472,6 +380,7 @@ pub async fn openbaar(
 ) -> Result<(Vec<OutputTable>, Summary), DisclosureError> {
     let gebied = concat(get(tables, "gebied_indicatoren")?)?;
     let fasen = concat(get(tables, "signalen_fasen")?)?;
+    let bronnen = years_only(&concat(get(tables, "signalen_bronnen")?)?)?;
     let waarden = concat(get(tables, "int_evaluatie_waarden")?)?;
     let full = Evaluatie {
         batch: &waarden,
@@ -479,7 +388,7 @@ pub async fn openbaar(
         published: false,
     };
     let clock = std::time::Instant::now();
-    let mut system = build_system(&gebied, &fasen, Some(full))?;
+    let mut system = build_system(&gebied, &fasen, Some(&bronnen), Some(full))?;
     system.primary(min_count);
     hide_wijk_signals(&mut system);
     let searched = protect(&mut system, protection).map_err(DisclosureError::Audit)?;
@@ -521,6 +430,7 @@ pub async fn openbaar(
         &system,
         true,
     )?;
+    let open_bronnen = suppress(&bronnen, &["aantal"], bron_labels(&bronnen)?, &system, true)?;
     let open_trends = trend_flags(&concat(get(&rebuilt, "trends")?)?, &system)?;
 
     // The attacker's view of exactly what will be published must pass. The true values are
@@ -531,7 +441,12 @@ pub async fn openbaar(
         flag_column: "waarde_onderdrukt",
         published: true,
     };
-    let mut attacker_view = build_system(&open_gebied, &open_fasen, Some(published))?;
+    let mut attacker_view = build_system(
+        &open_gebied,
+        &open_fasen,
+        Some(&open_bronnen),
+        Some(published),
+    )?;
     if let Some(label) = shown_wijk_signal(&attacker_view) {
         return Err(DisclosureError::Exposed {
             count: 1,
@@ -552,6 +467,7 @@ pub async fn openbaar(
         table("openbaar/gebied_indicatoren", open_gebied),
         get(tables, "kvk_sectoren")?.renamed("openbaar/kvk_sectoren"),
         table("openbaar/signalen_fasen", open_fasen),
+        table("openbaar/signalen_bronnen", open_bronnen),
         table("openbaar/trends", open_trends),
         // No input values and no file names: the rule, the source, counts and dates.
         get(tables, "kwaliteit_openbaar")?.renamed("openbaar/kwaliteit"),
@@ -647,7 +563,13 @@ pub fn audit_published(
 ) -> Result<(CellSystem, Vec<Exposure>), DisclosureError> {
     let gebied = read_dir_table(&openbaar_dir.join("gebied_indicatoren"))?;
     let fasen = read_dir_table(&openbaar_dir.join("signalen_fasen"))?;
-    // Runs published before the yearly evaluation have no evaluatie table.
+    // Runs published before the sources table or the yearly evaluation lack those tables.
+    let bronnen_dir = openbaar_dir.join("signalen_bronnen");
+    let bronnen = if risicobeeld_snapshot::tables::has_parquet(&bronnen_dir) {
+        Some(read_dir_table(&bronnen_dir)?)
+    } else {
+        None
+    };
     let evaluatie_dir = openbaar_dir.join("evaluatie");
     let evaluatie = if risicobeeld_snapshot::tables::has_parquet(&evaluatie_dir) {
         Some(read_dir_table(&evaluatie_dir)?)
@@ -659,7 +581,7 @@ pub fn audit_published(
         flag_column: "waarde_onderdrukt",
         published: true,
     });
-    let system = build_system(&gebied, &fasen, published)?;
+    let system = build_system(&gebied, &fasen, bronnen.as_ref(), published)?;
     let mut exposed = audit(&system, protection).map_err(DisclosureError::Audit)?;
     if let Some(label) = shown_wijk_signal(&system) {
         // Shown wijk signals leave `gemeente ≥ Σ wijken` out of the linear programs unsafely.

@@ -143,6 +143,10 @@ pub struct PanelSpec {
     pub sql: String,
     #[serde(default)]
     pub fields: Fields,
+    /// Leave the panel out when its query finds no rows: a panel that says something only
+    /// when it holds (the college's blind-spot sentence).
+    #[serde(default)]
+    pub hide_when_empty: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -171,11 +175,11 @@ impl Dashboard {
 }
 
 impl PanelSpec {
-    /// Does `role` see this panel (its own audience, else the dashboard's)?
+    /// Does `role` see this panel (its own audience, else the dashboard's)? A panel's own
+    /// audience is exact: a panel for the public view only (one that an analyst sees in a fuller
+    /// form beside it) is left out for analysts.
     pub fn shown_to(&self, role: Role) -> bool {
-        self.audience
-            .as_ref()
-            .is_none_or(|a| a.contains(&role) || role == Role::Analist)
+        self.audience.as_ref().is_none_or(|a| a.contains(&role))
     }
 }
 

@@ -142,11 +142,10 @@ const PERSONS: Indicator = Indicator {
     ..COUNT
 };
 
-/// A signal count by form: persons, from the gemeente up, not followed in `trends`.
+/// A signal count (all forms, or one): persons, from the gemeente up.
 const SIGNALS: Indicator = Indicator {
     source: "signalen",
     levels: GEMEENTE_UP,
-    in_trends: false,
     ..PERSONS
 };
 
@@ -180,7 +179,7 @@ impl Indicator {
 }
 
 /// The registry, in the column order of `gebied_indicatoren`.
-pub const INDICATORS: [Indicator; 23] = [
+pub const INDICATORS: [Indicator; 24] = [
     Indicator {
         name: "inwoners",
         label: "Inwoners",
@@ -342,7 +341,6 @@ pub const INDICATORS: [Indicator; 23] = [
         name: "signalen_totaal",
         label: "Signalen",
         definition: "Signalen van mensenhandel in de periode (alle vormen). Meer signalen betekent vaak dat er beter gezocht wordt: een telling van kijken, niet alleen van risico.",
-        in_trends: true,
         ..SIGNALS
     },
     Indicator {
@@ -367,10 +365,17 @@ pub const INDICATORS: [Indicator; 23] = [
         ..SIGNALS
     },
     Indicator {
+        name: "signalen_crimineel_seksueel",
+        label: "Signalen criminele en seksuele uitbuiting",
+        definition: "Signalen van uitbuiting die zowel crimineel als seksueel is (vorm crimineel_seksueel) in de periode.",
+        evaluation: signalering(5),
+        ..SIGNALS
+    },
+    Indicator {
         name: "signalen_overig",
         label: "Signalen overige vormen",
-        definition: "Signalen van overige of onbekende vormen (crimineel én seksueel, orgaanhandel, onbekend) in de periode.",
-        evaluation: signalering(5),
+        definition: "Signalen van overige of onbekende vormen (orgaanhandel, overig, onbekend) in de periode.",
+        evaluation: signalering(6),
         ..SIGNALS
     },
     Indicator {

@@ -171,6 +171,13 @@ pub fn column_kind(table: &str, column: &str) -> Option<ColumnKind> {
             c if is_flag(c) => Some(Flag),
             _ => None,
         },
+        "signalen_bronnen" => match column {
+            "niveau" | "gebiedscode" | "periode" | "periodesoort" | "bron" => Some(Code),
+            "bron_omschrijving" => Some(Label),
+            "aantal" => Some(PersonCount),
+            c if is_flag(c) => Some(Flag),
+            _ => None,
+        },
         "kwaliteit" => match column {
             "bron" | "regel" | "ernst" | "gemeentecode" => Some(Code),
             "aantal" => Some(Count),

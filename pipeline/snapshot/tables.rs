@@ -8,10 +8,11 @@ use datafusion::arrow::compute::concat_batches;
 
 /// The tables of a run, in the order the models make them; each is published in full (analysts)
 /// and under `openbaar/` (everyone else).
-pub const TABLES: [&str; 7] = [
+pub const TABLES: [&str; 8] = [
     "gebied_indicatoren",
     "kvk_sectoren",
     "signalen_fasen",
+    "signalen_bronnen",
     "trends",
     "kwaliteit",
     "evaluatie",
@@ -61,6 +62,7 @@ pub fn sensitive_columns(table: &str) -> Vec<&'static str> {
     match table {
         "gebied_indicatoren" => sensitive(),
         "signalen_fasen" => vec!["aantal", "bereikt"],
+        "signalen_bronnen" => vec!["aantal"],
         "evaluatie" => EVALUATIE_SENSITIVE.to_vec(),
         _ => Vec::new(),
     }

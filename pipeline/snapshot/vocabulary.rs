@@ -21,21 +21,37 @@ pub const fn names_of<T, const N: usize>(pairs: &[(&'static str, T); N]) -> [&'s
     names
 }
 
-/// The sources a signal may come from (`signalen.bron`, inputs.md §7).
-pub const BRONNEN: [&str; 12] = [
-    "intern", "extern", "website", "mma", "politie", "shop", "comensha", "fairwork", "nla", "heit",
-    "riec", "overig",
+/// The sources (reporting routes) a signal may come from (`signalen.bron`, inputs.md §7), with
+/// the name a page gives them: the partners that report victim notifications (SHOP, CoMensha,
+/// FairWork, the labour inspectorate) say so in their name, as the seeds report them apart.
+pub const SIGNAALBRONNEN: [(&str, &str); 12] = [
+    ("intern", "Eigen organisatie (intern)"),
+    ("extern", "Andere organisatie (extern)"),
+    ("website", "Meldformulier op de website"),
+    ("mma", "Meld Misdaad Anoniem"),
+    ("politie", "Politie"),
+    ("shop", "SHOP (slachtoffermelding)"),
+    ("comensha", "CoMensha (slachtoffermelding)"),
+    ("fairwork", "FairWork (slachtoffermelding)"),
+    ("nla", "Nederlandse Arbeidsinspectie (slachtoffermelding)"),
+    ("heit", "HEIT-controle"),
+    ("riec", "RIEC"),
+    ("overig", "Overig"),
 ];
 
+/// The names of the sources, in `SIGNAALBRONNEN` order.
+pub const BRONNEN: [&str; 12] = names_of(&SIGNAALBRONNEN);
+
 /// The signal forms (inputs.md) and the `gebied_indicatoren` column each one counts in: the
-/// three main forms have a column of their own, the others count in `signalen_overig`
+/// three main forms and criminal-with-sexual exploitation (which the seeds report as a row of
+/// its own) have a column of their own, the others count in `signalen_overig`
 /// (outputs.md §2). The SQL groups by it (`stg_vormen.kolom` in `int_signalen`), and disclosure
 /// control's relations `signalen_<vorm> = Σ forms` come from it.
 pub const SIGNAALVORMEN: [(&str, &str); 7] = [
     ("seksueel", "signalen_seksueel"),
     ("crimineel", "signalen_crimineel"),
     ("arbeid", "signalen_arbeid"),
-    ("crimineel_seksueel", "signalen_overig"),
+    ("crimineel_seksueel", "signalen_crimineel_seksueel"),
     ("orgaan", "signalen_overig"),
     ("overig", "signalen_overig"),
     ("onbekend", "signalen_overig"),

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use risicobeeld_snapshot::indicators::{INDICATORS, Indicator, Kind};
-use risicobeeld_snapshot::vocabulary::signal_form_columns;
+use risicobeeld_snapshot::vocabulary::{NIVEAUS, signal_form_columns};
 use serde_json::{Value, json};
 
 use super::TransformError;
@@ -65,6 +65,10 @@ pub const MODELS: &[(&str, &str)] = &[
         "signalen_fasen",
         include_str!("../../queries/signalen_fasen.sql"),
     ),
+    (
+        "signalen_bronnen",
+        include_str!("../../queries/signalen_bronnen.sql"),
+    ),
     ("trends", include_str!("../../queries/trends.sql")),
     (
         "int_evaluatie_waarden",
@@ -113,6 +117,8 @@ fn indicator(i: &Indicator) -> Value {
         "evaluatie_onderdeel": i.evaluation.map(|e| e.part),
         "evaluatie_volgorde": i.evaluation.map(|e| e.position),
         "structureel": i.structural,
+        // The levels it exists on, where that is not every level (`None`: all of them).
+        "niveaus": (i.levels.len() < NIVEAUS.len()).then_some(i.levels),
     })
 }
 

@@ -20,8 +20,8 @@ use crate::config::Config;
 use crate::locate::{Located, Location, ObjectFact};
 use crate::validate::{AreaCode, QualityReport};
 use risicobeeld_snapshot::indicators::{INDICATORS, Indicator, score_indicators};
+use risicobeeld_snapshot::vocabulary::{BRONNEN, SIGNAALBRONNEN, SIGNAALVORMEN, VORMEN};
 use risicobeeld_snapshot::vocabulary::{FASEN, NIVEAUS, year_before};
-use risicobeeld_snapshot::vocabulary::{SIGNAALVORMEN, VORMEN};
 
 /// One staging table, in one batch or (the objects) one per input file.
 pub struct Staged {
@@ -465,6 +465,13 @@ pub fn stage(
         batch(vec![
             ("vorm", text(VORMEN)),
             ("kolom", text(SIGNAALVORMEN.map(|(_, kolom)| kolom))),
+        ])?,
+    );
+    push(
+        "stg_bronnen",
+        batch(vec![
+            ("bron", text(BRONNEN)),
+            ("omschrijving", text(SIGNAALBRONNEN.map(|(_, label)| label))),
         ])?,
     );
     push(

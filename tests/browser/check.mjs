@@ -27,11 +27,14 @@ const expectations = {
   // plus Spiegelhalter's funnel plot: one dot per wijk with a tooltip.
   verkenner_vergelijking: { "svg.kaart path": 145, "svg.kaart pattern": 3, "ul.legenda li": 4, "svg.trechterplot circle title": 100 },
   // Intervals as whiskers, the opvallend change circled, the funnel plot with this area ringed.
-  gebied: { "svg.grafiek": 3, "ul.kpi li": 3, "path.interval": 10, "circle.opvallend": 1, "svg.trechterplot": 1 },
+  // … and the signals by source, the partners' victim notifications named as such.
+  gebied: { "svg.grafiek": 3, "ul.kpi li": 3, "path.interval": 10, "circle.opvallend": 1, "svg.trechterplot": 1,
+            'section:has(h2:has-text("Signalen per bron")) td:has-text("slachtoffermelding")': 1 },
   college: { "svg.grafiek": 3, "ul.kpi li": 3 },
   vergelijking: { "svg.grafiek": 1, "table tbody tr": 2 },
   // The five parts as tables, the key figures, the funnel, the years and efforts beside outcomes.
-  jaarevaluatie: { "ul.kpi li": 3, "table tbody tr": 20, "svg.grafiek": 3 },
+  jaarevaluatie: { "ul.kpi li": 3, "table tbody tr": 20, "svg.grafiek": 3,
+                   'section:has(h2:has-text("Signalen per bron")) tbody tr': 12 },
   jaarevaluatie_district: { "ul.kpi li": 3, "table tbody tr": 20, "svg.grafiek": 2 },
 };
 

@@ -61,7 +61,7 @@ pub async fn render(d: &Dashboard, rc: &RenderContext<'_>) -> Markup {
     let mut panels = Vec::with_capacity(d.panels.len());
     for (i, panel) in d.panels.iter().enumerate() {
         if panel.shown_to(rc.role) {
-            panels.push(render_panel(i, panel, rc).await);
+            panels.extend(render_panel(i, panel, rc).await);
         }
     }
     let min_count = rc.snapshot.min_count;
@@ -364,7 +364,9 @@ fn chart(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> Markup {
     }
 }
 
-async fn render_panel(index: usize, panel: &PanelSpec, rc: &RenderContext<'_>) -> Markup {
+/// One panel; `None` for a panel that says something only when its query finds rows
+/// (`hide_when_empty`) and found none.
+async fn render_panel(index: usize, panel: &PanelSpec, rc: &RenderContext<'_>) -> Option<Markup> {
     let content = match run_panel(rc.snapshot, rc.role, &panel.sql, rc.bound).await {
         Err(e) => {
             let failure =
@@ -378,7 +380,9 @@ async fn render_panel(index: usize, panel: &PanelSpec, rc: &RenderContext<'_>) -
         }
         Ok(batches) => {
             let mut frame = Frame::from_batches(&batches);
-            if frame.rows.is_empty() {
+            if frame.rows.is_empty() && panel.hide_when_empty {
+                return None;
+            } else if frame.rows.is_empty() {
                 html! { p.leeg { "Geen gegevens voor deze keuze." } }
             } else {
                 if panel.kind == ChartKind::Table
@@ -392,7 +396,7 @@ async fn render_panel(index: usize, panel: &PanelSpec, rc: &RenderContext<'_>) -
         }
     };
     let heading = format!("paneel-{index}");
-    html! {
+    Some(html! {
         section class={ "paneel paneel-" (kind_class(panel.kind)) } aria-labelledby=(heading) {
             h2 id=(heading) { (panel.title) }
             @if let Some(d) = &panel.description {
@@ -401,7 +405,7 @@ async fn render_panel(index: usize, panel: &PanelSpec, rc: &RenderContext<'_>) -
             (content)
             (lineage(index, panel, rc))
         }
-    }
+    })
 }
 
 /// A chart's data as a table, folded away under the chart (its text alternative).
