@@ -257,7 +257,11 @@ mod tests {
         assert_eq!(counted, all, "each form in exactly one column");
         assert_eq!(
             vormen_in("signalen_overig"),
-            ["crimineel_seksueel", "orgaan", "overig", "onbekend"]
+            ["orgaan", "overig", "onbekend"]
+        );
+        assert_eq!(
+            vormen_in("signalen_crimineel_seksueel"),
+            ["crimineel_seksueel"]
         );
     }
 }
