@@ -348,6 +348,28 @@ fn other_tables_on_the_mini_drop() {
     // Above the gemeente: only GM0001 delivers signals, so D1 and R1 are its counts.
     assert_eq!(bron("D1", "2024-Q1", "politie")["aantal"], V::I(3));
     assert_eq!(bron("R1", "2024", "extern")["aantal"], V::I(2));
+    // Σ bron = signalen_totaal for every area and period of gebied_indicatoren that has
+    // signals (gemeente, district, regio), and no sources row where it has none.
+    let gebied = read_table(&snapshot, "gebied_indicatoren");
+    let mut checked = 0;
+    for g in &gebied {
+        let (V::S(code), V::S(periode)) = (&g["gebiedscode"], &g["periode"]) else {
+            continue;
+        };
+        let sum: Option<i64> = bronnen
+            .iter()
+            .filter(|r| r["gebiedscode"] == g["gebiedscode"] && r["periode"] == g["periode"])
+            .map(|r| if let V::I(n) = r["aantal"] { n } else { 0 })
+            .reduce(|a, b| a + b);
+        match &g["signalen_totaal"] {
+            V::I(total) => {
+                assert_eq!(sum, Some(*total), "{code} {periode}");
+                checked += 1;
+            }
+            _ => assert_eq!(sum, None, "{code} {periode}: sources without signals"),
+        }
+    }
+    assert!(checked >= 9, "only {checked} area-periods with signals");
     // GM0002 delivers no signals: no rows (no delivery is not zero).
     assert!(
         !bronnen

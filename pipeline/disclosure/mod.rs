@@ -27,7 +27,7 @@ pub use protect::protect;
 use crate::transform::{OutputTable, TransformError, run_models};
 use risicobeeld_snapshot::vocabulary::signal_form_columns;
 pub(crate) use signals::fase_label;
-use signals::{add_bronnen, add_fasen, bron_labels, fase_labels, years_only};
+use signals::{add_bronnen, add_fasen, bron_label, fase_labels, years_only};
 
 pub use risicobeeld_snapshot::tables::{
     BOUNDING, EVALUATIE_SENSITIVE, controlled, flag_name, sensitive, small_values,
@@ -337,20 +337,30 @@ fn suppress(
     Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)?)
 }
 
-fn gebied_labels(
+/// The cell labels of a table keyed by area and period (`niveau`, `gebiedscode`, `periode`):
+/// `label` of those and, per row, the value of its column `by` (a source) or, without one, the
+/// column asked for (`gebied_indicatoren`'s counts).
+pub(crate) fn area_labels(
     batch: &RecordBatch,
+    by: Option<&str>,
+    label: fn(&str, &str, &str, &str) -> String,
 ) -> Result<impl Fn(usize, &str) -> Option<String>, DisclosureError> {
     let (n, c, p) = (
         strings(batch, "niveau")?,
         strings(batch, "gebiedscode")?,
         strings(batch, "periode")?,
     );
+    let by = by.map(|b| strings(batch, b)).transpose()?;
     Ok(move |r: usize, column: &str| {
-        Some(gebied_label(
+        let last = match &by {
+            Some(values) => values[r].as_deref()?,
+            None => column,
+        };
+        Some(label(
             n[r].as_deref()?,
             c[r].as_deref()?,
             p[r].as_deref()?,
-            column,
+            last,
         ))
     })
 }
@@ -406,7 +416,13 @@ pub async fn openbaar(
     // The score and the trends are recomputed from the suppressed counts by the same models.
     let ratios = concat(get(tables, "int_gebied_ratios")?)?;
     let columns: Vec<&str> = controlled().collect();
-    let ratios = suppress(&ratios, &columns, gebied_labels(&ratios)?, &system, false)?;
+    let ratios = suppress(
+        &ratios,
+        &columns,
+        area_labels(&ratios, None, gebied_label)?,
+        &system,
+        false,
+    )?;
     let inputs = vec![
         table("int_gebied_ratios", ratios),
         get(tables, "stg_score_gewichten")?.clone(),
@@ -419,7 +435,7 @@ pub async fn openbaar(
     let open_gebied = suppress(
         &open_gebied,
         &columns,
-        gebied_labels(&open_gebied)?,
+        area_labels(&open_gebied, None, gebied_label)?,
         &system,
         true,
     )?;
@@ -430,7 +446,13 @@ pub async fn openbaar(
         &system,
         true,
     )?;
-    let open_bronnen = suppress(&bronnen, &["aantal"], bron_labels(&bronnen)?, &system, true)?;
+    let open_bronnen = suppress(
+        &bronnen,
+        &["aantal"],
+        area_labels(&bronnen, Some("bron"), bron_label)?,
+        &system,
+        true,
+    )?;
     let open_trends = trend_flags(&concat(get(&rebuilt, "trends")?)?, &system)?;
 
     // The attacker's view of exactly what will be published must pass. The true values are

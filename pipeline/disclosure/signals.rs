@@ -202,22 +202,3 @@ pub(super) fn add_bronnen(
     }
     Ok(())
 }
-
-pub(super) fn bron_labels(
-    batch: &RecordBatch,
-) -> Result<impl Fn(usize, &str) -> Option<String>, DisclosureError> {
-    let (n, c, p, b) = (
-        strings(batch, "niveau")?,
-        strings(batch, "gebiedscode")?,
-        strings(batch, "periode")?,
-        strings(batch, "bron")?,
-    );
-    Ok(move |r: usize, _column: &str| {
-        Some(bron_label(
-            n[r].as_deref()?,
-            c[r].as_deref()?,
-            p[r].as_deref()?,
-            b[r].as_deref()?,
-        ))
-    })
-}
