@@ -549,6 +549,13 @@ fn an_analysts_worst_query_does_not_stall_the_others() {
         "{sorted:.300}"
     );
     let after = s.rss_mb();
+    // The evidence for the stop note (`--nocapture`): statuses, time, memory, the other client.
+    eprintln!(
+        "worst query: {} after {took:?}; slowest other page {slowest:?}; repeat(): {}; sorted cross join: {}; memory {before:.0} -> {after:.0} MB",
+        &reply[..12.min(reply.len())],
+        &huge[..12.min(huge.len())],
+        &sorted[..12.min(sorted.len())]
+    );
     assert!(
         after < before + 600.0,
         "memory grew from {before:.0} to {after:.0} MB"
@@ -602,6 +609,10 @@ Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{bo
     );
     assert_eq!(checked + refused, 40);
     let after = s.rss_mb();
+    let admitted = replies.iter().filter(|r| r.starts_with("HTTP/1.1 303")).count();
+    eprintln!(
+        "40 parallel logins: {checked} passwords checked, {refused} refused (429), {admitted} admitted; memory {before:.0} -> {after:.0} MB"
+    );
     assert!(
         after < before + 150.0,
         "memory grew from {before:.0} to {after:.0} MB"
