@@ -35,6 +35,7 @@ pub struct Config {
     pub keep_runs: usize,
     pub validation: ValidationConfig,
     pub kvk: KvkConfig,
+    pub rni: RniConfig,
     pub score: ScoreConfig,
     pub statistiek: StatistiekConfig,
     pub disclosure: DisclosureConfig,
@@ -70,6 +71,13 @@ pub struct KvkConfig {
     pub sectors: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     /// The sector that `kvk_uitzendbureaus` counts.
     pub uitzend_sector: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RniConfig {
+    /// An address with at least this many RNI registrants counts in `rni_adressen_meervoudig`.
+    pub meervoudig_vanaf: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -145,7 +153,7 @@ impl Grain {
 /// The inputs of a drop, as named in the config's `[inputs.<name>]`, each with the files it is
 /// read from when the config names none (inputs.md §0, relative to the input directory). The one
 /// list of inputs: discovery, the config check and the reports read it.
-pub const INPUTS: [(&str, &[&str]); 10] = [
+pub const INPUTS: [(&str, &[&str]); 11] = [
     ("gebieden", &["gebieden/*.geojson", "gebieden/*.json"]),
     (
         "districten",
@@ -179,10 +187,14 @@ pub const INPUTS: [(&str, &[&str]); 10] = [
         "inspanningen",
         &["inspanningen/*.csv", "inspanningen/*.parquet"],
     ),
+    (
+        "slachtoffers",
+        &["slachtoffers/*.csv", "slachtoffers/*.parquet"],
+    ),
 ];
 
 /// The names of the inputs, in `INPUTS` order.
-pub const INPUT_NAMES: [&str; 10] = names_of(&INPUTS);
+pub const INPUT_NAMES: [&str; 11] = names_of(&INPUTS);
 
 pub use risicobeeld_snapshot::vocabulary::{ONDERDELEN, names_of};
 
@@ -323,6 +335,7 @@ impl Default for Config {
             keep_runs: 14,
             validation: ValidationConfig::default(),
             kvk: KvkConfig::default(),
+            rni: RniConfig::default(),
             score: ScoreConfig::default(),
             statistiek: StatistiekConfig::default(),
             disclosure: DisclosureConfig::default(),
@@ -365,6 +378,14 @@ impl Default for KvkConfig {
             concentration_threshold: 5,
             sectors: BTreeMap::from([("2008".to_string(), sbi2008)]),
             uitzend_sector: "uitzendbureaus".into(),
+        }
+    }
+}
+
+impl Default for RniConfig {
+    fn default() -> Self {
+        RniConfig {
+            meervoudig_vanaf: 5,
         }
     }
 }
@@ -436,6 +457,12 @@ impl Config {
         if !open_unit(self.statistiek.betrouwbaarheid) || !open_unit(self.statistiek.fdr) {
             return invalid(
                 "statistiek.betrouwbaarheid and statistiek.fdr must lie between 0 and 1 (e.g. 0.95 and 0.05)".into(),
+            );
+        }
+        if self.rni.meervoudig_vanaf < 2 {
+            return invalid(
+                "rni.meervoudig_vanaf must be at least 2 (an address with several registrants)"
+                    .into(),
             );
         }
         let floor = risicobeeld_snapshot::check::MIN_COUNT_FLOOR;

@@ -2,7 +2,8 @@
 //! Real (fixtures/demo, CBS/PDOK, CC BY 4.0): the 2025 gemeente boundaries, the district table,
 //! the 145 wijken of 2024 and their inwoners on 1 January 2024. Synthetic, from a fixed seed:
 //! buurten (a Voronoi split of each real wijk), earlier years' population, objects, RNI, KvK and
-//! signals, calibrated to the figures in fixtures/demo/README.md.
+//! signals, calibrated to the figures in fixtures/demo/README.md; the evaluation's efforts and
+//! victims in `demo/evaluatie.rs`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -14,6 +15,8 @@ use geo::{
 use rand::distr::{Distribution, weighted::WeightedIndex};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+
+mod evaluatie;
 
 use crate::config::GeographyConfig;
 use crate::locate::geometry::{Projector, read_boundary_file};
@@ -136,7 +139,14 @@ pub fn generate(dir: &Path) -> Result<(), DemoError> {
     write(
         dir,
         "inspanningen/inspanningen.csv",
-        inspanningen(&gemeenten, &mut effort_rng).as_bytes(),
+        evaluatie::inspanningen(&gemeenten, &mut effort_rng).as_bytes(),
+    )?;
+    // And the victims theirs.
+    let mut victim_rng = ChaCha8Rng::seed_from_u64(20_261_206);
+    write(
+        dir,
+        "slachtoffers/slachtoffers.csv",
+        evaluatie::slachtoffers(&gemeenten, &mut victim_rng).as_bytes(),
     )?;
     Ok(())
 }
@@ -630,11 +640,22 @@ fn leegstand(gemeenten: &[Gemeente], rng: &mut ChaCha8Rng) -> String {
 /// RNI registrations per 1,000 inwoners, by gemeente: high where labour migrants live.
 fn rni_rate(code: &str) -> f64 {
     match code {
-        "GM0638" => 28.0,
+        // Zoeterwoude's seed: "gemiddeld 21 per maand" beside "BRP … minder dan 10" reads as a
+        // stock of about 21 (≈ 9,400 inwoners × 2.3 / 1,000), not 21 new each month.
+        "GM0638" => 2.3,
         "GM0518" => 22.0,
         "GM0546" | "GM1525" | "GM0553" | "GM0534" => 14.0,
         _ => 8.0,
     }
+}
+
+/// Every `RNI_DRUK`-th RNI address of a gemeente holds many registrants.
+const RNI_DRUK: usize = 25;
+
+/// The object of a gemeente's `i`-th RNI address (the same in the RNI and the KvK drop, so that
+/// some uitzendbureaus sit at the addresses where their workers are registered).
+fn rni_object<'a>(mine: &[&'a Object], i: usize) -> &'a Object {
+    mine[(i * 7919 + 13) % mine.len()]
 }
 
 fn rni(
@@ -660,13 +681,16 @@ fn rni(
                 let _ = writeln!(by_area, "{peildatum},{code},{n}");
                 continue;
             }
-            // A few addresses with many registrations (a sign of overcrowding), many with one or two.
+            // Most addresses with one or two registrations, some with three or four, a few
+            // with many (labour-migrant housing, overcrowding): the `RNI_DRUK`-th ones.
             let mut left = target;
             let mut i = 0usize;
             while left > 0 {
-                let o = mine[(i * 7919 + 13) % mine.len()];
-                let n = if i.is_multiple_of(25) {
-                    rng.random_range(6..12)
+                let o = rni_object(&mine, i);
+                let n = if i.is_multiple_of(RNI_DRUK) {
+                    rng.random_range(5..16)
+                } else if i.is_multiple_of(7) {
+                    rng.random_range(3..5)
                 } else {
                     rng.random_range(1..3)
                 }
@@ -782,9 +806,13 @@ fn kvk(
             if mine.is_empty() {
                 continue;
             }
-            // Some addresses host many vestigingen (a mailbox address).
+            // Some addresses host many vestigingen (a mailbox address); some uitzendbureaus
+            // are registered where they house their workers (one of the first addresses with
+            // many RNI registrants).
             let o = if i % 40 == 0 {
                 mine[0]
+            } else if sbi.starts_with("78") && rng.random_bool(0.3) {
+                rni_object(&mine, RNI_DRUK * rng.random_range(0..6))
             } else {
                 mine[rng.random_range(0..mine.len())]
             };
@@ -887,63 +915,6 @@ fn signalen(dir: &Path, gemeenten: &[Gemeente], rng: &mut ChaCha8Rng) -> Result<
     }
     write(dir, "signalen/signalen_kwartaal.csv", quarterly.as_bytes())?;
     write(dir, "signalen/signalen_maand_zlv.csv", monthly.as_bytes())
-}
-
-/// The efforts of the yearly evaluation, per 10,000 inwoners a year (persons: victims and
-/// cases, Poisson), calibrated to the published figures (fixtures/demo/README.md): Gooi en
-/// Vechtstreek (about 250,000 inwoners) checked 433 sex advertisements in ten months of 2019;
-/// Hollands Midden's care coordinator registered 2 to 14 victims a year for 800,000 inwoners.
-const INSPANNINGEN: [(&str, &str, f64); 15] = [
-    ("bewustwording", "professionals_getraind", 6.0),
-    ("bewustwording", "campagne_bereik", 60.0),
-    ("bewustwording", "risicosectoren_bereikt", 3.0),
-    ("handhaving", "bibob_toetsen", 1.0),
-    ("handhaving", "controles", 2.0),
-    ("handhaving", "prostitutiecontroles", 0.5),
-    ("handhaving", "advertenties_gecontroleerd", 18.0),
-    ("handhaving", "maatregelen", 0.4),
-    ("ondersteuning", "slachtoffers_ondersteund", 0.15),
-    ("ondersteuning", "opvang", 0.06),
-    ("ondersteuning", "medische_zorg", 0.05),
-    ("ondersteuning", "juridische_hulp", 0.08),
-    ("samenwerking", "casusoverleggen", 0.6),
-    ("samenwerking", "casussen_riec", 0.2),
-    ("samenwerking", "casussen_mensenhandeltafel", 0.1),
-];
-
-/// Synthetic efforts, 2021–2024 (Zoetermeer–Leidschendam district from 2022, like its signals):
-/// Den Haag reports per quarter, that district per half-year (StatLine codes), the others per
-/// year. The approach grows: about 12 % more work each year.
-fn inspanningen(gemeenten: &[Gemeente], rng: &mut ChaCha8Rng) -> String {
-    let mut out = String::from("gemeentecode,periode,onderdeel,indicator,aantal\n");
-    for g in gemeenten {
-        let code = g.area.code.to_string();
-        let district_zlv = ["GM0629", "GM0637", "GM1916", "GM1926"].contains(&code.as_str());
-        let steps: &[&str] = if code == "GM0518" {
-            &["-Q1", "-Q2", "-Q3", "-Q4"]
-        } else if district_zlv {
-            &["HJ01", "HJ02"]
-        } else {
-            &[""]
-        };
-        let first_year = if district_zlv { 2022 } else { 2021 };
-        for year in first_year..=2024 {
-            let growth = 1.12f64.powi(year - 2021);
-            for (onderdeel, indicator, per_10000) in INSPANNINGEN {
-                let mean =
-                    g.area.inwoners() as f64 / 10_000.0 * per_10000 * growth / steps.len() as f64;
-                for step in steps {
-                    let n = if mean > 30.0 {
-                        (mean * rng.random_range(0.8..1.2)).round() as i64
-                    } else {
-                        poisson(rng, mean)
-                    };
-                    let _ = writeln!(out, "{code},{year}{step},{onderdeel},{indicator},{n}");
-                }
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]

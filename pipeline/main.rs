@@ -351,6 +351,7 @@ fn execute(command: Command) -> Result<u8, Failure> {
             let (system, exposed) = risicobeeld::disclosure::audit_published(
                 &dir,
                 risicobeeld::disclosure::Protection::of(&config.disclosure),
+                i64::from(config.rni.meervoudig_vanaf),
             )
             .with_context(|| format!("auditing {}", dir.display()))?;
             let hidden = system.cells.iter().filter(|c| c.suppressed).count();

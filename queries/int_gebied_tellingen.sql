@@ -56,6 +56,10 @@ lager_geteld as (
            case when dr.gebiedscode is not null then coalesce(r.rni_ingeschrevenen, 0) end as rni_ingeschrevenen,
            case when dr.gebiedscode is not null and ro.gemeentecode is not null
                 then coalesce(r.rni_adressen, 0) end as rni_adressen,
+           case when dr.gebiedscode is not null and ro.gemeentecode is not null
+                then coalesce(r.rni_adressen_meervoudig, 0) end as rni_adressen_meervoudig,
+           case when dr.gebiedscode is not null and ro.gemeentecode is not null
+                then coalesce(r.rni_adressen_uitzendbureau, 0) end as rni_adressen_uitzendbureau,
            case when dl.gebiedscode is not null and vm.gemeentecode is not null
                 then coalesce(l.verborgen_bewoning, 0) end as verborgen_bewoning,
            case when dk.gebiedscode is not null then coalesce(k.kvk_risico_actief, 0) end as kvk_risico_actief,

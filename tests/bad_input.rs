@@ -23,7 +23,56 @@ fn append(drop: &Drop, rel: &str, line: &str) {
 
 const INSPANNINGEN: &str = "inspanningen/inspanningen.csv";
 
+const SLACHTOFFERS: &str = "slachtoffers/slachtoffers.csv";
+
 const CASES: &[Case] = &[
+    // Victims: counts in the vocabulary only.
+    Case {
+        rule: "onbekende_waarde",
+        location: "slachtoffers/slachtoffers.csv:3",
+        breaks: |d| {
+            replace(
+                d,
+                SLACHTOFFERS,
+                "2024,GM0001,comensha,seksueel,18-22,vrouw,2",
+                "2024,GM0001,comensha,seksueel,17-21,vrouw,2",
+            )
+        },
+    },
+    Case {
+        rule: "negatief_aantal",
+        location: "slachtoffers/slachtoffers.csv:5",
+        breaks: |d| {
+            replace(
+                d,
+                SLACHTOFFERS,
+                "2024,GM0001,nla,arbeid,30+,man,3",
+                "2024,GM0001,nla,arbeid,30+,man,-3",
+            )
+        },
+    },
+    Case {
+        rule: "persoonsgegevens",
+        location: "slachtoffers/slachtoffers.csv:6",
+        breaks: |d| {
+            replace(
+                d,
+                SLACHTOFFERS,
+                "2024,GM0002,fairwork,arbeid,23-29,man,4",
+                "2024,GM0002,fairwork,111222333,23-29,man,4",
+            )
+        },
+    },
+    Case {
+        rule: "onbekende_kolom",
+        location: "slachtoffers/slachtoffers.csv:1",
+        breaks: |d| {
+            d.write(
+                SLACHTOFFERS,
+                "jaar,gemeentecode,bron,vorm,leeftijdsklasse,geslacht,nationaliteit,aantal\n2024,GM0001,shop,seksueel,0-17,vrouw,NL,1\n",
+            )
+        },
+    },
     // The yearly evaluation's efforts: counts only.
     Case {
         rule: "onbekende_kolom",

@@ -7,21 +7,15 @@ use risicobeeld::datafusion_reexport::prelude::SessionContext;
 
 use crate::util::{Drop, V, read_table, risicobeeld_cmd};
 
-/// Sensitive columns per table (the registry's person counts, outputs.md §4), and the trend
-/// indicators that are person counts.
-fn sensitive_tables() -> [(&'static str, Vec<&'static str>); 3] {
+/// Sensitive columns per table (the registry's person counts, outputs.md §4).
+fn sensitive_tables() -> [(&'static str, Vec<&'static str>); 4] {
     [
         ("gebied_indicatoren", risicobeeld::disclosure::sensitive()),
         ("signalen_fasen", vec!["aantal", "bereikt"]),
         ("signalen_bronnen", vec!["aantal"]),
+        ("slachtoffers", vec!["aantal"]),
     ]
 }
-const SENSITIVE_TRENDS: [&str; 4] = [
-    "rni_ingeschrevenen",
-    "rni_adressen",
-    "verborgen_bewoning",
-    "signalen_totaal",
-];
 
 fn small(v: &V) -> bool {
     v.f()
@@ -48,7 +42,8 @@ pub fn assert_no_small_counts(snapshot: &Path) {
         let V::S(indicator) = &row["indicator"] else {
             continue;
         };
-        if SENSITIVE_TRENDS.contains(&indicator.as_str()) {
+        // Every person count of the registry that trends follows.
+        if risicobeeld::disclosure::sensitive().contains(&indicator.as_str()) {
             for c in ["waarde", "vorige_periode", "vorig_jaar"] {
                 assert!(!small(&row[c]), "trends {indicator}.{c}: {row:?}");
             }
@@ -427,12 +422,15 @@ fn hidden_before(name: &str) -> std::collections::BTreeSet<String> {
 pub fn only_traded_cells_are_newly_hidden(snapshot: &Path, before: &str) -> (usize, usize) {
     // Only the cells that meant the same then: not the sources' table and the
     // crimineel/seksueel column that came later (issue 32), nor `signalen_overig`, which held
-    // crimineel/seksueel until then.
+    // crimineel/seksueel until then, nor the victims and the housing counts (issue 33).
     let comparable = |label: &String| {
         ![
             "signalen_bronnen",
             "signalen_crimineel_seksueel",
             "signalen_overig",
+            "slachtoffers",
+            "rni_adressen_meervoudig",
+            "rni_adressen_uitzendbureau",
         ]
         .iter()
         .any(|later| label.contains(later))
@@ -459,8 +457,16 @@ pub fn only_traded_cells_are_newly_hidden(snapshot: &Path, before: &str) -> (usi
         flag_column: "waarde_onderdrukt",
         published: false,
     };
-    let system = risicobeeld::disclosure::build_system(&gebied, &fasen, Some(&bronnen), Some(full))
-        .expect("system");
+    // The demo runs with the default `[rni] meervoudig_vanaf` (5).
+    let system = risicobeeld::disclosure::build_system(risicobeeld::disclosure::Tables {
+        gebied: &gebied,
+        fasen: &fasen,
+        bronnen: Some(&bronnen),
+        slachtoffers: None,
+        evaluatie: Some(full),
+        meervoudig_vanaf: 5,
+    })
+    .expect("system");
     // The connected parts, by union-find over the relations.
     let mut part: Vec<usize> = (0..system.cells.len()).collect();
     fn root(part: &mut [usize], mut c: usize) -> usize {

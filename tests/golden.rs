@@ -481,3 +481,154 @@ fn year_on_year_tests_per_indicator_and_only_for_ratios() {
     // A ratio without a year before (GM0001's leegstand starts in 2024) has no test either.
     assert_eq!(row("GM0001", "leeg_pct")["p_vorig_jaar"], V::Null);
 }
+
+#[test]
+fn labour_migrant_housing_counts() {
+    // The mini drop with `[rni] meervoudig_vanaf = 3` and three more uitzendbureau vestigingen:
+    // 5 at object 1 (78201, ended 2024-03-01, before the RNI peildatum 2024-03-31), 6 and 7 both
+    // at object 2 (78301 since 2023; 7820 until 2024-06-30: active on 03-31).
+    let drop = Drop::of("mini");
+    let kvk = drop.read("kvk/kvk.csv");
+    drop.write(
+        "kvk/kvk.csv",
+        &format!(
+            "{kvk}000000000005,10000005,78201,2022-05-01,2024-03-01,0001010000000001,,\n\
+             000000000006,10000006,78301,2023-02-01,,0001010000000002,,\n\
+             000000000007,10000007,7820,2023-09-01,2024-06-30,0001010000000002,,\n"
+        ),
+    );
+    let config = drop.dir.path().join("risicobeeld.toml");
+    std::fs::write(&config, "[rni]\nmeervoudig_vanaf = 3\n").expect("write config");
+    let outcome = drop.run(&["--config", config.to_str().expect("utf8")]);
+    assert_eq!(outcome.code, 0, "{}{}", outcome.stdout, outcome.stderr);
+    let rows = read_table(&drop.out().join("current"), "gebied_indicatoren");
+    let gm1 = area_row(&rows, "GM0001", "2024-Q1");
+    // RNI on 2024-03-31: object 1 has 3 registrants (exactly meervoudig_vanaf: counts), object 2
+    // has 2 (one below: does not). So 1 of the 2 addresses.
+    assert_eq!(gm1["rni_adressen"], V::I(2));
+    assert_eq!(gm1["rni_adressen_meervoudig"], V::I(1));
+    // Per 1,000 objects in use: 1000 × 1 / 4 = 250.
+    assert_close(
+        &gm1["rni_meervoudig_per_1000_vbo"],
+        250.0,
+        "meervoudig rate",
+    );
+    // Object 1's uitzendbureau ended before the peildatum: no. Object 2 holds two active ones:
+    // counted once.
+    assert_eq!(gm1["rni_adressen_uitzendbureau"], V::I(1));
+    // Both lie in wijk West (objects 1 and 2 at x 100200 and 100300); wijk Oost has none.
+    let west = area_row(&rows, "WK000101", "2024-Q1");
+    assert_eq!(west["rni_adressen_meervoudig"], V::I(1));
+    assert_eq!(west["rni_adressen_uitzendbureau"], V::I(1));
+    assert_close(&west["rni_meervoudig_per_1000_vbo"], 500.0, "1000 × 1 / 2");
+    let oost = area_row(&rows, "WK000102", "2024-Q1");
+    assert_eq!(oost["rni_adressen_meervoudig"], V::I(0));
+    // GM0002's RNI is one aggregate row (no addresses): null, as rni_adressen. The district is
+    // GM0001's alone, its rate divides by GM0001's 4 objects only (not the district's 204).
+    let gm2 = area_row(&rows, "GM0002", "2024-Q1");
+    assert_eq!(gm2["rni_adressen_meervoudig"], V::Null);
+    assert_eq!(gm2["rni_adressen_uitzendbureau"], V::Null);
+    let d1 = area_row(&rows, "D1", "2024-Q1");
+    assert_eq!(d1["rni_adressen_meervoudig"], V::I(1));
+    assert_close(&d1["rni_meervoudig_per_1000_vbo"], 250.0, "1000 × 1 / 4");
+    // With the default (5) no address of the mini counts.
+    let (_plain, plain) = published_mini();
+    assert_eq!(
+        area_row(&plain, "GM0001", "2024-Q1")["rni_adressen_meervoudig"],
+        V::I(0)
+    );
+}
+
+#[test]
+fn victims_in_one_way_breakdowns() {
+    let (drop, _) = published_mini();
+    let rows = read_table(&drop.out().join("current"), "slachtoffers");
+    let aantal = |code: &str, jaar: i64, dimensie: &str, waarde: &str| {
+        rows.iter()
+            .find(|r| {
+                r["gebiedscode"] == V::S(code.into())
+                    && r["jaar"] == V::I(jaar)
+                    && r["dimensie"] == V::S(dimensie.into())
+                    && r["waarde"] == V::S(waarde.into())
+            })
+            .map(|r| r["aantal"].clone())
+            .unwrap_or_else(|| panic!("no row {code} {jaar} {dimensie} {waarde}"))
+    };
+    // GM0001 2024: comensha/seksueel/18-22/vrouw 2, shop/seksueel/0-17/vrouw 1, nla/arbeid/30+/man
+    // 3: total 2 + 1 + 3 = 6.
+    assert_eq!(aantal("GM0001", 2024, "totaal", "totaal"), V::I(6));
+    assert_eq!(aantal("GM0001", 2024, "bron", "comensha"), V::I(2));
+    assert_eq!(aantal("GM0001", 2024, "bron", "shop"), V::I(1));
+    assert_eq!(aantal("GM0001", 2024, "bron", "nla"), V::I(3));
+    // Every category of the vocabulary has a row: no FairWork victims in GM0001 is a 0.
+    assert_eq!(aantal("GM0001", 2024, "bron", "fairwork"), V::I(0));
+    assert_eq!(aantal("GM0001", 2024, "vorm", "seksueel"), V::I(3));
+    assert_eq!(aantal("GM0001", 2024, "vorm", "arbeid"), V::I(3));
+    assert_eq!(aantal("GM0001", 2024, "leeftijdsklasse", "0-17"), V::I(1));
+    assert_eq!(aantal("GM0001", 2024, "leeftijdsklasse", "18-22"), V::I(2));
+    assert_eq!(aantal("GM0001", 2024, "leeftijdsklasse", "30+"), V::I(3));
+    assert_eq!(aantal("GM0001", 2024, "geslacht", "vrouw"), V::I(3));
+    assert_eq!(aantal("GM0001", 2024, "geslacht", "man"), V::I(3));
+    // GM0002 2024: fairwork/arbeid/23-29/man 4, and merged GM0009's politie/crimineel/"0 – 17"/man
+    // 1 counted for its successor: total 5, of whom 1 under 18, all men.
+    assert_eq!(aantal("GM0002", 2024, "totaal", "totaal"), V::I(5));
+    assert_eq!(aantal("GM0002", 2024, "bron", "politie"), V::I(1));
+    assert_eq!(aantal("GM0002", 2024, "leeftijdsklasse", "0-17"), V::I(1));
+    assert_eq!(aantal("GM0002", 2024, "geslacht", "man"), V::I(5));
+    // District D1 (GM0001 + GM0002) 2024: 6 + 5 = 11; under 18: 1 + 1 = 2; men 3 + 5 = 8.
+    assert_eq!(aantal("D1", 2024, "totaal", "totaal"), V::I(11));
+    assert_eq!(aantal("D1", 2024, "leeftijdsklasse", "0-17"), V::I(2));
+    assert_eq!(aantal("D1", 2024, "geslacht", "man"), V::I(8));
+    // Each breakdown sums to its total, for every area and year.
+    for r in rows
+        .iter()
+        .filter(|r| r["dimensie"] == V::S("totaal".into()))
+    {
+        let V::I(total) = r["aantal"] else {
+            panic!("a total is a count")
+        };
+        for dimensie in ["bron", "vorm", "leeftijdsklasse", "geslacht"] {
+            let sum: i64 = rows
+                .iter()
+                .filter(|s| {
+                    s["gebiedscode"] == r["gebiedscode"]
+                        && s["jaar"] == r["jaar"]
+                        && s["dimensie"] == V::S(dimensie.into())
+                })
+                .map(|s| match s["aantal"] {
+                    V::I(v) => v,
+                    _ => panic!("a count"),
+                })
+                .sum();
+            assert_eq!(
+                sum, total,
+                "{:?} {:?} {dimensie}",
+                r["gebiedscode"], r["jaar"]
+            );
+        }
+    }
+    // The regio R1 has three gemeenten; in 2024 two delivered (GM0003 none), in 2023 one.
+    let regio = |jaar: i64| {
+        rows.iter()
+            .find(|r| {
+                r["gebiedscode"] == V::S("R1".into())
+                    && r["jaar"] == V::I(jaar)
+                    && r["dimensie"] == V::S("totaal".into())
+            })
+            .map(|r| {
+                (
+                    r["aantal"].clone(),
+                    r["gemeenten_geleverd"].clone(),
+                    r["gemeenten"].clone(),
+                )
+            })
+    };
+    assert_eq!(regio(2024), Some((V::I(11), V::I(2), V::I(3))));
+    assert_eq!(regio(2023), Some((V::I(1), V::I(1), V::I(3))));
+    // GM0003 delivered nothing: no rows (not zeros).
+    assert!(
+        !rows
+            .iter()
+            .any(|r| r["gebiedscode"] == V::S("GM0003".into()))
+    );
+}

@@ -232,16 +232,8 @@ fn demo_on_the_real_wijken_adds_up_and_two_runs_are_identical() {
         a.path().join("out").to_str().expect("utf8"),
     ]);
     assert_eq!(audit.code, 0, "{}{}", audit.stdout, audit.stderr);
-    // Against the demo's snapshot of before the optimised search (issue 31): every newly hidden
-    // cell is explained by a trade, and more cells are shown again than newly hidden.
-    let (newly, shown_again) = crate::disclosure::only_traded_cells_are_newly_hidden(
-        &a.path().join("out/current"),
-        "verborgen_demo_voor_issue_31.txt.gz",
-    );
-    assert!(
-        newly < shown_again,
-        "{newly} newly hidden, {shown_again} shown again"
-    );
+    // (The comparison with the pattern of before issue 31's search is made on fixtures/mini,
+    // whose inputs are those it was stored for; the demo's changed with issue 33.)
 
     let rows = read_table(&a.path().join("out/current"), "gebied_indicatoren");
     assert_real_wijken(&rows);

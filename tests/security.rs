@@ -609,7 +609,10 @@ Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{bo
     );
     assert_eq!(checked + refused, 40);
     let after = s.rss_mb();
-    let admitted = replies.iter().filter(|r| r.starts_with("HTTP/1.1 303")).count();
+    let admitted = replies
+        .iter()
+        .filter(|r| r.starts_with("HTTP/1.1 303"))
+        .count();
     eprintln!(
         "40 parallel logins: {checked} passwords checked, {refused} refused (429), {admitted} admitted; memory {before:.0} -> {after:.0} MB"
     );

@@ -168,6 +168,9 @@ fn ratios(areas: &[Area]) -> OutputTable {
             ),
             ("rni_ingeschrevenen", i(|a| Some(a.rni))),
             ("rni_adressen", none()),
+            ("rni_adressen_meervoudig", none()),
+            ("rni_meervoudig_per_1000_vbo", r(|_| None)),
+            ("rni_adressen_uitzendbureau", none()),
             (
                 "rni_per_1000_inwoners",
                 r(|a| Some(1000.0 * a.rni as f64 / a.inwoners as f64)),
@@ -199,6 +202,7 @@ fn ratios(areas: &[Area]) -> OutputTable {
             ("bron_kvk", yes()),
             ("bron_signalen", yes()),
             ("inwoners_rni", i(|a| Some(a.inwoners))),
+            ("vbo_rni_meervoudig", none()),
             ("vbo_verborgen", none()),
             ("inwoners_kvk", i(|a| Some(a.inwoners))),
             ("inwoners_signalen", i(|a| Some(a.inwoners))),

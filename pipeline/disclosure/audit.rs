@@ -160,14 +160,7 @@ fn true_point(system: &CellSystem, vars: &[usize], relations: &[usize]) -> Optio
     };
     for &r in relations {
         let rel = &system.relations[r];
-        let total = value(rel.total)?;
-        let parts: f64 = rel.parts.iter().map(|&p| value(p)).sum::<Option<f64>>()?;
-        let ok = if rel.exact {
-            (total - parts).abs() < EPS
-        } else {
-            total >= parts - EPS
-        };
-        if !ok {
+        if !rel.holds(value, EPS)? {
             return None;
         }
     }
@@ -397,16 +390,9 @@ impl AuditCache {
             .collect();
         touched.sort_unstable();
         touched.dedup();
-        let relations_ok = touched.iter().all(|&r| {
-            let rel = &system.relations[r];
-            let total = at(rel.total);
-            let parts: Option<f64> = rel.parts.iter().map(|&p| at(p)).sum();
-            match (total, parts) {
-                (Some(t), Some(p)) if rel.exact => (t - p).abs() < EPS,
-                (Some(t), Some(p)) => t >= p - EPS,
-                _ => false,
-            }
-        });
+        let relations_ok = touched
+            .iter()
+            .all(|&r| system.relations[r].holds(at, EPS).unwrap_or(false));
         if !(cells_ok && relations_ok) {
             return false;
         }
@@ -441,12 +427,7 @@ fn value_or(cell: &super::cells::Cell, missing: f64) -> f64 {
 pub fn consistent(system: &CellSystem) -> bool {
     system.relations.iter().all(|rel| {
         let value = |c: usize| system.cells[c].value.map(|v| v as f64);
-        let parts: Option<f64> = rel.parts.iter().map(|&p| value(p)).sum();
-        match (value(rel.total), parts) {
-            (Some(t), Some(p)) if rel.exact => (t - p).abs() < EPS,
-            (Some(t), Some(p)) => t >= p - EPS,
-            _ => false,
-        }
+        rel.holds(value, EPS).unwrap_or(false)
     })
 }
 
@@ -532,9 +513,7 @@ mod tests {
             for rel in &s.relations {
                 let mut expr = LinearExpr::empty();
                 let mut constant = 0.0;
-                let terms =
-                    std::iter::once((rel.total, 1.0)).chain(rel.parts.iter().map(|&p| (p, -1.0)));
-                for (c, coef) in terms {
+                for (c, coef) in rel.terms() {
                     match position.get(&c) {
                         Some(&i) => expr.add(handles[i], coef),
                         None => constant += coef * s.cells[c].value.unwrap_or(0) as f64,

@@ -36,9 +36,7 @@ fn rows_of(system: &CellSystem, vars: &[usize], relations: &[usize]) -> Vec<Row>
             let rel = &system.relations[r];
             let mut terms = Vec::new();
             let mut rhs = 0.0;
-            let members =
-                std::iter::once((rel.total, 1.0)).chain(rel.parts.iter().map(|&p| (p, -1.0)));
-            for (c, coef) in members {
+            for (c, coef) in rel.terms() {
                 match position.get(&c) {
                     Some(&i) => terms.push((i, coef)),
                     None => rhs -= coef * system.cells[c].value.unwrap_or(0) as f64,

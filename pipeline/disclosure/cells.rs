@@ -33,12 +33,46 @@ impl Cell {
     }
 }
 
-/// `total = Σ parts` (exact) or `total ≥ Σ parts` (a parent with rows its children do not place).
+/// `total = Σ parts` (exact) or `total ≥ Σ parts` (a parent with rows its children do not place);
+/// a part may carry a weight (`total ≥ adressen + 4 · meervoudig`).
 #[derive(Debug, Clone)]
 pub struct Relation {
     pub total: usize,
     pub parts: Vec<usize>,
+    /// Each part's weight, in the order of `parts`; empty when every weight is 1.
+    pub weights: Vec<f64>,
     pub exact: bool,
+}
+
+impl Relation {
+    fn weight(&self, i: usize) -> f64 {
+        self.weights.get(i).copied().unwrap_or(1.0)
+    }
+
+    /// The relation as `Σ coefficient · cell (= or ≥) 0`: the total with 1, each part with
+    /// minus its weight.
+    pub fn terms(&self) -> impl Iterator<Item = (usize, f64)> + '_ {
+        std::iter::once((self.total, 1.0)).chain(
+            self.parts
+                .iter()
+                .enumerate()
+                .map(|(i, &p)| (p, -self.weight(i))),
+        )
+    }
+
+    /// Does it hold for these values (`None` when a value is unknown)?
+    pub fn holds(&self, value: impl Fn(usize) -> Option<f64>, eps: f64) -> Option<bool> {
+        let mut parts = 0.0;
+        for (i, &p) in self.parts.iter().enumerate() {
+            parts += self.weight(i) * value(p)?;
+        }
+        let total = value(self.total)?;
+        Some(if self.exact {
+            (total - parts).abs() < eps
+        } else {
+            total >= parts - eps
+        })
+    }
 }
 
 /// The cells of a system and how many are hidden, by reason (the manifest's disclosure entry).
@@ -108,7 +142,22 @@ impl CellSystem {
             self.relations.push(Relation {
                 total,
                 parts,
+                weights: Vec::new(),
                 exact,
+            });
+        }
+    }
+
+    /// `total ≥ Σ weight · part`: a bound with weights (a count of persons over counts of
+    /// addresses that each hold at least so many).
+    pub fn bound_weighted(&mut self, total: usize, parts: Vec<(usize, f64)>) {
+        if !parts.is_empty() {
+            let (parts, weights) = parts.into_iter().unzip();
+            self.relations.push(Relation {
+                total,
+                parts,
+                weights,
+                exact: false,
             });
         }
     }

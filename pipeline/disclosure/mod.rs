@@ -9,6 +9,7 @@ pub mod cells;
 mod evaluation;
 pub mod protect;
 mod signals;
+mod victims;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -28,6 +29,7 @@ use crate::transform::{OutputTable, TransformError, run_models};
 use risicobeeld_snapshot::vocabulary::signal_form_columns;
 pub(crate) use signals::fase_label;
 use signals::{add_bronnen, add_fasen, bron_label, fase_labels, years_only};
+use victims::{add_slachtoffers, slachtoffer_labels};
 
 pub use risicobeeld_snapshot::tables::{
     BOUNDING, EVALUATIE_SENSITIVE, controlled, flag_name, sensitive, small_values,
@@ -148,12 +150,53 @@ fn is_wijk_signal(label: &str) -> bool {
         && label.rsplit(' ').next().is_some_and(is_signal_column)
 }
 
+/// The labour-migrant housing counts, published from the gemeente up only (`is_local_housing`).
+const HOUSING: [&str; 2] = ["rni_adressen_meervoudig", "rni_adressen_uitzendbureau"];
+
+/// Is `column` at `niveau` a buurt's or wijk's housing count? A buurt holds a handful of RNI
+/// addresses, so its count of addresses with many registrants is nearly always 0, 1 or 2, and
+/// with `rni_ingeschrevenen ≥ rni_adressen + (v − 1) · meervoudig` it would give itself away
+/// through the buurt's RNI counts — protecting it would hide those instead (measured on the demo:
+/// 77 buurt and 30 wijk RNI counts of at least 5 more hidden, 16 gemeente counts). So below the
+/// gemeente these counts are analysts' figures only: `build_system` makes no cell of them and
+/// `hide_local_housing` hides every value.
+fn is_local_housing(niveau: &str, column: &str) -> bool {
+    matches!(niveau, "buurt" | "wijk") && HOUSING.contains(&column)
+}
+
+/// Adds every buurt's and wijk's housing count with a value to the system as a hidden cell
+/// without relations (`is_local_housing`), after the search, so that `suppress` and the trends'
+/// flags hide them and the run's summary counts only the cells of the published levels.
+fn hide_local_housing(
+    system: &mut CellSystem,
+    gebied: &RecordBatch,
+) -> Result<(), DisclosureError> {
+    let (niveau, code, periode) = (
+        strings(gebied, "niveau")?,
+        strings(gebied, "gebiedscode")?,
+        strings(gebied, "periode")?,
+    );
+    for column in HOUSING {
+        let values = ints(gebied, column)?;
+        for r in 0..gebied.num_rows() {
+            if let (Some(n), Some(c), Some(p), Some(v)) =
+                (&niveau[r], &code[r], &periode[r], values[r])
+                && is_local_housing(n, column)
+            {
+                let id = system.cell(gebied_label(n, c, p, column), Some(v), true);
+                system.cells[id].primary = true;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Signals are published from the gemeente up: every wijk-level signal count is hidden (as a
 /// primary cell). A wijk's signals then form a block of hidden cells whose only tie to the rest
 /// is `gemeente ≥ Σ wijken`; a block that can always be all zero never narrows its gemeente,
 /// and each of its cells can reach the gemeente's own upper bound (the other wijken at zero), so
 /// it is exactly as safe as the gemeente's count, which the audit checks. `build_system` leaves
-/// that relation out, and `wijk_signals_hidden` makes sure no wijk-level signal is shown.
+/// that relation out, and `shown_unpublished` makes sure no wijk-level signal is shown.
 fn hide_wijk_signals(system: &mut CellSystem) {
     for c in system.cells.iter_mut() {
         if is_wijk_signal(&c.label) && c.value.is_some_and(|v| v > 0) {
@@ -163,25 +206,94 @@ fn hide_wijk_signals(system: &mut CellSystem) {
     }
 }
 
-/// The first wijk-level signal count that a published system shows (other than a zero, which
-/// the gemeente's zero gives away anyway), if any.
-fn shown_wijk_signal(system: &CellSystem) -> Option<&str> {
-    system
+/// The first count that is never published at its level and that a published table shows, if
+/// any: a wijk-level signal count in the system (other than a zero, which the gemeente's zero
+/// gives away anyway), or a buurt's or wijk's housing count in `gebied`.
+fn shown_unpublished(
+    system: &CellSystem,
+    gebied: &RecordBatch,
+) -> Result<Option<String>, DisclosureError> {
+    if let Some(c) = system
         .cells
         .iter()
         .find(|c| is_wijk_signal(&c.label) && !c.suppressed && c.value.is_some_and(|v| v > 0))
-        .map(|c| c.label.as_str())
+    {
+        return Ok(Some(c.label.clone()));
+    }
+    let niveau = strings(gebied, "niveau")?;
+    for column in HOUSING {
+        let Some(values) = gebied.column_by_name(column) else {
+            continue;
+        };
+        if let Some(r) = (0..gebied.num_rows()).find(|&r| {
+            !values.is_null(r)
+                && niveau[r]
+                    .as_deref()
+                    .is_some_and(|n| is_local_housing(n, column))
+        }) {
+            let code = strings(gebied, "gebiedscode")?[r]
+                .clone()
+                .unwrap_or_default();
+            return Ok(Some(format!("gebied_indicatoren {code} {column}")));
+        }
+    }
+    Ok(None)
 }
 
-/// Builds the cell system from `gebied_indicatoren`, `signalen_fasen`, `signalen_bronnen` (a
-/// run published before it existed has none) and the evaluation's values — the full tables
-/// (every value known) or the published `openbaar` ones (flagged cells unknown).
-pub fn build_system(
-    gebied: &RecordBatch,
-    fasen: &RecordBatch,
-    bronnen: Option<&RecordBatch>,
-    evaluatie: Option<Evaluatie>,
-) -> Result<CellSystem, DisclosureError> {
+/// The bounds between the RNI counts of one area and period: an address counts at least one
+/// registrant, an address with many (`rni_adressen_meervoudig`) at least `meervoudig_vanaf`, so
+/// `rni_ingeschrevenen ≥ rni_adressen + (meervoudig_vanaf − 1) · rni_adressen_meervoudig`; and
+/// both kinds of address are addresses (`rni_adressen ≥` each). Without them an attacker who
+/// reads a shown `rni_ingeschrevenen` of 12 would know a hidden `rni_adressen_meervoudig` is at
+/// most 2.
+fn add_address_bounds(s: &mut CellSystem, ids: &BTreeMap<&str, usize>, meervoudig_vanaf: i64) {
+    let id = |column: &str| ids.get(column).copied();
+    let (adressen, meervoudig) = (id("rni_adressen"), id("rni_adressen_meervoudig"));
+    if let Some(ingeschrevenen) = id("rni_ingeschrevenen") {
+        let parts: Vec<(usize, f64)> = [
+            adressen.map(|a| (a, 1.0)),
+            meervoudig.map(|m| (m, (meervoudig_vanaf - 1).max(0) as f64)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        s.bound_weighted(ingeschrevenen, parts);
+    }
+    if let Some(adressen) = adressen {
+        for part in [meervoudig, id("rni_adressen_uitzendbureau")]
+            .into_iter()
+            .flatten()
+        {
+            s.relate(adressen, vec![part], false);
+        }
+    }
+}
+
+/// The tables a cell system is built from: the full tables (every value known) or the published
+/// `openbaar` ones (flagged cells unknown). A run published before a table existed has none.
+#[derive(Clone, Copy)]
+pub struct Tables<'a> {
+    pub gebied: &'a RecordBatch,
+    pub fasen: &'a RecordBatch,
+    /// `signalen_bronnen`, its years only.
+    pub bronnen: Option<&'a RecordBatch>,
+    pub slachtoffers: Option<&'a RecordBatch>,
+    pub evaluatie: Option<Evaluatie<'a>>,
+    /// The run's `[rni] meervoudig_vanaf` (`add_address_bounds`).
+    pub meervoudig_vanaf: i64,
+}
+
+/// Builds the cell system from `gebied_indicatoren`, `signalen_fasen`, `signalen_bronnen`,
+/// `slachtoffers` and the evaluation's values.
+pub fn build_system(tables: Tables) -> Result<CellSystem, DisclosureError> {
+    let Tables {
+        gebied,
+        fasen,
+        bronnen,
+        slachtoffers,
+        evaluatie,
+        meervoudig_vanaf,
+    } = tables;
     let mut s = CellSystem::default();
     let niveau = strings(gebied, "niveau")?;
     let code = strings(gebied, "gebiedscode")?;
@@ -212,7 +324,7 @@ pub fn build_system(
         let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
         for column in &sensitive {
             let (v, f) = (&values[column].0[r], values[column].1[r]);
-            if v.is_some() || f {
+            if (v.is_some() || f) && !is_local_housing(n, column) {
                 let id = s.cell(gebied_label(n, c, p, column), *v, f);
                 s.cells[id].importance = evaluation::level_importance(n);
                 ids.insert(column, id);
@@ -226,6 +338,7 @@ pub fn build_system(
                 .collect();
             s.relate(total, parts, true);
         }
+        add_address_bounds(&mut s, &ids, meervoudig_vanaf);
         for (k, (bound, count)) in BOUNDING.iter().enumerate() {
             let (v, f) = (&bounding[k].0[r], bounding[k].1[r]);
             if v.is_none() && !f {
@@ -264,9 +377,10 @@ pub fn build_system(
             continue;
         };
         for column in controlled() {
-            // Wijk-level signals are never published (`hide_wijk_signals`): a block of hidden
-            // cells under its gemeente's count, which the linear programs need not carry.
-            if n == "wijk" && is_signal_column(column) {
+            // Wijk-level signals are never published (`hide_wijk_signals`): hidden cells under
+            // their gemeente's count, which the linear programs need not carry; local housing
+            // counts have no cell.
+            if (n == "wijk" && is_signal_column(column)) || is_local_housing(n, column) {
                 continue;
             }
             if let Some(id) = s.get(&gebied_label(n, c, p, column)) {
@@ -287,15 +401,18 @@ pub fn build_system(
     if let Some(e) = evaluatie {
         evaluation::add(&mut s, e, &periods_of, &forms_of)?;
     }
-    if let Some(bronnen) = bronnen {
-        // Each gemeente's district and regio, for the sources' sums.
-        let mut parents = BTreeMap::new();
-        for r in 0..gebied.num_rows() {
-            if let (Some("gemeente"), Some(c)) = (niveau[r].as_deref(), &code[r]) {
-                parents.insert(c.clone(), [district[r].clone(), regio[r].clone()]);
-            }
+    // Each gemeente's district and regio, for the sums by source and by victims' category.
+    let mut parents = BTreeMap::new();
+    for r in 0..gebied.num_rows() {
+        if let (Some("gemeente"), Some(c)) = (niveau[r].as_deref(), &code[r]) {
+            parents.insert(c.clone(), [district[r].clone(), regio[r].clone()]);
         }
+    }
+    if let Some(bronnen) = bronnen {
         add_bronnen(&mut s, bronnen, &parents)?;
+    }
+    if let Some(slachtoffers) = slachtoffers {
+        add_slachtoffers(&mut s, slachtoffers, &parents)?;
     }
     Ok(s)
 }
@@ -397,8 +514,24 @@ pub async fn openbaar(
         flag_column: "onderdrukt",
         published: false,
     };
+    let meervoudig_vanaf = ints(
+        &concat(get(tables, "stg_instellingen")?)?,
+        "rni_meervoudig_vanaf",
+    )?
+    .first()
+    .copied()
+    .flatten()
+    .ok_or_else(|| DisclosureError::Shape("stg_instellingen.rni_meervoudig_vanaf".into()))?;
     let clock = std::time::Instant::now();
-    let mut system = build_system(&gebied, &fasen, Some(&bronnen), Some(full))?;
+    let slachtoffers = concat(get(tables, "slachtoffers")?)?;
+    let mut system = build_system(Tables {
+        gebied: &gebied,
+        fasen: &fasen,
+        bronnen: Some(&bronnen),
+        slachtoffers: Some(&slachtoffers),
+        evaluatie: Some(full),
+        meervoudig_vanaf,
+    })?;
     system.primary(min_count);
     hide_wijk_signals(&mut system);
     let searched = protect(&mut system, protection).map_err(DisclosureError::Audit)?;
@@ -412,6 +545,7 @@ pub async fn openbaar(
         "disclosure: the cells to hide"
     );
     let summary = system.counts(min_count);
+    hide_local_housing(&mut system, &gebied)?;
 
     // The score and the trends are recomputed from the suppressed counts by the same models.
     let ratios = concat(get(tables, "int_gebied_ratios")?)?;
@@ -453,6 +587,13 @@ pub async fn openbaar(
         &system,
         true,
     )?;
+    let open_slachtoffers = suppress(
+        &slachtoffers,
+        &["aantal"],
+        slachtoffer_labels(&slachtoffers)?,
+        &system,
+        true,
+    )?;
     let open_trends = trend_flags(&concat(get(&rebuilt, "trends")?)?, &system)?;
 
     // The attacker's view of exactly what will be published must pass. The true values are
@@ -463,16 +604,20 @@ pub async fn openbaar(
         flag_column: "waarde_onderdrukt",
         published: true,
     };
-    let mut attacker_view = build_system(
-        &open_gebied,
-        &open_fasen,
-        Some(&open_bronnen),
-        Some(published),
-    )?;
-    if let Some(label) = shown_wijk_signal(&attacker_view) {
+    let mut attacker_view = build_system(Tables {
+        gebied: &open_gebied,
+        fasen: &open_fasen,
+        bronnen: Some(&open_bronnen),
+        slachtoffers: Some(&open_slachtoffers),
+        evaluatie: Some(published),
+        meervoudig_vanaf,
+    })?;
+    if let Some(label) = shown_unpublished(&attacker_view, &open_gebied)? {
         return Err(DisclosureError::Exposed {
             count: 1,
-            first: format!("{label} is shown (wijk-level signals are never published)"),
+            first: format!(
+                "{label} is shown (wijk-level signals and buurt- and wijk-level housing counts are never published)"
+            ),
         });
     }
     for cell in attacker_view.cells.iter_mut().filter(|c| c.value.is_none()) {
@@ -490,6 +635,7 @@ pub async fn openbaar(
         get(tables, "kvk_sectoren")?.renamed("openbaar/kvk_sectoren"),
         table("openbaar/signalen_fasen", open_fasen),
         table("openbaar/signalen_bronnen", open_bronnen),
+        table("openbaar/slachtoffers", open_slachtoffers),
         table("openbaar/trends", open_trends),
         // No input values and no file names: the rule, the source, counts and dates.
         get(tables, "kwaliteit_openbaar")?.renamed("openbaar/kwaliteit"),
@@ -578,40 +724,49 @@ pub fn read_dir_table(dir: &Path) -> Result<RecordBatch, DisclosureError> {
     Ok(risicobeeld_snapshot::tables::read_dir_table(dir)?)
 }
 
-/// `risicobeeld audit`: the attacker's view of a published `openbaar/` directory.
+/// The table under `dir`, or `None` when the run has no such table.
+fn optional_table(dir: &Path) -> Result<Option<RecordBatch>, DisclosureError> {
+    if risicobeeld_snapshot::tables::has_parquet(dir) {
+        Ok(Some(read_dir_table(dir)?))
+    } else {
+        Ok(None)
+    }
+}
+
+/// `risicobeeld audit`: the attacker's view of a published `openbaar/` directory, with the
+/// `[rni] meervoudig_vanaf` the run used.
 pub fn audit_published(
     openbaar_dir: &Path,
     protection: Protection,
+    meervoudig_vanaf: i64,
 ) -> Result<(CellSystem, Vec<Exposure>), DisclosureError> {
     let gebied = read_dir_table(&openbaar_dir.join("gebied_indicatoren"))?;
     let fasen = read_dir_table(&openbaar_dir.join("signalen_fasen"))?;
-    // Runs published before the sources table or the yearly evaluation lack those tables.
-    let bronnen_dir = openbaar_dir.join("signalen_bronnen");
-    let bronnen = if risicobeeld_snapshot::tables::has_parquet(&bronnen_dir) {
-        Some(read_dir_table(&bronnen_dir)?)
-    } else {
-        None
-    };
-    let evaluatie_dir = openbaar_dir.join("evaluatie");
-    let evaluatie = if risicobeeld_snapshot::tables::has_parquet(&evaluatie_dir) {
-        Some(read_dir_table(&evaluatie_dir)?)
-    } else {
-        None
-    };
+    // Runs published before the sources, the victims or the yearly evaluation lack those tables.
+    let bronnen = optional_table(&openbaar_dir.join("signalen_bronnen"))?;
+    let evaluatie = optional_table(&openbaar_dir.join("evaluatie"))?;
     let published = evaluatie.as_ref().map(|batch| Evaluatie {
         batch,
         flag_column: "waarde_onderdrukt",
         published: true,
     });
-    let system = build_system(&gebied, &fasen, bronnen.as_ref(), published)?;
+    let slachtoffers = optional_table(&openbaar_dir.join("slachtoffers"))?;
+    let system = build_system(Tables {
+        gebied: &gebied,
+        fasen: &fasen,
+        bronnen: bronnen.as_ref(),
+        slachtoffers: slachtoffers.as_ref(),
+        evaluatie: published,
+        meervoudig_vanaf,
+    })?;
     let mut exposed = audit(&system, protection).map_err(DisclosureError::Audit)?;
-    if let Some(label) = shown_wijk_signal(&system) {
+    if let Some(label) = shown_unpublished(&system, &gebied)? {
         // Shown wijk signals leave `gemeente ≥ Σ wijken` out of the linear programs unsafely.
         exposed.insert(
             0,
             Exposure {
-                cell: system.get(label).unwrap_or_default(),
-                label: format!("{label} (wijk-level signals are never published)"),
+                cell: system.get(&label).unwrap_or_default(),
+                label: format!("{label} (never published at its level)"),
                 min: 0.0,
                 max: 0.0,
             },

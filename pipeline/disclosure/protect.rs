@@ -132,9 +132,8 @@ fn cheapest(
     for &r in &relations {
         let rel = &system.relations[r];
         let mut expr = LinearExpr::empty();
-        let members = std::iter::once((rel.total, 1.0)).chain(rel.parts.iter().map(|&p| (p, -1.0)));
         let mut slack = 0.0;
-        for (c, coef) in members {
+        for (c, coef) in rel.terms() {
             slack += coef * value(c);
             if let Some(&i) = position.get(&c) {
                 expr.add(vars[i].0, coef);

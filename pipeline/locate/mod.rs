@@ -19,7 +19,7 @@ pub use geometry::{Boundary, Projector};
 use crate::config::Config;
 use crate::validate::{
     AreaCode, Finding, Inspanning, LocationKey, Origin, Problem, QualityReport, Row, Signaal,
-    ValidDrop, Verblijfsobject, Vestiging,
+    Slachtoffer, ValidDrop, Verblijfsobject, Vestiging,
 };
 use addresses::{IndexBuilder, ObjectIndex, PlaceNumber};
 
@@ -87,6 +87,14 @@ pub struct SignaalFact {
     pub gemeente: AreaCode,
 }
 
+/// A count of victims, placed in today's gemeente (a merged gemeente's rows go to its
+/// successor).
+#[derive(Debug, Clone)]
+pub struct SlachtofferFact {
+    pub slachtoffer: Slachtoffer,
+    pub gemeente: AreaCode,
+}
+
 /// An effort count, placed in today's gemeente (a merged gemeente's rows go to its successor).
 #[derive(Debug, Clone)]
 pub struct InspanningFact {
@@ -115,6 +123,7 @@ pub struct Located {
     pub kvk: Vec<KvkFact>,
     pub signalen: Vec<SignaalFact>,
     pub inspanningen: Vec<InspanningFact>,
+    pub slachtoffers: Vec<SlachtofferFact>,
     pub bevolking: Vec<BevolkingFact>,
 }
 
@@ -128,6 +137,7 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
         kvk,
         signalen,
         inspanningen,
+        slachtoffers,
         bevolking,
         ..
     } = drop;
@@ -191,6 +201,13 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
             gemeente: location.gemeente,
         })
     });
+    let slachtoffers = keep_placed(slachtoffers, "slachtoffers", report, |v| {
+        let location = registry.resolve(v.gemeente, "gemeentecode")?;
+        Ok(SlachtofferFact {
+            slachtoffer: v.clone(),
+            gemeente: location.gemeente,
+        })
+    });
     let bevolking = keep_placed(bevolking, "bevolking", report, |b| {
         let location = registry.resolve(b.area, "gebiedscode")?;
         let area = match b.area {
@@ -223,6 +240,7 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
         kvk,
         signalen,
         inspanningen,
+        slachtoffers,
         bevolking,
     }
 }

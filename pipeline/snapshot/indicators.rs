@@ -179,7 +179,7 @@ impl Indicator {
 }
 
 /// The registry, in the column order of `gebied_indicatoren`.
-pub const INDICATORS: [Indicator; 24] = [
+pub const INDICATORS: [Indicator; 27] = [
     Indicator {
         name: "inwoners",
         label: "Inwoners",
@@ -232,6 +232,36 @@ pub const INDICATORS: [Indicator; 24] = [
         label: "Adressen met RNI-inschrijving",
         definition: "Verschillende adressen met minstens één RNI-inschrijving (alleen waar de RNI per adres is geleverd).",
         source: "rni",
+        ..PERSONS
+    },
+    Indicator {
+        name: "rni_adressen_meervoudig",
+        label: "Adressen met veel RNI-ingeschrevenen",
+        definition: "Adressen met minstens [rni] meervoudig_vanaf (standaard 5) RNI-ingeschrevenen: mogelijke huisvesting van arbeidsmigranten of overbewoning (alleen waar de RNI per adres is geleverd).",
+        source: "rni",
+        ..PERSONS
+    },
+    Indicator {
+        name: "rni_meervoudig_per_1000_vbo",
+        label: "Adressen met veel RNI-ingeschrevenen per 1.000 verblijfsobjecten",
+        definition: "1.000 × adressen met veel RNI-ingeschrevenen / objecten in gebruik (waar beide bekend zijn).",
+        unit: "per 1.000 verblijfsobjecten",
+        source: "rni + leegstand",
+        kind: Kind::Proportion,
+        count: Some("rni_adressen_meervoudig"),
+        denominator: Some(Denominator {
+            column: "vbo_rni_meervoudig",
+            of: "vbo_in_gebruik",
+        }),
+        scale: 1000.0,
+        score_weight: None,
+        ..RATIO
+    },
+    Indicator {
+        name: "rni_adressen_uitzendbureau",
+        label: "RNI-adressen met een uitzendbureau",
+        definition: "Adressen met RNI-ingeschrevenen waar op de peildatum ook een vestiging van een uitzendbureau actief is (twee vestigingen op één adres tellen één keer; alleen waar de RNI per adres is geleverd).",
+        source: "rni + kvk",
         ..PERSONS
     },
     Indicator {
@@ -522,6 +552,7 @@ mod tests {
         assert_eq!(
             derived,
             [
+                ("rni_adressen_meervoudig", "rni_meervoudig_per_1000_vbo"),
                 ("rni_ingeschrevenen", "rni_per_1000_inwoners"),
                 ("verborgen_bewoning", "verborgen_per_1000_vbo"),
                 ("signalen_totaal", "signalen_per_10000_inwoners"),

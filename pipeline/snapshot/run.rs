@@ -180,6 +180,7 @@ mod tests {
         let column = match table {
             "kwaliteit" => "bron",
             "indicatoren" => "indicator",
+            "slachtoffers" => "dimensie",
             _ => "periode",
         };
         let fields = vec![Field::new(column, DataType::Utf8, false)];

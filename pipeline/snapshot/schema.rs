@@ -178,6 +178,14 @@ pub fn column_kind(table: &str, column: &str) -> Option<ColumnKind> {
             c if is_flag(c) => Some(Flag),
             _ => None,
         },
+        "slachtoffers" => match column {
+            "niveau" | "gebiedscode" | "dimensie" | "waarde" | "district" => Some(Code),
+            "dimensie_omschrijving" | "waarde_omschrijving" => Some(Label),
+            "jaar" | "volgorde" | "gemeenten_geleverd" | "gemeenten" => Some(Count),
+            "aantal" => Some(PersonCount),
+            c if is_flag(c) => Some(Flag),
+            _ => None,
+        },
         "kwaliteit" => match column {
             "bron" | "regel" | "ernst" | "gemeentecode" => Some(Code),
             "aantal" => Some(Count),

@@ -8,11 +8,12 @@ use datafusion::arrow::compute::concat_batches;
 
 /// The tables of a run, in the order the models make them; each is published in full (analysts)
 /// and under `openbaar/` (everyone else).
-pub const TABLES: [&str; 8] = [
+pub const TABLES: [&str; 9] = [
     "gebied_indicatoren",
     "kvk_sectoren",
     "signalen_fasen",
     "signalen_bronnen",
+    "slachtoffers",
     "trends",
     "kwaliteit",
     "evaluatie",
@@ -63,18 +64,20 @@ pub fn sensitive_columns(table: &str) -> Vec<&'static str> {
         "gebied_indicatoren" => sensitive(),
         "signalen_fasen" => vec!["aantal", "bereikt"],
         "signalen_bronnen" => vec!["aantal"],
+        "slachtoffers" => vec!["aantal"],
         "evaluatie" => EVALUATIE_SENSITIVE.to_vec(),
         _ => Vec::new(),
     }
 }
 
 /// Every column of a table that carries a disclosure flag in `openbaar/` (the sensitive ones,
-/// and in `gebied_indicatoren` the counts that bound them).
+/// in `gebied_indicatoren` the counts that bound them, and in `trends` the value, hidden with the
+/// count it is or is made of).
 pub fn flagged_columns(table: &str) -> Vec<&'static str> {
-    if table == "gebied_indicatoren" {
-        controlled().collect()
-    } else {
-        sensitive_columns(table)
+    match table {
+        "gebied_indicatoren" => controlled().collect(),
+        "trends" => vec!["waarde"],
+        _ => sensitive_columns(table),
     }
 }
 

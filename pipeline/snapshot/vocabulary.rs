@@ -21,6 +21,11 @@ pub const fn names_of<T, const N: usize>(pairs: &[(&'static str, T); N]) -> [&'s
     names
 }
 
+/// The names of a vocabulary given as a slice of `(name, label)`.
+pub fn names_of_slice(pairs: &[(&'static str, &'static str)]) -> Vec<&'static str> {
+    pairs.iter().map(|(name, _)| *name).collect()
+}
+
 /// The sources (reporting routes) a signal may come from (`signalen.bron`, inputs.md §7), with
 /// the name a page gives them: the partners that report victim notifications (SHOP, CoMensha,
 /// FairWork, the labour inspectorate) say so in their name, as the seeds report them apart.
@@ -79,6 +84,87 @@ pub fn vormen_in(kolom: &str) -> Vec<&'static str> {
         .map(|(v, _)| *v)
         .collect()
 }
+
+/// How a page names each signal form (and a victim's form of exploitation), in `VORMEN` order.
+pub const VORM_OMSCHRIJVINGEN: [(&str, &str); 7] = [
+    ("seksueel", "Seksuele uitbuiting"),
+    ("crimineel", "Criminele uitbuiting"),
+    ("arbeid", "Arbeidsuitbuiting"),
+    ("crimineel_seksueel", "Criminele en seksuele uitbuiting"),
+    ("orgaan", "Orgaanverwijdering"),
+    ("overig", "Overig"),
+    ("onbekend", "Onbekend"),
+];
+
+/// Who reported a victim (`slachtoffers.bron`, inputs.md §9), with the name a page gives them.
+pub const SLACHTOFFERBRONNEN: [(&str, &str); 7] = [
+    ("shop", "SHOP"),
+    ("comensha", "CoMensha"),
+    ("fairwork", "FairWork"),
+    ("nla", "Nederlandse Arbeidsinspectie"),
+    ("politie", "Politie"),
+    ("veilig_thuis", "Veilig Thuis"),
+    ("overig", "Overig"),
+];
+
+/// A victim's age class (`slachtoffers.leeftijdsklasse`); `0-17` is "minderjarig".
+pub const LEEFTIJDSKLASSEN: [(&str, &str); 5] = [
+    ("0-17", "0–17 jaar (minderjarig)"),
+    ("18-22", "18–22 jaar"),
+    ("23-29", "23–29 jaar"),
+    ("30+", "30 jaar en ouder"),
+    ("onbekend", "Onbekend"),
+];
+
+/// A victim's gender (`slachtoffers.geslacht`).
+pub const GESLACHTEN: [(&str, &str); 4] = [
+    ("vrouw", "Vrouw"),
+    ("man", "Man"),
+    ("anders", "Anders"),
+    ("onbekend", "Onbekend"),
+];
+
+/// One one-way breakdown of the table `slachtoffers`.
+#[derive(Debug, Clone, Copy)]
+pub struct Dimensie {
+    /// The `dimensie` value (the input's column for a breakdown).
+    pub naam: &'static str,
+    /// How a page names the breakdown.
+    pub omschrijving: &'static str,
+    /// Its categories (the `waarde` values) and their names, in the report's order.
+    pub waarden: &'static [(&'static str, &'static str)],
+}
+
+/// The one-way breakdowns of the table `slachtoffers` (outputs.md §2): the total (one category
+/// `totaal`), then by source, form, age class and gender. Never the cross-table, which would be
+/// mostly ones and twos.
+pub const SLACHTOFFERDIMENSIES: [Dimensie; 5] = [
+    Dimensie {
+        naam: "totaal",
+        omschrijving: "Totaal",
+        waarden: &[("totaal", "Alle slachtoffers")],
+    },
+    Dimensie {
+        naam: "bron",
+        omschrijving: "Gemeld door",
+        waarden: &SLACHTOFFERBRONNEN,
+    },
+    Dimensie {
+        naam: "vorm",
+        omschrijving: "Vorm van uitbuiting",
+        waarden: &VORM_OMSCHRIJVINGEN,
+    },
+    Dimensie {
+        naam: "leeftijdsklasse",
+        omschrijving: "Leeftijd",
+        waarden: &LEEFTIJDSKLASSEN,
+    },
+    Dimensie {
+        naam: "geslacht",
+        omschrijving: "Geslacht",
+        waarden: &GESLACHTEN,
+    },
+];
 
 /// The five parts of the yearly evaluation, in the order of the report: (code, title).
 pub const ONDERDELEN: [(&str, &str); 5] = [
@@ -173,6 +259,12 @@ pub fn as_json() -> serde_json::Value {
                 "fase": f.nummer, "code": f.code, "naam": f.naam, "indicator": f.indicator,
             }))
             .collect::<Vec<_>>(),
+        "slachtofferdimensies": SLACHTOFFERDIMENSIES
+            .iter()
+            .map(|d| serde_json::json!({
+                "dimensie": d.naam, "waarden": names_of_slice(d.waarden),
+            }))
+            .collect::<Vec<_>>(),
         "onderdelen": ONDERDELEN
             .iter()
             .map(|(code, titel)| serde_json::json!({"onderdeel": code, "titel": titel}))
@@ -204,6 +296,17 @@ pub fn year_before(period: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn every_form_has_a_name_on_a_page_and_a_victim_dimension_its_categories() {
+        assert_eq!(names_of(&VORM_OMSCHRIJVINGEN), VORMEN);
+        let vormen = SLACHTOFFERDIMENSIES
+            .iter()
+            .find(|d| d.naam == "vorm")
+            .map(|d| names_of_slice(d.waarden));
+        assert_eq!(vormen.as_deref(), Some(&VORMEN[..]));
+    }
+
     use super::*;
 
     #[test]

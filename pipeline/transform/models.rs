@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use risicobeeld_snapshot::indicators::{INDICATORS, Indicator, Kind};
-use risicobeeld_snapshot::vocabulary::{NIVEAUS, signal_form_columns};
+use risicobeeld_snapshot::vocabulary::{NIVEAUS, SLACHTOFFERDIMENSIES, signal_form_columns};
 use serde_json::{Value, json};
 
 use super::TransformError;
@@ -68,6 +68,10 @@ pub const MODELS: &[(&str, &str)] = &[
     (
         "signalen_bronnen",
         include_str!("../../queries/signalen_bronnen.sql"),
+    ),
+    (
+        "slachtoffers",
+        include_str!("../../queries/slachtoffers.sql"),
     ),
     ("trends", include_str!("../../queries/trends.sql")),
     (
@@ -154,6 +158,12 @@ fn context() -> Value {
         "signaalvormen": all(&|i| i.evaluation.is_some_and(|e| e.part == "signalering")),
         "noemers": noemers,
         "vormkolommen": signal_form_columns(),
+        // The victims' breakdowns (each an input column), after the total.
+        "slachtofferindelingen": SLACHTOFFERDIMENSIES
+            .iter()
+            .map(|d| d.naam)
+            .filter(|d| *d != "totaal")
+            .collect::<Vec<_>>(),
     })
 }
 

@@ -21,7 +21,9 @@ use crate::locate::{Located, Location, ObjectFact};
 use crate::validate::{AreaCode, QualityReport};
 use risicobeeld_snapshot::indicators::{INDICATORS, Indicator, score_indicators};
 use risicobeeld_snapshot::vocabulary::{BRONNEN, SIGNAALBRONNEN, SIGNAALVORMEN, VORMEN};
-use risicobeeld_snapshot::vocabulary::{FASEN, NIVEAUS, year_before};
+use risicobeeld_snapshot::vocabulary::{
+    Dimensie, FASEN, NIVEAUS, SLACHTOFFERDIMENSIES, year_before,
+};
 
 /// One staging table, in one batch or (the objects) one per input file.
 pub struct Staged {
@@ -378,6 +380,14 @@ pub fn stage(
             repeated(k.iter().map(|f| Some(f.vestiging.ingeschreven)), label),
         ),
         (
+            "datum_inschrijving",
+            date32(k.iter().map(|f| Some(f.vestiging.ingeschreven))),
+        ),
+        (
+            "datum_uitschrijving",
+            date32(k.iter().map(|f| f.vestiging.uitgeschreven)),
+        ),
+        (
             "periode_uitschrijving",
             repeated(k.iter().map(|f| f.vestiging.uitgeschreven), label),
         ),
@@ -425,6 +435,9 @@ pub fn stage(
         ])?,
     );
 
+    for (name, b) in slachtoffers_staging(located)? {
+        push(name, b);
+    }
     for (name, b) in evaluatie_staging(located, config)? {
         push(name, b);
     }
@@ -453,6 +466,10 @@ pub fn stage(
             (
                 "concentratie_drempel",
                 int64([i64::from(config.kvk.concentration_threshold)]),
+            ),
+            (
+                "rni_meervoudig_vanaf",
+                int64([i64::from(config.rni.meervoudig_vanaf)]),
             ),
         ])?,
     );
@@ -597,6 +614,45 @@ fn indicator_registry(config: &Config) -> Result<RecordBatch, ArrowError> {
             "evaluatie_volgorde",
             opt_int64(all().map(|i| i.evaluation.map(|e| i64::from(e.position)))),
         ),
+    ])
+}
+
+/// The delivered victims (`stg_slachtoffers`) and the categories of each one-way breakdown
+/// (`stg_slachtoffer_categorieen`, from `SLACHTOFFERDIMENSIES`, in their order).
+fn slachtoffers_staging(located: &Located) -> Result<Vec<(&'static str, RecordBatch)>, ArrowError> {
+    let v = &located.slachtoffers;
+    let rows = batch(vec![
+        (
+            "gemeentecode",
+            text(v.iter().map(|f| f.gemeente.to_string())),
+        ),
+        ("jaar", int32(v.iter().map(|f| f.slachtoffer.jaar))),
+        ("bron", text(v.iter().map(|f| f.slachtoffer.bron))),
+        ("vorm", text(v.iter().map(|f| f.slachtoffer.vorm))),
+        (
+            "leeftijdsklasse",
+            text(v.iter().map(|f| f.slachtoffer.leeftijdsklasse)),
+        ),
+        ("geslacht", text(v.iter().map(|f| f.slachtoffer.geslacht))),
+        ("aantal", int64(v.iter().map(|f| f.slachtoffer.aantal))),
+    ])?;
+    let categories: Vec<(&Dimensie, &str, &str)> = SLACHTOFFERDIMENSIES
+        .iter()
+        .flat_map(|d| d.waarden.iter().map(move |(w, o)| (d, *w, *o)))
+        .collect();
+    let categorieen = batch(vec![
+        ("dimensie", text(categories.iter().map(|c| c.0.naam))),
+        (
+            "dimensie_omschrijving",
+            text(categories.iter().map(|c| c.0.omschrijving)),
+        ),
+        ("waarde", text(categories.iter().map(|c| c.1))),
+        ("waarde_omschrijving", text(categories.iter().map(|c| c.2))),
+        ("volgorde", int32(1..=categories.len() as i32)),
+    ])?;
+    Ok(vec![
+        ("stg_slachtoffers", rows),
+        ("stg_slachtoffer_categorieen", categorieen),
     ])
 }
 

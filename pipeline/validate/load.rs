@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::sources::{
     self, Bevolking, District, Herindeling, Inspanning, LeegstandAggregaat, RniRegel, Signaal,
-    Verblijfsobject, Vestiging,
+    Slachtoffer, Verblijfsobject, Vestiging,
 };
 use super::{Cells, Finding, QualityReport, Row, RowParser, Rule, Verdict, check_unique_keys};
 use crate::config::Config;
@@ -35,6 +35,7 @@ pub struct ValidDrop {
     pub kvk: Vec<InputFile>,
     pub signalen: Vec<Row<Signaal>>,
     pub inspanningen: Vec<Row<Inspanning>>,
+    pub slachtoffers: Vec<Row<Slachtoffer>>,
 }
 
 /// Inputs without which no table can be made.
@@ -366,6 +367,9 @@ pub fn load(
         inspanningen: read_input(get("inspanningen"), "inspanningen", config, report, |c| {
             sources::inspanning(c, config)
         }),
+        slachtoffers: read_input(get("slachtoffers"), "slachtoffers", config, report, |c| {
+            sources::slachtoffer(c, config)
+        }),
     };
     check_unique_keys(
         &drop.districten,
@@ -394,6 +398,22 @@ pub fn load(
         "gebiedscode and peildatum",
         report,
         |l| (l.area, l.peildatum),
+    );
+    check_unique_keys(
+        &drop.slachtoffers,
+        "slachtoffers",
+        "jaar, gemeentecode, bron, vorm, leeftijdsklasse and geslacht",
+        report,
+        |v| {
+            (
+                v.jaar,
+                v.gemeente,
+                v.bron,
+                v.vorm,
+                v.leeftijdsklasse,
+                v.geslacht,
+            )
+        },
     );
     drop
 }

@@ -19,7 +19,7 @@ pub use report::{Finding, QualityReport, RuleSummary, Severity};
 pub use rules::Rule;
 pub use sources::{
     Address, Bevolking, District, Herindeling, Inspanning, LeegstandAggregaat, LocationKey,
-    RniRegel, Signaal, Verblijfsobject, Vestiging,
+    RniRegel, Signaal, Slachtoffer, Verblijfsobject, Vestiging,
 };
 
 use crate::ingest::{Cell, InputRow, TableShape};

@@ -30,11 +30,15 @@ const expectations = {
   // … and the signals by source, the partners' victim notifications named as such.
   gebied: { "svg.grafiek": 3, "ul.kpi li": 3, "path.interval": 10, "circle.opvallend": 1, "svg.trechterplot": 1,
             'section:has(h2:has-text("Signalen per bron")) td:has-text("slachtoffermelding")': 1 },
-  college: { "svg.grafiek": 3, "ul.kpi li": 3 },
+  // … among the key figures the victims of the last year with a delivery and the share under 18
+  // (issue 33).
+  college: { "svg.grafiek": 3, "ul.kpi li": 3, 'ul.kpi li:has-text("Slachtoffers")': 2 },
   vergelijking: { "svg.grafiek": 1, "table tbody tr": 2 },
   // The five parts as tables, the key figures, the funnel, the years and efforts beside outcomes.
   jaarevaluatie: { "ul.kpi li": 3, "table tbody tr": 20, "svg.grafiek": 3,
-                   'section:has(h2:has-text("Signalen per bron")) tbody tr': 12 },
+                   'section:has(h2:has-text("Signalen per bron")) tbody tr': 12,
+                   // The victims: the total and the four one-way breakdowns (1 + 7 + 7 + 5 + 4).
+                   'section:has(h2:has-text("Slachtoffers gemeld")) tbody tr': 24 },
   jaarevaluatie_district: { "ul.kpi li": 3, "table tbody tr": 20, "svg.grafiek": 2 },
 };
 

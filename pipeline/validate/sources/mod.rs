@@ -9,6 +9,7 @@ mod kvk;
 mod leegstand;
 mod rni;
 mod signalen;
+mod slachtoffers;
 mod verblijfsobjecten;
 
 pub use bevolking::*;
@@ -18,11 +19,12 @@ pub use kvk::*;
 pub use leegstand::*;
 pub use rni::*;
 pub use signalen::*;
+pub use slachtoffers::*;
 pub use verblijfsobjecten::*;
 
 use crate::validate::Rule;
 use chrono::NaiveDate;
-use risicobeeld_snapshot::vocabulary::FASEN;
+use risicobeeld_snapshot::vocabulary::{FASEN, names_of};
 
 use super::cells::{self, AreaCode, Postcode};
 use super::{Cells, Problem, Verdict};
@@ -43,6 +45,7 @@ pub fn contract(input: &str) -> Option<&'static Contract> {
         "kvk" => &KVK,
         "signalen" => &SIGNALEN,
         "inspanningen" => &INSPANNINGEN,
+        "slachtoffers" => &SLACHTOFFERS,
         _ => return None,
     })
 }
