@@ -142,6 +142,11 @@ pub(super) fn slachtoffers(gemeenten: &[Gemeente], rng: &mut ChaCha8Rng) -> Stri
                 };
                 *cells.entry((bron, vorm, leeftijd, geslacht)).or_default() += 1;
             }
+            // A year without victims is delivered as one row of 0, so that it reads 0, not
+            // "not delivered".
+            if cells.is_empty() {
+                cells.insert(("overig", "onbekend", "onbekend", "onbekend"), 0);
+            }
             for ((bron, vorm, leeftijd, geslacht), n) in cells {
                 let _ = writeln!(out, "{year},{code},{bron},{vorm},{leeftijd},{geslacht},{n}");
             }
