@@ -1111,6 +1111,19 @@ fn jaarevaluatie_pages_export_and_excel_downloads() {
         get(&s, "/jaarevaluatie/D1?periode=2024-H1", None).status,
         StatusCode::OK
     );
+    // Victims (issue 33): the regio R1 sums the two of its three gemeenten that delivered for
+    // 2024 (GM0001 6 + GM0002 5 = 11, fixtures/mini) and says so beside its total.
+    let regio = get(&s, "/jaarevaluatie/R1?periode=2024", None);
+    assert!(
+        regio
+            .body
+            .contains("Slachtoffers gemeld door de ketenpartners")
+            && regio
+                .body
+                .contains("Alle slachtoffers (2 van 3 gemeenten leverden)"),
+        "{}",
+        regio.body
+    );
     assert_eq!(
         get(&s, "/jaarevaluatie/GM0001?periode=2031", None).status,
         StatusCode::NOT_FOUND
