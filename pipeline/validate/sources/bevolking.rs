@@ -17,20 +17,7 @@ pub struct Bevolking {
 
 pub fn bevolking(c: &Cells) -> Verdict<Bevolking> {
     (|| {
-        let jaar_text = c.req("jaar")?;
-        let jaar = Period::parse(&jaar_text)
-            .filter(|p| p.grain == Grain::Jaar)
-            .map(|p| p.year)
-            .ok_or_else(|| {
-                with_value(
-                    Problem::new(
-                        "jaar",
-                        Rule::OnleesbareWaarde,
-                        "not a year (2024 or 2024JJ00)",
-                    ),
-                    &jaar_text,
-                )
-            })?;
+        let jaar = year(c, "jaar")?;
         Ok(Bevolking {
             area: req_area(c, "gebiedscode")?,
             jaar,

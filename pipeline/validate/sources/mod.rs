@@ -194,6 +194,24 @@ fn location_key(c: &Cells, area_column: &'static str) -> Result<LocationKey, Pro
     ))
 }
 
+/// A year cell (`2024`, `2024JJ00`).
+fn year(c: &Cells, column: &'static str) -> Result<i32, Problem> {
+    let text = c.req(column)?;
+    Period::parse(&text)
+        .filter(|p| p.grain == Grain::Jaar)
+        .map(|p| p.year)
+        .ok_or_else(|| {
+            with_value(
+                Problem::new(
+                    column,
+                    Rule::OnleesbareWaarde,
+                    "not a year (2024 or 2024JJ00)",
+                ),
+                &text,
+            )
+        })
+}
+
 fn normalise_word(text: &str) -> String {
     text.trim().to_lowercase().replace(['/', ' ', '-'], "_")
 }

@@ -67,20 +67,7 @@ pub fn slachtoffer(c: &Cells, config: &Config) -> Verdict<Slachtoffer> {
         return Verdict::Error(p);
     }
     (|| {
-        let text = c.req("jaar")?;
-        let jaar = Period::parse(&text)
-            .filter(|p| p.grain == Grain::Jaar)
-            .map(|p| p.year)
-            .ok_or_else(|| {
-                with_value(
-                    Problem::new(
-                        "jaar",
-                        Rule::OnleesbareWaarde,
-                        "not a year (2024, 2024JJ00)",
-                    ),
-                    &text,
-                )
-            })?;
+        let jaar = year(c, "jaar")?;
         in_window(
             config,
             "jaar",
