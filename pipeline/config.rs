@@ -6,6 +6,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use risicobeeld_snapshot::indicators::score_indicators;
+use risicobeeld_snapshot::vocabulary::RISICOBEELD_ONDERDEEL;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, thiserror::Error)]
@@ -153,7 +154,7 @@ impl Grain {
 /// The inputs of a drop, as named in the config's `[inputs.<name>]`, each with the files it is
 /// read from when the config names none (inputs.md §0, relative to the input directory). The one
 /// list of inputs: discovery, the config check and the reports read it.
-pub const INPUTS: [(&str, &[&str]); 11] = [
+pub const INPUTS: [(&str, &[&str]); 14] = [
     ("gebieden", &["gebieden/*.geojson", "gebieden/*.json"]),
     (
         "districten",
@@ -191,12 +192,48 @@ pub const INPUTS: [(&str, &[&str]); 11] = [
         "slachtoffers",
         &["slachtoffers/*.csv", "slachtoffers/*.parquet"],
     ),
+    ("doelen", &["doelen.csv", "doelen.parquet"]),
+    ("acties", &["acties.csv", "acties.parquet"]),
+    ("bevindingen", &["bevindingen/*/*/*.md"]),
 ];
 
 /// The names of the inputs, in `INPUTS` order.
-pub const INPUT_NAMES: [&str; 11] = names_of(&INPUTS);
+pub const INPUT_NAMES: [&str; 14] = names_of(&INPUTS);
 
-pub use risicobeeld_snapshot::vocabulary::{ONDERDELEN, names_of};
+pub use risicobeeld_snapshot::vocabulary::names_of;
+
+/// The parts of the evaluation when the config names none (`[evaluatie.onderdelen]`): (code,
+/// title, description), in the order of the report.
+pub const STANDAARD_ONDERDELEN: [(&str, &str, &str); 5] = [
+    (
+        "bewustwording",
+        "Bewustwording en training",
+        "Professionals getraind om signalen te herkennen en te melden, bereik van campagnes en bijeenkomsten, ondernemers in risicosectoren bereikt.",
+    ),
+    (
+        "signalering",
+        "Signaleringsstructuur",
+        "Signalen in de periode per vorm, en hoeveel er elke fase van het signaalproces haalden (ontvangst, weging, bronnenonderzoek, plan van aanpak, actie).",
+    ),
+    (
+        "handhaving",
+        "Handhaving en barrières",
+        "Bibob-toetsen, integrale controles, controles in de prostitutie, gecontroleerde seksadvertenties en genomen maatregelen.",
+    ),
+    (
+        "ondersteuning",
+        "Ondersteuning van slachtoffers",
+        "Slachtoffers ondersteund, en met welke hulp (opvang, medische zorg, juridische hulp).",
+    ),
+    (
+        "samenwerking",
+        "Samenwerking",
+        "Casusoverleggen, en casussen ingebracht bij het RIEC en op de mensenhandeltafel.",
+    ),
+];
+
+/// The part the signal figures (totals, forms, the five phases) belong to: every config keeps it.
+pub const SIGNALERING_ONDERDEEL: &str = "signalering";
 
 /// The yearly evaluation (`inspanningen/*` and the table `evaluatie`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -208,6 +245,58 @@ pub struct EvaluatieConfig {
     /// The efforts an `inspanningen` row may name, with their part of the evaluation. A row with
     /// another indicator is quarantined.
     pub indicatoren: BTreeMap<String, EffortIndicator>,
+    /// The parts of the evaluation by code (`[evaluatie.onderdelen.<code>]`); default
+    /// `STANDAARD_ONDERDELEN`. A config that names one gives the whole list.
+    pub onderdelen: BTreeMap<String, Onderdeel>,
+}
+
+/// A part of the yearly evaluation: a chapter of the report, with its figures, goals, actions
+/// and findings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Onderdeel {
+    /// The chapter's title (Dutch).
+    pub titel: String,
+    /// Its place in the report (1 first); the risk picture comes after every part.
+    pub volgorde: u32,
+    /// What the part covers, shown under its title.
+    #[serde(default)]
+    pub omschrijving: String,
+}
+
+impl EvaluatieConfig {
+    /// The parts in the order of the report: (code, part).
+    pub fn onderdelen_in_order(&self) -> Vec<(&str, &Onderdeel)> {
+        let mut parts: Vec<(&str, &Onderdeel)> = self
+            .onderdelen
+            .iter()
+            .map(|(code, o)| (code.as_str(), o))
+            .collect();
+        parts.sort_by_key(|(code, o)| (o.volgorde, *code));
+        parts
+    }
+
+    /// The part a cell of an input names, by its code or its title (`Handhaving en barrières`),
+    /// compared without case, accents and spacing.
+    pub fn onderdeel(&self, text: &str) -> Option<&str> {
+        let fold = |t: &str| -> String {
+            t.trim()
+                .to_lowercase()
+                .replace(['è', 'é', 'ë'], "e")
+                .replace(['ï', 'í'], "i")
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect()
+        };
+        let word = fold(text);
+        if word.is_empty() {
+            return None;
+        }
+        self.onderdelen
+            .iter()
+            .find(|(code, o)| fold(code) == word || fold(&o.titel) == word)
+            .map(|(code, _)| code.as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -304,9 +393,24 @@ impl Default for EvaluatieConfig {
         .into_iter()
         .map(|(name, def)| (name.to_string(), def))
         .collect();
+        let onderdelen = STANDAARD_ONDERDELEN
+            .iter()
+            .zip(1..)
+            .map(|((code, titel, omschrijving), volgorde)| {
+                (
+                    code.to_string(),
+                    Onderdeel {
+                        titel: titel.to_string(),
+                        volgorde,
+                        omschrijving: omschrijving.to_string(),
+                    },
+                )
+            })
+            .collect();
         EvaluatieConfig {
             nulmeting: BTreeMap::new(),
             indicatoren,
+            onderdelen,
         }
     }
 }
@@ -508,18 +612,55 @@ impl Config {
 
     fn check_evaluatie(&self) -> Result<(), ConfigError> {
         let invalid = |m: String| Err(ConfigError::Invalid(m));
+        let word = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_';
+        let parts = &self.evaluatie.onderdelen;
+        let known = || {
+            parts
+                .keys()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for (code, part) in parts {
+            if code.is_empty() || !code.chars().all(word) {
+                return invalid(format!(
+                    "evaluatie.onderdelen.{code}: a code may hold only a-z, 0-9 and _"
+                ));
+            }
+            if code == RISICOBEELD_ONDERDEEL.0 {
+                return invalid(format!(
+                    "evaluatie.onderdelen.{code}: '{code}' is the risk picture, which always comes last; choose another code"
+                ));
+            }
+            if part.titel.trim().is_empty() {
+                return invalid(format!("evaluatie.onderdelen.{code}.titel is empty"));
+            }
+            if let Some((other, _)) = parts
+                .iter()
+                .find(|(c, o)| *c < code && o.volgorde == part.volgorde)
+            {
+                return invalid(format!(
+                    "evaluatie.onderdelen: {other} and {code} both have volgorde = {}; give each part its own place",
+                    part.volgorde
+                ));
+            }
+        }
+        if !parts.contains_key(SIGNALERING_ONDERDEEL) {
+            return invalid(format!(
+                "evaluatie.onderdelen: the part '{SIGNALERING_ONDERDEEL}' is missing; the signal figures (totals, forms, phases) go there — keep it (its title may change)"
+            ));
+        }
         for (name, def) in &self.evaluatie.indicatoren {
-            let word = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_';
             if name.is_empty() || !name.chars().all(word) {
                 return invalid(format!(
                     "evaluatie.indicatoren.{name}: a name may hold only a-z, 0-9 and _"
                 ));
             }
-            if !ONDERDELEN.iter().any(|(code, _)| *code == def.onderdeel) {
+            if !parts.contains_key(&def.onderdeel) {
                 return invalid(format!(
-                    "evaluatie.indicatoren.{name}.onderdeel: '{}' is not one of {}",
+                    "evaluatie.indicatoren.{name}.onderdeel: '{}' is not a part of [evaluatie.onderdelen] ({})",
                     def.onderdeel,
-                    ONDERDELEN.map(|(code, _)| code).join(", ")
+                    known()
                 ));
             }
         }

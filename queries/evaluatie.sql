@@ -4,8 +4,11 @@
 -- them, and the differences. The five parts of the evaluation come first, in their order; then
 -- the risk picture at the period's end (`risicobeeld`). Rebuilt for openbaar/ from the
 -- suppressed int_evaluatie_waarden: a hidden value hides the differences it is part of.
+-- A year's figure sits beside its goal (`stg_doelen`, a streefwaarde per area, year and
+-- indicator) and whether it was reached: unknown (null) without a goal or without a value, so a
+-- hidden figure says nothing about its goal either. Half-years have no goal.
 -- Inputs: int_evaluatie_waarden, int_nulmeting, stg_evaluatie_indicatoren, stg_onderdelen,
--- stg_fasen, stg_gebieden.
+-- stg_doelen, stg_fasen, stg_gebieden.
 -- The funnel's indicators (one per phase, phase 1 being all signals) come from stg_fasen; the
 -- forms (`signaalvormen`, one row each) come right after phase 1, the later phases after them.
 with uitkomsten as (
@@ -49,6 +52,10 @@ final as (
            m.indicator, i.omschrijving, i.eenheid, i.volgorde as indicator_volgorde,
            m.persoonsaantal, m.peilperiode, m.bron_kolom,
            m.waarde, m.onderdrukt as waarde_onderdrukt,
+           d.doel, d.richting as doel_richting,
+           case when d.doel is null or m.waarde is null then cast(null as boolean)
+                when d.richting = 'minimaal' then m.waarde >= d.doel
+                else m.waarde <= d.doel end as doel_bereikt,
            m.nulmeting_jaar, m.nulmeting, coalesce(m.nulmeting_onderdrukt, false) as nulmeting_onderdrukt,
            m.waarde - m.nulmeting as verschil_nulmeting,
            case when m.nulmeting > 0 then 100.0 * (m.waarde - m.nulmeting) / m.nulmeting end as verschil_nulmeting_pct,
@@ -60,6 +67,9 @@ final as (
     join stg_gebieden g on g.niveau = m.niveau and g.gebiedscode = m.gebiedscode
     join stg_onderdelen o on o.onderdeel = m.onderdeel
     join indicatoren i on i.indicator = m.indicator
+    left join stg_doelen d
+      on d.niveau = m.niveau and d.gebiedscode = m.gebiedscode and d.jaar = m.jaar
+     and d.indicator = m.indicator and m.halfjaar is null
 )
 
 select * from final

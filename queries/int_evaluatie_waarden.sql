@@ -1,41 +1,44 @@
 -- Grain: one row per area (gemeente, district, regio), evaluation period (a year `2024` or a
 -- half-year `2024-H1`) and indicator: the values of the yearly evaluation, before the nulmeting
 -- and the year before are put beside them (`evaluatie`). Three kinds of rows:
---   * efforts from `inspanningen`: a year is the sum of all its rows; a half-year exists only
+--   * efforts from `inspanningen` (per gemeente, or regional: per district or regio): a year is
+--     the sum of all its rows; a half-year exists only
 --     where every row of that year was delivered per half-year, quarter or month (a whole-year
 --     row cannot be split), so that a year is then exactly the sum of its halves;
 --   * signals of the period, by form, and how many reached each phase after the first (the
 --     funnel of the five-phase process; phase 1, ontvangst, is signalen_totaal);
 --   * the stand of `gebied_indicatoren` at the period's last period with a value (`peilperiode`), with the
 --     column it is read from (`bron_kolom`), so that disclosure control hides it with that cell.
--- Above the gemeente, counts are sums over the member gemeenten. `persoonsaantal`: a count of
+-- Above the gemeente, counts are sums over the member gemeenten, plus the regional efforts
+-- delivered for the district or regio itself (a district's count in its regio too). `persoonsaantal`: a count of
 -- people in a vulnerable position, protected by disclosure control. `onderdrukt` is false here;
 -- disclosure control sets it (and nulls `waarde`) before `evaluatie` is rebuilt for openbaar/.
 -- Inputs: stg_inspanningen, stg_evaluatie_indicatoren, int_signalen, signalen_fasen, stg_fasen,
 -- stg_perioden, int_gemeente_naar_boven, gebied_indicatoren, stg_gebieden.
 with inspanning_jaar as (
-    select gemeentecode, jaar, indicator, sum(aantal) as aantal,
+    select niveau, gebiedscode, jaar, indicator, sum(aantal) as aantal,
            bool_and(halfjaar is not null) as uit_halfjaren
     from stg_inspanningen
-    group by gemeentecode, jaar, indicator
+    group by niveau, gebiedscode, jaar, indicator
 ),
 
 inspanning_halfjaar as (
-    select i.gemeentecode, i.jaar, i.halfjaar, i.indicator, sum(i.aantal) as aantal
+    select i.niveau, i.gebiedscode, i.jaar, i.halfjaar, i.indicator, sum(i.aantal) as aantal
     from stg_inspanningen i
     join inspanning_jaar j
-      on j.gemeentecode = i.gemeentecode and j.jaar = i.jaar and j.indicator = i.indicator
+      on j.niveau = i.niveau and j.gebiedscode = i.gebiedscode and j.jaar = i.jaar
+     and j.indicator = i.indicator
     where j.uit_halfjaren
-    group by i.gemeentecode, i.jaar, i.halfjaar, i.indicator
+    group by i.niveau, i.gebiedscode, i.jaar, i.halfjaar, i.indicator
 ),
 
 inspanningen as (
-    select j.gemeentecode, j.jaar, cast(null as int) as halfjaar, j.indicator,
+    select j.niveau, j.gebiedscode, j.jaar, cast(null as int) as halfjaar, j.indicator,
            d.onderdeel, d.persoonsaantal, cast(j.aantal as double) as waarde
     from inspanning_jaar j
     join stg_evaluatie_indicatoren d on d.indicator = j.indicator
     union all
-    select h.gemeentecode, h.jaar, h.halfjaar, h.indicator,
+    select h.niveau, h.gebiedscode, h.jaar, h.halfjaar, h.indicator,
            d.onderdeel, d.persoonsaantal, cast(h.aantal as double)
     from inspanning_halfjaar h
     join stg_evaluatie_indicatoren d on d.indicator = h.indicator
@@ -65,34 +68,52 @@ signalen_lang as (
 ),
 
 signalen as (
-    select gemeentecode, jaar, cast(null as int) as halfjaar, indicator,
+    select 'gemeente' as niveau, gemeentecode as gebiedscode, jaar, cast(null as int) as halfjaar, indicator,
            'signalering' as onderdeel, true as persoonsaantal, cast(sum(aantal) as double) as waarde
     from signalen_lang
     group by gemeentecode, jaar, indicator
     union all
-    select gemeentecode, jaar, halfjaar, indicator,
+    select 'gemeente', gemeentecode, jaar, halfjaar, indicator,
            'signalering', true, cast(sum(aantal) as double)
     from signalen_lang
     where halfjaar is not null
     group by gemeentecode, jaar, halfjaar, indicator
 ),
 
-tellingen_gemeente as (
+-- Each area's own figures: a gemeente's efforts and signals, a district's or regio's regional
+-- efforts (never person counts: those are delivered per gemeente).
+eigen as (
     select * from inspanningen
     union all
     select * from signalen
 ),
 
-tellingen as (
-    select 'gemeente' as niveau, gemeentecode as gebiedscode, jaar, halfjaar, indicator,
-           onderdeel, persoonsaantal, waarde
-    from tellingen_gemeente
+-- Where else a figure counts: a gemeente's in its district and regio, a district's in its regio.
+-- A regional effort is never put into a gemeente.
+naar_boven as (
+    select 'gemeente' as niveau, gemeentecode as gebiedscode,
+           niveau as boven_niveau, gebiedscode as boven_code
+    from int_gemeente_naar_boven
     union all
-    select b.niveau, b.gebiedscode, t.jaar, t.halfjaar, t.indicator,
-           t.onderdeel, t.persoonsaantal, sum(t.waarde)
-    from tellingen_gemeente t
-    join int_gemeente_naar_boven b on b.gemeentecode = t.gemeentecode
-    group by b.niveau, b.gebiedscode, t.jaar, t.halfjaar, t.indicator, t.onderdeel, t.persoonsaantal
+    select 'district', gebiedscode, 'regio', regio_code
+    from stg_gebieden
+    where niveau = 'district' and regio_code is not null
+),
+
+bijdragen as (
+    select * from eigen
+    union all
+    select b.boven_niveau, b.boven_code, e.jaar, e.halfjaar, e.indicator,
+           e.onderdeel, e.persoonsaantal, e.waarde
+    from eigen e
+    join naar_boven b on b.niveau = e.niveau and b.gebiedscode = e.gebiedscode
+),
+
+tellingen as (
+    select niveau, gebiedscode, jaar, halfjaar, indicator, onderdeel, persoonsaantal,
+           sum(waarde) as waarde
+    from bijdragen
+    group by niveau, gebiedscode, jaar, halfjaar, indicator, onderdeel, persoonsaantal
 ),
 
 -- The registry's indicators of the part `risicobeeld` (`stand`), each with the column of

@@ -5,9 +5,10 @@
 -- against (gemeenten without a nulmeting do not count).
 -- Inputs: stg_gebieden, stg_nulmeting, stg_inspanningen, int_gemeente_naar_boven.
 with eerste_levering as (
-    select gemeentecode, min(jaar) as jaar
+    select gebiedscode as gemeentecode, min(jaar) as jaar
     from stg_inspanningen
-    group by gemeentecode
+    where niveau = 'gemeente'
+    group by gebiedscode
 ),
 
 gemeente as (

@@ -351,6 +351,7 @@ pub(super) async fn rebuild(
         "int_nulmeting",
         "stg_evaluatie_indicatoren",
         "stg_onderdelen",
+        "stg_doelen",
         "stg_fasen",
         "stg_gebieden",
         "stg_indicatoren",

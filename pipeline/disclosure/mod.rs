@@ -640,6 +640,10 @@ pub async fn openbaar(
         // No input values and no file names: the rule, the source, counts and dates.
         get(tables, "kwaliteit_openbaar")?.renamed("openbaar/kwaliteit"),
         table("openbaar/evaluatie", open_evaluatie),
+        // Policy text and the parts from the config: no person counts, the same for everyone.
+        get(tables, "onderdelen")?.renamed("openbaar/onderdelen"),
+        get(tables, "acties")?.renamed("openbaar/acties"),
+        get(tables, "bevindingen")?.renamed("openbaar/bevindingen"),
         get(tables, "indicatoren")?.renamed("openbaar/indicatoren"),
     ];
     out.retain(|t| !t.schema.fields().is_empty());

@@ -6,7 +6,7 @@ use crate::validate::Rule;
 use std::collections::{BTreeMap, HashMap};
 
 use super::geometry::{Boundary, LevelIndex};
-use crate::validate::{AreaCode, District, Herindeling, Problem, Row};
+use crate::validate::{AreaCode, District, EvaluatieGebied, Herindeling, Problem, Row};
 
 /// Where a fact lies, as finely as the input allows. A merged gemeente's rows lie in its
 /// successor, at gemeente level only.
@@ -117,6 +117,36 @@ impl AreaRegistry {
             wijk: code.wijk(),
             buurt: matches!(code, AreaCode::Buurt(_)).then_some(code),
         })
+    }
+
+    /// The area a row of the evaluation's inputs is for, as (level, code): today's gemeente (a
+    /// merged one's successor), or a district or regio of `districten`.
+    pub fn resolve_evaluatie(
+        &self,
+        gebied: &EvaluatieGebied,
+        column: &'static str,
+    ) -> Result<(&'static str, String), Problem> {
+        match gebied {
+            EvaluatieGebied::Gemeente(code) => {
+                let location = self.resolve(*code, column)?;
+                Ok(("gemeente", location.gemeente.to_string()))
+            }
+            EvaluatieGebied::DistrictOfRegio(code) => {
+                let districts = || self.districts.values();
+                if districts().any(|d| d.district_code == *code) {
+                    Ok(("district", code.clone()))
+                } else if districts().any(|d| d.regio_code == *code) {
+                    Ok(("regio", code.clone()))
+                } else {
+                    Err(Problem::new(
+                        column,
+                        Rule::OnbekendGebied,
+                        format!("{code} is no gemeente, district or regio of districten.csv"),
+                    )
+                    .with_value(code))
+                }
+            }
+        }
     }
 
     /// Locates an RD New point in the finest boundary level given.

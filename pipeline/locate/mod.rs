@@ -18,8 +18,8 @@ pub use geometry::{Boundary, Projector};
 
 use crate::config::Config;
 use crate::validate::{
-    AreaCode, Finding, Inspanning, LocationKey, Origin, Problem, QualityReport, Row, Signaal,
-    Slachtoffer, ValidDrop, Verblijfsobject, Vestiging,
+    Actie, AreaCode, Bevinding, Doel, EvaluatieGebied, Finding, Inspanning, LocationKey, Origin,
+    Problem, QualityReport, Row, Signaal, Slachtoffer, ValidDrop, Verblijfsobject, Vestiging,
 };
 use addresses::{IndexBuilder, ObjectIndex, PlaceNumber};
 
@@ -95,11 +95,15 @@ pub struct SlachtofferFact {
     pub gemeente: AreaCode,
 }
 
-/// An effort count, placed in today's gemeente (a merged gemeente's rows go to its successor).
+/// A row of the evaluation's inputs (an effort, a goal, an action, a findings text), placed in
+/// its area: today's gemeente (a merged gemeente's rows go to its successor), or a district or
+/// regio.
 #[derive(Debug, Clone)]
-pub struct InspanningFact {
-    pub inspanning: Inspanning,
-    pub gemeente: AreaCode,
+pub struct EvaluatieFact<T> {
+    pub value: T,
+    /// `gemeente`, `district` or `regio`.
+    pub niveau: &'static str,
+    pub gebiedscode: String,
 }
 
 #[derive(Debug, Clone)]
@@ -122,7 +126,10 @@ pub struct Located {
     pub rni: Vec<RniFact>,
     pub kvk: Vec<KvkFact>,
     pub signalen: Vec<SignaalFact>,
-    pub inspanningen: Vec<InspanningFact>,
+    pub inspanningen: Vec<EvaluatieFact<Inspanning>>,
+    pub doelen: Vec<EvaluatieFact<Doel>>,
+    pub acties: Vec<EvaluatieFact<Actie>>,
+    pub bevindingen: Vec<EvaluatieFact<Bevinding>>,
     pub slachtoffers: Vec<SlachtofferFact>,
     pub bevolking: Vec<BevolkingFact>,
 }
@@ -137,6 +144,9 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
         kvk,
         signalen,
         inspanningen,
+        doelen,
+        acties,
+        bevindingen,
         slachtoffers,
         bevolking,
         ..
@@ -194,13 +204,12 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
             gemeente: location.gemeente,
         })
     });
-    let inspanningen = keep_placed(inspanningen, "inspanningen", report, |i| {
-        let location = registry.resolve(i.gemeente, "gemeentecode")?;
-        Ok(InspanningFact {
-            inspanning: i.clone(),
-            gemeente: location.gemeente,
-        })
+    let inspanningen = place_in_area(&registry, inspanningen, "inspanningen", report, |i| {
+        &i.gebied
     });
+    let doelen = place_in_area(&registry, doelen, "doelen", report, |d| &d.gebied);
+    let acties = place_in_area(&registry, acties, "acties", report, |a| &a.gebied);
+    let bevindingen = place_in_area(&registry, bevindingen, "bevindingen", report, |b| &b.gebied);
     let slachtoffers = keep_placed(slachtoffers, "slachtoffers", report, |v| {
         let location = registry.resolve(v.gemeente, "gemeentecode")?;
         Ok(SlachtofferFact {
@@ -240,9 +249,31 @@ pub fn locate(drop: ValidDrop, config: &Config, report: &mut QualityReport) -> L
         kvk,
         signalen,
         inspanningen,
+        doelen,
+        acties,
+        bevindingen,
         slachtoffers,
         bevolking,
     }
+}
+
+/// Places the rows of an evaluation input in their areas; a row of an unknown area is
+/// quarantined.
+fn place_in_area<T: Clone + Sync + Send>(
+    registry: &AreaRegistry,
+    rows: Vec<Row<T>>,
+    source: &'static str,
+    report: &mut QualityReport,
+    gebied: impl Fn(&T) -> &EvaluatieGebied + Sync,
+) -> Vec<EvaluatieFact<T>> {
+    keep_placed(rows, source, report, |v| {
+        let (niveau, gebiedscode) = registry.resolve_evaluatie(gebied(v), "gebiedscode")?;
+        Ok(EvaluatieFact {
+            value: v.clone(),
+            niveau,
+            gebiedscode,
+        })
+    })
 }
 
 /// Times the steps of `locate` (logged at debug level).

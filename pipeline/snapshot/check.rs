@@ -183,7 +183,7 @@ fn is_text(t: &DataType) -> bool {
 fn type_fits(kind: ColumnKind, t: &DataType) -> bool {
     use ColumnKind::*;
     match kind {
-        Code | Name | Label | InputText => is_text(t),
+        Code | Name | Label | InputText | PolicyText => is_text(t),
         Date => matches!(t, DataType::Date32 | DataType::Date64),
         Flag => matches!(t, DataType::Boolean),
         PersonCount | PersonCountInRows | Count | Measure | DifferenceOf(..) => is_number(t),

@@ -54,9 +54,13 @@ fn plain_name(run_id: &str) -> bool {
 }
 
 /// Tables a run published before they existed may lack (`evaluatie` came with the yearly
-/// evaluation, `indicatoren` with the indicator registry).
+/// evaluation, `indicatoren` with the indicator registry, `onderdelen`, `acties` and
+/// `bevindingen` with the evaluation's parts, actions and findings).
 fn optional(table: &str) -> bool {
-    matches!(table, "evaluatie" | "indicatoren")
+    matches!(
+        table,
+        "evaluatie" | "indicatoren" | "onderdelen" | "acties" | "bevindingen"
+    )
 }
 
 /// Reads `<out>/runs/<run_id>`.

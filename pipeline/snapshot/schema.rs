@@ -38,6 +38,10 @@ pub enum ColumnKind {
     /// Text copied from an input file (file names, example values): for analysts only, never
     /// in `openbaar/`.
     InputText,
+    /// Text of the drop written to be published: the plan's actions and the evaluation's
+    /// findings (`acties`, `bevindingen`). The personal-data guard read every cell and line of it
+    /// (BSN, e-mail, phone stop the run); public like the evaluation it belongs to.
+    PolicyText,
 }
 
 /// How the rows of a table with `PersonCountInRows` columns are picked.
@@ -141,6 +145,11 @@ fn evaluatie(column: &str) -> Option<ColumnKind> {
     }
     Some(match column {
         "periodesoort" | "onderdeel" | "indicator" | "peilperiode" | "bron_kolom" => Code,
+        "doel_richting" => Code,
+        // A goal is policy, not a count of persons; whether it was reached is read from the
+        // value, and hidden with it.
+        "doel" => Measure,
+        "doel_bereikt" => DerivedFrom("waarde"),
         "onderdeel_titel" | "omschrijving" | "eenheid" => Label,
         "jaar" | "nulmeting_jaar" | "onderdeel_volgorde" | "indicator_volgorde" => Count,
         "persoonsaantal" => Flag,
@@ -185,6 +194,19 @@ pub fn column_kind(table: &str, column: &str) -> Option<ColumnKind> {
             "aantal" => Some(PersonCount),
             c if is_flag(c) => Some(Flag),
             _ => None,
+        },
+        "onderdelen" => match column {
+            "onderdeel" => Some(Code),
+            "onderdeel_titel" | "onderdeel_omschrijving" => Some(Label),
+            "onderdeel_volgorde" => Some(Count),
+            _ => None,
+        },
+        "acties" | "bevindingen" => match column {
+            "onderdeel" | "status" | "district" => Some(Code),
+            "onderdeel_titel" | "status_omschrijving" => Some(Label),
+            "jaar" | "onderdeel_volgorde" | "volgorde" | "status_volgorde" => Some(Count),
+            "actie" | "toelichting" | "tekst" => Some(PolicyText),
+            c => area_column(c),
         },
         "kwaliteit" => match column {
             "bron" | "regel" | "ernst" | "gemeentecode" => Some(Code),

@@ -8,7 +8,7 @@ use datafusion::arrow::compute::concat_batches;
 
 /// The tables of a run, in the order the models make them; each is published in full (analysts)
 /// and under `openbaar/` (everyone else).
-pub const TABLES: [&str; 9] = [
+pub const TABLES: [&str; 12] = [
     "gebied_indicatoren",
     "kvk_sectoren",
     "signalen_fasen",
@@ -17,6 +17,9 @@ pub const TABLES: [&str; 9] = [
     "trends",
     "kwaliteit",
     "evaluatie",
+    "onderdelen",
+    "acties",
+    "bevindingen",
     "indicatoren",
 ];
 

@@ -166,13 +166,19 @@ pub const SLACHTOFFERDIMENSIES: [Dimensie; 5] = [
     },
 ];
 
-/// The five parts of the yearly evaluation, in the order of the report: (code, title).
-pub const ONDERDELEN: [(&str, &str); 5] = [
-    ("bewustwording", "Bewustwording en training"),
-    ("signalering", "Signaleringsstructuur"),
-    ("handhaving", "Handhaving en barrières"),
-    ("ondersteuning", "Ondersteuning van slachtoffers"),
-    ("samenwerking", "Samenwerking"),
+/// The status of an action of the plan of approach (`acties.csv`), in the order a plan runs:
+/// (code, how a page names it).
+pub const ACTIESTATUSSEN: [(&str, &str); 4] = [
+    ("gepland", "Gepland"),
+    ("lopend", "Lopend"),
+    ("afgerond", "Afgerond"),
+    ("vervallen", "Vervallen"),
+];
+
+/// Which way a goal of the evaluation points (`doelen.csv`): (code, meaning).
+pub const DOELRICHTINGEN: [(&str, &str); 2] = [
+    ("minimaal", "ten minste het doel"),
+    ("maximaal", "ten hoogste het doel"),
 ];
 
 /// The evaluation's last part: the risk picture at the period's end beside the efforts.
@@ -264,10 +270,6 @@ pub fn as_json() -> serde_json::Value {
             .map(|d| serde_json::json!({
                 "dimensie": d.naam, "waarden": names_of_slice(d.waarden),
             }))
-            .collect::<Vec<_>>(),
-        "onderdelen": ONDERDELEN
-            .iter()
-            .map(|(code, titel)| serde_json::json!({"onderdeel": code, "titel": titel}))
             .collect::<Vec<_>>(),
         "indicatoren": INDICATORS
             .iter()

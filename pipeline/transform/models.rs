@@ -83,6 +83,9 @@ pub const MODELS: &[(&str, &str)] = &[
         include_str!("../../queries/int_nulmeting.sql"),
     ),
     ("evaluatie", include_str!("../../queries/evaluatie.sql")),
+    ("onderdelen", include_str!("../../queries/onderdelen.sql")),
+    ("acties", include_str!("../../queries/acties.sql")),
+    ("bevindingen", include_str!("../../queries/bevindingen.sql")),
     ("kwaliteit", include_str!("../../queries/kwaliteit.sql")),
     (
         "kwaliteit_openbaar",

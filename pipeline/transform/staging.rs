@@ -20,7 +20,9 @@ use crate::config::Config;
 use crate::locate::{Located, Location, ObjectFact};
 use crate::validate::{AreaCode, QualityReport};
 use risicobeeld_snapshot::indicators::{INDICATORS, Indicator, score_indicators};
-use risicobeeld_snapshot::vocabulary::{BRONNEN, SIGNAALBRONNEN, SIGNAALVORMEN, VORMEN};
+use risicobeeld_snapshot::vocabulary::{
+    ACTIESTATUSSEN, BRONNEN, RISICOBEELD_ONDERDEEL, SIGNAALBRONNEN, SIGNAALVORMEN, VORMEN,
+};
 use risicobeeld_snapshot::vocabulary::{
     Dimensie, FASEN, NIVEAUS, SLACHTOFFERDIMENSIES, year_before,
 };
@@ -656,37 +658,94 @@ fn slachtoffers_staging(located: &Located) -> Result<Vec<(&'static str, RecordBa
     ])
 }
 
-/// The yearly evaluation's inputs: the delivered efforts, the vocabulary of their indicators
-/// (with the five parts) and each configured nulmeting.
+/// The yearly evaluation's inputs: the delivered efforts (per gemeente, district or regio), the
+/// vocabulary of their indicators, the configured parts, each configured nulmeting, the goals,
+/// the plan's actions (with the statuses in order) and the findings texts.
 fn evaluatie_staging(
     located: &Located,
     config: &Config,
 ) -> Result<Vec<(&'static str, RecordBatch)>, ArrowError> {
     let e = &located.inspanningen;
     let inspanningen = batch(vec![
+        ("niveau", text(e.iter().map(|f| f.niveau))),
         (
-            "gemeentecode",
-            text(e.iter().map(|f| f.gemeente.to_string())),
+            "gebiedscode",
+            text(e.iter().map(|f| f.gebiedscode.as_str())),
         ),
-        ("jaar", int32(e.iter().map(|f| f.inspanning.jaar))),
+        ("jaar", int32(e.iter().map(|f| f.value.jaar))),
         (
             "halfjaar",
-            opt_int32(e.iter().map(|f| f.inspanning.halfjaar.map(i32::from))),
+            opt_int32(e.iter().map(|f| f.value.halfjaar.map(i32::from))),
         ),
-        ("onderdeel", text(e.iter().map(|f| f.inspanning.onderdeel))),
+        (
+            "onderdeel",
+            text(e.iter().map(|f| f.value.onderdeel.as_str())),
+        ),
         (
             "indicator",
-            text(e.iter().map(|f| f.inspanning.indicator.as_str())),
+            text(e.iter().map(|f| f.value.indicator.as_str())),
         ),
-        ("aantal", int64(e.iter().map(|f| f.inspanning.aantal))),
+        ("aantal", int64(e.iter().map(|f| f.value.aantal))),
+    ])?;
+    let d = &located.doelen;
+    let doelen = batch(vec![
+        ("niveau", text(d.iter().map(|f| f.niveau))),
+        (
+            "gebiedscode",
+            text(d.iter().map(|f| f.gebiedscode.as_str())),
+        ),
+        ("jaar", int32(d.iter().map(|f| f.value.jaar))),
+        (
+            "indicator",
+            text(d.iter().map(|f| f.value.indicator.as_str())),
+        ),
+        ("doel", float64(d.iter().map(|f| f.value.doel))),
+        ("richting", text(d.iter().map(|f| f.value.richting))),
+    ])?;
+    // The actions in the order they were delivered (file, then line): the plan's order.
+    let a = &located.acties;
+    let acties = batch(vec![
+        ("niveau", text(a.iter().map(|f| f.niveau))),
+        (
+            "gebiedscode",
+            text(a.iter().map(|f| f.gebiedscode.as_str())),
+        ),
+        ("jaar", int32(a.iter().map(|f| f.value.jaar))),
+        (
+            "onderdeel",
+            text(a.iter().map(|f| f.value.onderdeel.as_str())),
+        ),
+        ("volgorde", int32((1..).take(a.len()))),
+        ("actie", text(a.iter().map(|f| f.value.actie.as_str()))),
+        ("status", text(a.iter().map(|f| f.value.status))),
+        (
+            "toelichting",
+            utf8(a.iter().map(|f| f.value.toelichting.as_deref())),
+        ),
+    ])?;
+    let b = &located.bevindingen;
+    let bevindingen = batch(vec![
+        ("niveau", text(b.iter().map(|f| f.niveau))),
+        (
+            "gebiedscode",
+            text(b.iter().map(|f| f.gebiedscode.as_str())),
+        ),
+        ("jaar", int32(b.iter().map(|f| f.value.jaar))),
+        (
+            "onderdeel",
+            text(b.iter().map(|f| f.value.onderdeel.as_str())),
+        ),
+        ("tekst", text(b.iter().map(|f| f.value.tekst.as_str()))),
+    ])?;
+    let statussen = batch(vec![
+        ("status", text(ACTIESTATUSSEN.iter().map(|s| s.0))),
+        (
+            "status_omschrijving",
+            text(ACTIESTATUSSEN.iter().map(|s| s.1)),
+        ),
+        ("status_volgorde", int32((1..).take(ACTIESTATUSSEN.len()))),
     ])?;
     let defs = &config.evaluatie.indicatoren;
-    let part_order = |code: &str| {
-        crate::config::ONDERDELEN
-            .iter()
-            .position(|(c, _)| *c == code)
-            .map_or(0, |i| i as i32 + 1)
-    };
     let indicatoren = batch(vec![
         ("indicator", text(defs.keys())),
         (
@@ -702,20 +761,23 @@ fn evaluatie_staging(
             boolean(defs.values().map(|d| d.persoonsaantal)),
         ),
     ])?;
-    // The five parts, then the risk picture at the period's end beside them.
-    let parts: Vec<(&str, &str, i32)> = crate::config::ONDERDELEN
+    // The configured parts in their order, then the risk picture at the period's end.
+    let configured = config.evaluatie.onderdelen_in_order();
+    let (risicobeeld, risicobeeld_titel) = RISICOBEELD_ONDERDEEL;
+    let parts: Vec<(&str, &str, &str)> = configured
         .iter()
-        .map(|(code, title)| (*code, *title, part_order(code)))
+        .map(|(code, o)| (*code, o.titel.as_str(), o.omschrijving.as_str()))
         .chain([(
-            "risicobeeld",
-            "Risicobeeld aan het eind van de periode",
-            crate::config::ONDERDELEN.len() as i32 + 1,
+            risicobeeld,
+            risicobeeld_titel,
+            "De stand van de risico-indicatoren in het laatste kwartaal van de periode (peilperiode).",
         )])
         .collect();
     let onderdelen = batch(vec![
         ("onderdeel", text(parts.iter().map(|p| p.0))),
         ("onderdeel_titel", text(parts.iter().map(|p| p.1))),
-        ("onderdeel_volgorde", int32(parts.iter().map(|p| p.2))),
+        ("onderdeel_omschrijving", text(parts.iter().map(|p| p.2))),
+        ("onderdeel_volgorde", int32((1..).take(parts.len()))),
     ])?;
     let nulmeting = &config.evaluatie.nulmeting;
     let nulmeting = batch(vec![
@@ -724,6 +786,10 @@ fn evaluatie_staging(
     ])?;
     Ok(vec![
         ("stg_inspanningen", inspanningen),
+        ("stg_doelen", doelen),
+        ("stg_acties", acties),
+        ("stg_actiestatussen", statussen),
+        ("stg_bevindingen", bevindingen),
         ("stg_evaluatie_indicatoren", indicatoren),
         ("stg_onderdelen", onderdelen),
         ("stg_nulmeting", nulmeting),

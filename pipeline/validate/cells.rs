@@ -208,9 +208,74 @@ pub fn looks_like_phone(text: &str) -> bool {
     national.is_some_and(|n| n.len() == 10 && n.starts_with('0') && !n.starts_with("00"))
 }
 
+/// Personal data anywhere in a free text (an action's description, a findings file): an e-mail
+/// address among its words, a BSN or a phone number in a run of digits and separators
+/// (`06-12345678`, `070 123 4567`, `123 456 782`). What it looks like, or `None`.
+pub fn personal_data_in_text(text: &str) -> Option<&'static str> {
+    let email = text
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .any(looks_like_email);
+    if email {
+        return Some("an e-mail address");
+    }
+    let separator = |c: char| " -+().".contains(c);
+    let mut runs: Vec<&str> = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        let in_run = c.is_ascii_digit() || (start.is_some() && separator(c));
+        match (in_run, start) {
+            (true, None) if c.is_ascii_digit() || c == '+' => start = Some(i),
+            (false, Some(s)) => {
+                runs.push(&text[s..i]);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        runs.push(&text[s..]);
+    }
+    for run in runs {
+        let run = run.trim_end_matches(|c: char| !c.is_ascii_digit());
+        let digits: String = run.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() == 9 && looks_like_bsn(&digits) {
+            return Some("a BSN (9 digits passing the elfproef)");
+        }
+        if looks_like_phone(run) {
+            return Some("a phone number");
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn personal_data_is_found_inside_free_text() {
+        // 111222333: 1·9 + 1·8 + 1·7 + 2·6 + 2·5 + 2·4 + 3·3 + 3·2 − 3 = 66 = 6 · 11.
+        assert!(looks_like_bsn("111222333"));
+        for (text, kind) in [
+            ("Gesprek met j.jansen@gemeente.nl gepland.", "e-mail"),
+            ("Bel (070) 123 4567 voor de planning", "phone"),
+            ("Contact: 06-12345678.", "phone"),
+            ("dossier 111222333 besproken", "BSN"),
+            ("dossier 111 222 333 besproken", "BSN"),
+        ] {
+            let found = personal_data_in_text(text).unwrap_or_default();
+            assert!(found.contains(kind), "{text}: {found:?}");
+        }
+        for clean in [
+            "Jaarlijks 75 koppelingen; 12 controles in 2024 en 2025.",
+            "Budget € 120.000 voor 2024-2025, zie paragraaf 3.2.",
+            "Peildatum 2024-12-31, 1.250 adressen",
+            "",
+        ] {
+            assert_eq!(personal_data_in_text(clean), None, "{clean}");
+        }
+    }
 
     #[test]
     fn area_codes_and_hierarchy() {

@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use super::sources::{
-    self, Bevolking, District, Herindeling, Inspanning, LeegstandAggregaat, RniRegel, Signaal,
-    Slachtoffer, Verblijfsobject, Vestiging,
+    self, Actie, Bevinding, Bevolking, District, Doel, Herindeling, Inspanning, LeegstandAggregaat,
+    RniRegel, Signaal, Slachtoffer, Verblijfsobject, Vestiging,
 };
 use super::{Cells, Finding, QualityReport, Row, RowParser, Rule, Verdict, check_unique_keys};
 use crate::config::Config;
@@ -36,6 +36,9 @@ pub struct ValidDrop {
     pub signalen: Vec<Row<Signaal>>,
     pub inspanningen: Vec<Row<Inspanning>>,
     pub slachtoffers: Vec<Row<Slachtoffer>>,
+    pub doelen: Vec<Row<Doel>>,
+    pub acties: Vec<Row<Actie>>,
+    pub bevindingen: Vec<Row<Bevinding>>,
 }
 
 /// Inputs without which no table can be made.
@@ -332,6 +335,7 @@ pub fn load(
         }
     }
     let get = |input: &str| files.get(input).map(Vec::as_slice).unwrap_or_default();
+    let indicators = sources::evaluation_indicators(config);
     let drop = ValidDrop {
         gebieden: get("gebieden").to_vec(),
         districten: read_input(
@@ -370,7 +374,21 @@ pub fn load(
         slachtoffers: read_input(get("slachtoffers"), "slachtoffers", config, report, |c| {
             sources::slachtoffer(c, config)
         }),
+        doelen: read_input(get("doelen"), "doelen", config, report, |c| {
+            sources::doel(c, config, &indicators)
+        }),
+        acties: read_input(get("acties"), "acties", config, report, |c| {
+            sources::actie(c, config)
+        }),
+        bevindingen: sources::read_bevindingen(get("bevindingen"), config, report),
     };
+    check_unique_keys(
+        &drop.doelen,
+        "doelen",
+        "gebiedscode, jaar and indicator",
+        report,
+        |d| (d.gebied.clone(), d.jaar, d.indicator.clone()),
+    );
     check_unique_keys(
         &drop.districten,
         "districten",

@@ -18,8 +18,8 @@ pub use load::{ValidDrop, fingerprint, load, read_kvk, read_objects, read_rni};
 pub use report::{Finding, QualityReport, RuleSummary, Severity};
 pub use rules::Rule;
 pub use sources::{
-    Address, Bevolking, District, Herindeling, Inspanning, LeegstandAggregaat, LocationKey,
-    RniRegel, Signaal, Slachtoffer, Verblijfsobject, Vestiging,
+    Actie, Address, Bevinding, Bevolking, District, Doel, EvaluatieGebied, Herindeling, Inspanning,
+    LeegstandAggregaat, LocationKey, RniRegel, Signaal, Slachtoffer, Verblijfsobject, Vestiging,
 };
 
 use crate::ingest::{Cell, InputRow, TableShape};

@@ -33,6 +33,7 @@ pub enum Rule {
     AdresOnbekend,
     GeenLocatie,
     GrainTeGrof,
+    TeLangeTekst,
     // Information: nothing is left out.
     ObjectNiveauWint,
     RijenGelezen,
@@ -40,7 +41,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 26] = [
+    pub const ALL: [Rule; 27] = [
         Rule::OnleesbaarBestand,
         Rule::BestandOntbreekt,
         Rule::KolomOntbreekt,
@@ -64,6 +65,7 @@ impl Rule {
         Rule::AdresOnbekend,
         Rule::GeenLocatie,
         Rule::GrainTeGrof,
+        Rule::TeLangeTekst,
         Rule::ObjectNiveauWint,
         Rule::RijenGelezen,
         Rule::LaatstePeildatum,
@@ -159,6 +161,11 @@ impl Rule {
                 "een verplichte waarde is leeg",
             ),
             Rule::NegatiefAantal => ("negatief_aantal", Quarantine, "een aantal is negatief"),
+            Rule::TeLangeTekst => (
+                "te_lange_tekst",
+                Quarantine,
+                "een vrije tekst is langer dan toegestaan (een actie of toelichting: 1.000 tekens; een bevindingenbestand: 20.000)",
+            ),
             Rule::OnmogelijkeWaarde => (
                 "onmogelijke_waarde",
                 Quarantine,

@@ -5,31 +5,28 @@ use super::*;
 
 pub const INSPANNINGEN: Contract = Contract {
     source: "inspanningen",
+    // `gebiedscode` (a gemeente, district or regio); `gemeentecode` is its earlier name.
     columns: &[
+        "gebiedscode",
         "gemeentecode",
         "periode",
         "onderdeel",
         "indicator",
         "aantal",
     ],
-    required: &[
-        "gemeentecode",
-        "periode",
-        "onderdeel",
-        "indicator",
-        "aantal",
-    ],
+    required: &["periode", "onderdeel", "indicator", "aantal"],
 };
 
 /// One delivered effort count (inputs: `inspanningen`).
 #[derive(Debug, Clone)]
 pub struct Inspanning {
-    pub gemeente: AreaCode,
+    /// A gemeente, or a district or regio for a regional effort (HEIT, the regional ad checks).
+    pub gebied: EvaluatieGebied,
     pub jaar: i32,
     /// 1 or 2 for a row of a half-year, quarter or month; `None` for a row of a whole year.
     pub halfjaar: Option<u8>,
-    /// A code of `config::ONDERDELEN`.
-    pub onderdeel: &'static str,
+    /// A code of `[evaluatie.onderdelen]`.
+    pub onderdeel: String,
     /// A key of `[evaluatie.indicatoren]`.
     pub indicator: String,
     pub aantal: i64,
@@ -59,21 +56,17 @@ fn effort_period(text: &str) -> Option<(i32, Option<u8>)> {
     })
 }
 
-/// The part of the evaluation a cell names: its code, or its title (`Handhaving en barrières`).
-fn onderdeel(text: &str) -> Option<&'static str> {
-    let word = normalise_word(text).replace('è', "e");
-    crate::config::ONDERDELEN
-        .iter()
-        .map(|(code, _)| *code)
-        .find(|code| word.starts_with(code))
-}
-
 pub fn inspanning(c: &Cells, config: &Config) -> Verdict<Inspanning> {
     if let Some(p) = personal_data(c) {
         return Verdict::Error(p);
     }
     (|| {
-        let gemeente = gemeente_code(c, "gemeentecode")?;
+        let column = if c.cell("gebiedscode").is_some() || c.cell("gemeentecode").is_none() {
+            "gebiedscode"
+        } else {
+            "gemeentecode"
+        };
+        let gebied = evaluatie_gebied(c, column)?;
         let text = c.req("periode")?;
         let (jaar, halfjaar) = effort_period(&text).ok_or_else(|| {
             with_value(
@@ -88,19 +81,7 @@ pub fn inspanning(c: &Cells, config: &Config) -> Verdict<Inspanning> {
         let start = NaiveDate::from_ymd_opt(jaar, 1, 1).unwrap_or(NaiveDate::MIN);
         in_window(config, "periode", start)?;
         let part_text = c.req("onderdeel")?;
-        let part = onderdeel(&part_text).ok_or_else(|| {
-            with_value(
-                Problem::new(
-                    "onderdeel",
-                    Rule::OnbekendeWaarde,
-                    format!(
-                        "not one of the five parts: {}",
-                        crate::config::ONDERDELEN.map(|(code, _)| code).join(", ")
-                    ),
-                ),
-                &part_text,
-            )
-        })?;
+        let part = onderdeel(config, &part_text)?;
         let indicator_text = c.req("indicator")?;
         let indicator = normalise_word(&indicator_text);
         let Some(def) = config.evaluatie.indicatoren.get(&indicator) else {
@@ -126,11 +107,20 @@ pub fn inspanning(c: &Cells, config: &Config) -> Verdict<Inspanning> {
                 &part_text,
             ));
         }
+        if def.persoonsaantal && matches!(gebied, EvaluatieGebied::DistrictOfRegio(_)) {
+            return Err(Problem::new(
+                column,
+                Rule::OnmogelijkeWaarde,
+                format!(
+                    "{indicator} counts persons: deliver it per gemeente, so that disclosure control can protect it within the gemeenten's figures"
+                ),
+            ));
+        }
         Ok(Inspanning {
-            gemeente,
+            gebied,
             jaar,
             halfjaar,
-            onderdeel: part,
+            onderdeel: part.to_string(),
             indicator,
             aantal: c.count("aantal")?,
         })
@@ -157,12 +147,16 @@ mod tests {
 
     #[test]
     fn parts_are_named_by_code_or_title() {
-        assert_eq!(onderdeel("Handhaving en barrières"), Some("handhaving"));
-        assert_eq!(onderdeel("signaleringsstructuur"), Some("signalering"));
+        let e = crate::config::EvaluatieConfig::default();
+        assert_eq!(e.onderdeel("Handhaving en barrières"), Some("handhaving"));
+        assert_eq!(e.onderdeel("Handhaving en barrieres"), Some("handhaving"));
+        assert_eq!(e.onderdeel("signaleringsstructuur"), Some("signalering"));
+        assert_eq!(e.onderdeel(" Signalering "), Some("signalering"));
         assert_eq!(
-            onderdeel("Ondersteuning van slachtoffers"),
+            e.onderdeel("Ondersteuning van slachtoffers"),
             Some("ondersteuning")
         );
-        assert_eq!(onderdeel("opsporing"), None);
+        assert_eq!(e.onderdeel("opsporing"), None);
+        assert_eq!(e.onderdeel(""), None);
     }
 }

@@ -2,7 +2,9 @@
 //! into typed rows of that source. Cross-file rules (duplicate keys, herindeling chains) and
 //! rules that need geography (unknown areas, addresses) live in the caller and in `locate`.
 
+mod bevindingen;
 mod bevolking;
+mod doelen;
 mod gebieden;
 mod inspanningen;
 mod kvk;
@@ -12,7 +14,9 @@ mod signalen;
 mod slachtoffers;
 mod verblijfsobjecten;
 
+pub use bevindingen::*;
 pub use bevolking::*;
+pub use doelen::*;
 pub use gebieden::*;
 pub use inspanningen::*;
 pub use kvk::*;
@@ -46,6 +50,8 @@ pub fn contract(input: &str) -> Option<&'static Contract> {
         "signalen" => &SIGNALEN,
         "inspanningen" => &INSPANNINGEN,
         "slachtoffers" => &SLACHTOFFERS,
+        "doelen" => &DOELEN,
+        "acties" => &ACTIES,
         _ => return None,
     })
 }
@@ -214,6 +220,30 @@ fn year(c: &Cells, column: &'static str) -> Result<i32, Problem> {
 
 fn normalise_word(text: &str) -> String {
     text.trim().to_lowercase().replace(['/', ' ', '-'], "_")
+}
+
+/// The part of the evaluation a cell names (`onderdeel`): a code or title of
+/// `[evaluatie.onderdelen]`.
+fn onderdeel<'c>(config: &'c Config, text: &str) -> Result<&'c str, Problem> {
+    config.evaluatie.onderdeel(text).ok_or_else(|| {
+        with_value(
+            Problem::new(
+                "onderdeel",
+                Rule::OnbekendeWaarde,
+                format!(
+                    "not a part of the evaluation ([evaluatie.onderdelen]: {})",
+                    config
+                        .evaluatie
+                        .onderdelen
+                        .keys()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+            text,
+        )
+    })
 }
 
 fn one_of(
