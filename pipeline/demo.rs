@@ -17,6 +17,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 mod evaluatie;
+mod plan;
 
 use crate::config::GeographyConfig;
 use crate::locate::geometry::{Projector, read_boundary_file};
@@ -148,6 +149,12 @@ pub fn generate(dir: &Path) -> Result<(), DemoError> {
         "slachtoffers/slachtoffers.csv",
         evaluatie::slachtoffers(&gemeenten, &mut victim_rng).as_bytes(),
     )?;
+    // The plan of approach: goals, actions and findings (hand-written, no randomness).
+    write(dir, "doelen.csv", plan::doelen().as_bytes())?;
+    write(dir, "acties.csv", plan::acties().as_bytes())?;
+    for (path, text) in plan::bevindingen() {
+        write(dir, &path, text.as_bytes())?;
+    }
     Ok(())
 }
 

@@ -1,3 +1,4 @@
+{% import "macros.sql" as m %}
 -- Grain: one row per area (gemeente, district, regio), evaluation period (year `2024` or
 -- half-year `2024-H1`) and indicator: the yearly evaluation's figures with the nulmeting
 -- (the same period of the baseline year: the year, or the same half) and the year before beside
@@ -7,8 +8,13 @@
 -- A year's figure sits beside its goal (`stg_doelen`, a streefwaarde per area, year and
 -- indicator) and whether it was reached: unknown (null) without a goal or without a value, so a
 -- hidden figure says nothing about its goal either. Half-years have no goal.
+-- A count of the period (signals, efforts) is tested against the same period a year earlier:
+-- p_vorig_jaar, the conditional exact test of two Poisson counts of equal exposure, and
+-- opvallend, true when it holds after Benjamini–Hochberg over the areas of the same level,
+-- indicator and period (as in trends). A stand (a rate read from gebied_indicatoren) is tested
+-- in trends, at its peilperiode.
 -- Inputs: int_evaluatie_waarden, int_nulmeting, stg_evaluatie_indicatoren, stg_onderdelen,
--- stg_doelen, stg_fasen, stg_gebieden.
+-- stg_doelen, stg_fasen, stg_gebieden, stg_statistiek.
 -- The funnel's indicators (one per phase, phase 1 being all signals) come from stg_fasen; the
 -- forms (`signaalvormen`, one row each) come right after phase 1, the later phases after them.
 with uitkomsten as (
@@ -43,6 +49,19 @@ met_vergelijking as (
      and v.jaar = w.jaar - 1 and v.halfjaar is not distinct from w.halfjaar
 ),
 
+getoetst as (
+    select *,
+           case when bron_kolom is null and waarde is not null and vorig_jaar is not null
+                then p_twee_tellingen(waarde, 1.0, vorig_jaar, 1.0) end as p_vorig_jaar
+    from met_vergelijking
+),
+
+toetsen as (
+    select niveau, indicator, periode, p_vorig_jaar as p from getoetst
+),
+
+{{ m.bh_grenzen("toetsen") }},
+
 final as (
     select m.niveau, m.gebiedscode, g.gebiedsnaam,
            case when m.niveau = 'gemeente' then m.gebiedscode end as gemeentecode,
@@ -62,8 +81,13 @@ final as (
            m.vorig_jaar, coalesce(m.vorig_jaar_onderdrukt, false) as vorig_jaar_onderdrukt,
            m.waarde - m.vorig_jaar as verschil_vorig_jaar,
            case when m.vorig_jaar > 0 then 100.0 * (m.waarde - m.vorig_jaar) / m.vorig_jaar end as verschil_vorig_jaar_pct,
+           m.p_vorig_jaar,
+           case when m.p_vorig_jaar is not null then coalesce(m.p_vorig_jaar <= t.grens, false) end
+               as opvallend,
            m.district_code as district
-    from met_vergelijking m
+    from getoetst m
+    left join grenzen t
+      on t.niveau = m.niveau and t.indicator = m.indicator and t.periode = m.periode
     join stg_gebieden g on g.niveau = m.niveau and g.gebiedscode = m.gebiedscode
     join stg_onderdelen o on o.onderdeel = m.onderdeel
     join indicatoren i on i.indicator = m.indicator

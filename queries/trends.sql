@@ -1,3 +1,4 @@
+{% import "macros.sql" as m %}
 -- Grain: one row per area, indicator (on the levels it exists on) and period (outputs.md §2): the value, its change against
 -- the previous period and the same period a year before, the mean of the last four periods, and
 -- how it compares with the other areas of its level in the regio (mean and z-score). For every
@@ -127,13 +128,7 @@ vergeleken as (
                      rows between unbounded preceding and unbounded following)
 ),
 
--- Benjamini–Hochberg over the areas of a level, indicator and period: per group the largest
--- p-value the step-up rule rejects at [statistiek] fdr; a change is opvallend when its p-value is
--- at most that — exactly when its adjusted p-value is below fdr. With the group's m p-values in
--- ascending order, the threshold is p₍ₖ₎ for the highest rank k with m·p₍ₖ₎ < k·fdr
--- (transform::statistics::bh_threshold is the same rule in Rust, which the tests hold this to).
--- Ranks by a window over the tested rows only, then a GROUP BY over ~1,000 groups (array_agg
--- per group was a hundred times slower).
+-- Benjamini–Hochberg over the areas of a level, indicator and period (macros.sql).
 toetsen_lang as (
 {% for r in verhoudingen %}
     {{ "union all" if not loop.first }}
@@ -141,23 +136,7 @@ toetsen_lang as (
 {% endfor %}
 ),
 
-gerangschikt as (
-    select t.niveau, t.indicator, t.periode, t.p, s.fdr,
-           row_number() over oplopend as rang,
-           count(*) over groep as m
-    from toetsen_lang t
-    cross join stg_statistiek s
-    where t.p is not null
-    window groep as (partition by t.niveau, t.indicator, t.periode),
-           oplopend as (partition by t.niveau, t.indicator, t.periode order by t.p)
-),
-
-grenzen as (
-    select niveau, indicator, periode,
-           max(case when m * p < rang * fdr then p end) as grens
-    from gerangschikt
-    group by niveau, indicator, periode
-),
+{{ m.bh_grenzen("toetsen_lang") }},
 
 final as (
     select v.niveau, gebiedscode, v.indicator, v.periode, waarde,

@@ -1,4 +1,5 @@
-//! The yearly evaluation (`inspanningen/*` → `evaluatie`): golden values on `fixtures/mini` with
+//! The yearly evaluation (`inspanningen/*`, `doelen.csv`, `acties.csv`, `bevindingen/` → `evaluatie`,
+//! `acties`, `bevindingen`): golden values on `fixtures/mini` with
 //! a hand-made efforts file (worked out in the comments), and a yearly signal total that is
 //! published while its small quarters are not.
 
@@ -194,6 +195,198 @@ fn a_yearly_total_is_published_while_its_small_quarters_are_not() {
         assert_eq!(quarter["signalen_totaal_onderdrukt"], V::B(true));
     }
     crate::disclosure::assert_no_small_counts(&drop.out().join("current"));
+    let audit = risicobeeld_cmd(&["audit", "--out", drop.out().to_str().expect("utf8")]);
+    assert_eq!(audit.code, 0, "{}{}", audit.stdout, audit.stderr);
+}
+
+/// Goals of both directions, one on a count that is hidden publicly, one on the risk picture and
+/// one of a district; a district's and a regio's own efforts; actions and a findings text.
+const GOALS: &str = "gebiedscode,jaar,indicator,doel,richting
+GM0001,2024,controles,8,minimaal
+GM0001,2024,professionals_getraind,15,minimaal
+GM0002,2024,controles,3,maximaal
+GM0001,2024,slachtoffers_ondersteund,2,maximaal
+GM0001,2024,leeg_pct,50,maximaal
+D1,2024,controles,18,minimaal
+";
+
+const REGIONAL_EFFORTS: &str = "D1,2024,handhaving,controles,5
+R1,2024,handhaving,advertenties_gecontroleerd,40
+";
+
+const ACTIONS: &str = "gebiedscode,jaar,onderdeel,actie,status,toelichting
+GM0001,2024,handhaving,Controles bij uitzendbureaus,afgerond,
+GM0001,2024,Bewustwording en training,\"Training wijkteams, handhavers\",lopend,Vier sessies
+D1,2024,samenwerking,Mensenhandeltafel elke maand,gepland,
+";
+
+const FINDINGS: &str = "De weging **duurt** te lang.\n\n<script>alert(1)</script>\n";
+
+#[test]
+fn goals_actions_findings_and_regional_efforts() {
+    let drop = Drop::of("mini");
+    drop.write(
+        "inspanningen/inspanningen.csv",
+        &format!("{EFFORTS}{REGIONAL_EFFORTS}"),
+    );
+    drop.write("doelen.csv", GOALS);
+    drop.write("acties.csv", ACTIONS);
+    drop.write("bevindingen/GM0001/2024/signalering.md", FINDINGS);
+    let (full, open) = published(&drop);
+
+    // Regional efforts count in their own area and above it, never in a gemeente: D1's 2024
+    // controls = GM0001 9 + GM0002 4 + D1's own 5 = 18, R1's = D1's 18 (D2 has none); GM0001
+    // keeps its 9. The regio's advertisement checks (40) are R1's only: no D1 or gemeente row.
+    assert_eq!(row(&full, "D1", "2024", "controles")["waarde"], f(18.0));
+    assert_eq!(row(&full, "R1", "2024", "controles")["waarde"], f(18.0));
+    assert_eq!(row(&full, "GM0001", "2024", "controles")["waarde"], f(9.0));
+    assert_eq!(
+        row(&full, "R1", "2024", "advertenties_gecontroleerd")["waarde"],
+        f(40.0)
+    );
+    for area in ["D1", "D2", "GM0001", "GM0002", "GM0003"] {
+        assert!(find(&full, area, "2024", "advertenties_gecontroleerd").is_none());
+    }
+
+    // Goals: at least 8 controls, 9 done → reached; at least 15 trained, 12 (4 + 5 + 3) → not;
+    // GM0002 at most 3 controls, 4 → not; D1 at least 18, 18 (with its own 5) → reached.
+    let goal = |rows: &[Row], code: &str, periode: &str, indicator: &str| {
+        let r = row(rows, code, periode, indicator);
+        (
+            r["doel"].clone(),
+            r["doel_richting"].clone(),
+            r["doel_bereikt"].clone(),
+        )
+    };
+    let s = |t: &str| V::S(t.into());
+    assert_eq!(
+        goal(&full, "GM0001", "2024", "controles"),
+        (f(8.0), s("minimaal"), V::B(true))
+    );
+    assert_eq!(
+        goal(&full, "GM0001", "2024", "professionals_getraind"),
+        (f(15.0), s("minimaal"), V::B(false))
+    );
+    assert_eq!(
+        goal(&full, "GM0002", "2024", "controles"),
+        (f(3.0), s("maximaal"), V::B(false))
+    );
+    assert_eq!(
+        goal(&full, "D1", "2024", "controles"),
+        (f(18.0), s("minimaal"), V::B(true))
+    );
+    // A goal on the risk picture (leegstand under 50 %): the stand is read at the year's end.
+    assert_eq!(
+        goal(&full, "GM0001", "2024", "leeg_pct").2,
+        V::B(true),
+        "leegstand below 50 %"
+    );
+    // A half-year has no goal; an area without one neither.
+    assert_eq!(
+        goal(&full, "GM0001", "2024-H1", "professionals_getraind"),
+        (V::Null, V::Null, V::Null)
+    );
+    assert_eq!(goal(&full, "R1", "2024", "controles").2, V::Null);
+    // A goal on a person count: 3 victims helped, at most 2 → not reached for the analysts;
+    // publicly the 3 is hidden and so is whether its goal was reached (never a hint).
+    assert_eq!(
+        goal(&full, "GM0001", "2024", "slachtoffers_ondersteund").2,
+        V::B(false)
+    );
+    let hidden = row(&open, "GM0001", "2024", "slachtoffers_ondersteund");
+    assert_eq!(hidden["waarde_onderdrukt"], V::B(true));
+    assert_eq!(hidden["doel"], f(2.0), "the goal itself is policy, public");
+    assert_eq!(hidden["doel_bereikt"], V::Null, "{hidden:?}");
+    assert_eq!(
+        goal(&open, "GM0001", "2024", "controles"),
+        (f(8.0), s("minimaal"), V::B(true))
+    );
+
+    // The change against a year earlier is tested: GM0001's signals 6 (2024) against 4 (2023),
+    // two Poisson counts of equal exposure: given 10, 6 or more is as likely as 4 or fewer, so
+    // p = 2 · P(X ≥ 6 | n = 10, ½) = 2 · (210 + 120 + 45 + 10 + 1) / 1024 = 0.75390625: not
+    // opvallend. A stand (a rate) is tested in trends, not here.
+    let signals = row(&full, "GM0001", "2024", "signalen_totaal");
+    crate::util::assert_close(&signals["p_vorig_jaar"], 0.753_906_25, "p of 6 against 4");
+    assert_eq!(signals["opvallend"], V::B(false));
+    assert_eq!(
+        row(&full, "GM0001", "2024", "leeg_pct")["p_vorig_jaar"],
+        V::Null
+    );
+
+    // The actions, in the order of the parts and then as delivered; a regional one on D1.
+    let current = drop.out().join("current");
+    for dir in [current.clone(), current.join("openbaar")] {
+        let acties = read_table(&dir, "acties");
+        let gm1: Vec<(V, V, V)> = acties
+            .iter()
+            .filter(|r| r["gebiedscode"] == s("GM0001"))
+            .map(|r| {
+                (
+                    r["onderdeel"].clone(),
+                    r["actie"].clone(),
+                    r["status_omschrijving"].clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            gm1,
+            vec![
+                (
+                    s("bewustwording"),
+                    s("Training wijkteams, handhavers"),
+                    s("Lopend")
+                ),
+                (
+                    s("handhaving"),
+                    s("Controles bij uitzendbureaus"),
+                    s("Afgerond")
+                ),
+            ]
+        );
+        let d1: Vec<&Row> = acties
+            .iter()
+            .filter(|r| r["gebiedscode"] == s("D1"))
+            .collect();
+        assert_eq!(d1.len(), 1);
+        assert_eq!(d1[0]["niveau"], s("district"));
+        assert_eq!(d1[0]["toelichting"], V::Null);
+        let bevindingen = read_table(&dir, "bevindingen");
+        assert_eq!(bevindingen.len(), 1);
+        assert_eq!(bevindingen[0]["tekst"], s(FINDINGS.trim()));
+        assert_eq!(bevindingen[0]["onderdeel"], s("signalering"));
+    }
+
+    // The page: the goal and whether it was reached beside the figure, the summary per part,
+    // the actions and the findings — its <script> shown as text, never run.
+    let accounts = tempfile::tempdir().expect("tempdir");
+    let app = crate::server::router_with_accounts(&drop.out(), accounts.path());
+    let carl = crate::server::login_to(&app, "carl", crate::server::COLLEGE_PW);
+    let page = crate::server::get_from(&app, "/jaarevaluatie/GM0001?periode=2024", Some(&carl));
+    assert_eq!(page.status, 200);
+    let body = &page.body;
+    for text in [
+        "ten minste 8",
+        ">bereikt<",
+        ">niet bereikt<",
+        // Per part: bewustwording (12 trained, goal 15; the training still running),
+        // handhaving (9 controls, goal 8; the controls done), ondersteuning (the hidden 3).
+        "0 van 1 doelen bereikt · 0 van 1 acties afgerond",
+        "1 van 1 doelen bereikt · 1 van 1 acties afgerond",
+        "1 doel niet te beoordelen (cijfer niet getoond)",
+        "Controles bij uitzendbureaus",
+        "De weging <strong>duurt</strong> te lang.",
+        "&lt;script&gt;alert(1)&lt;/script&gt;",
+    ] {
+        assert!(body.contains(text), "the page lacks {text:?}");
+    }
+    assert!(
+        !body.contains("<script>alert"),
+        "a findings script reached the page"
+    );
+    // The district's page shows its own action and goal.
+    let d1 = crate::server::get_from(&app, "/jaarevaluatie/D1?periode=2024", Some(&carl)).body;
+    assert!(d1.contains("Mensenhandeltafel elke maand") && d1.contains("ten minste 18"));
     let audit = risicobeeld_cmd(&["audit", "--out", drop.out().to_str().expect("utf8")]);
     assert_eq!(audit.code, 0, "{}{}", audit.stdout, audit.stderr);
 }

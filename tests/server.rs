@@ -1150,10 +1150,14 @@ fn jaarevaluatie_pages_export_and_excel_downloads() {
         assert!(export.body.contains(name) && export.body.contains("5. Samenwerking"));
     }
 
-    // The signals of 2024 as Excel: typed numbers, Dutch headers, × for the hidden 3.
+    // The signals of 2024 as Excel: typed numbers, Dutch headers, × for the hidden 3. The
+    // figures panel is repeated per part: its download names the part (as the page's link does).
+    assert!(page.body.contains(
+        "paneel/3?gebiedscode=GM0001&amp;periode=2024&amp;onderdeel=signalering&amp;format=xlsx"
+    ));
     let (status, bytes) = get_bytes(
         &s,
-        "/dashboards/jaarevaluatie/paneel/3?gebiedscode=GM0001&periode=2024&format=xlsx",
+        "/dashboards/jaarevaluatie/paneel/3?gebiedscode=GM0001&periode=2024&onderdeel=signalering&format=xlsx",
     );
     assert_eq!(status, StatusCode::OK);
     let mut book = Xlsx::new(std::io::Cursor::new(bytes)).expect("an xlsx workbook");

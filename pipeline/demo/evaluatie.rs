@@ -1,6 +1,7 @@
 //! The demo's yearly-evaluation inputs, synthetic from their own random streams: the efforts of
-//! the plan of approach (`inspanningen/`) and the victims reported by the partners
-//! (`slachtoffers/`), calibrated to the seeds' published figures (fixtures/demo/README.md).
+//! the plan of approach (`inspanningen/`, per gemeente and a few regional ones) and the victims
+//! reported by the partners (`slachtoffers/`), calibrated to the seeds' published figures
+//! (fixtures/demo/README.md).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -37,7 +38,7 @@ const INSPANNINGEN: [(&str, &str, f64); 15] = [
 /// Den Haag reports per quarter, that district per half-year (StatLine codes), the others per
 /// year. The approach grows: about 12 % more work each year.
 pub(super) fn inspanningen(gemeenten: &[Gemeente], rng: &mut ChaCha8Rng) -> String {
-    let mut out = String::from("gemeentecode,periode,onderdeel,indicator,aantal\n");
+    let mut out = String::from("gebiedscode,periode,onderdeel,indicator,aantal\n");
     for g in gemeenten {
         let code = g.area.code.to_string();
         let district_zlv = ["GM0629", "GM0637", "GM1916", "GM1926"].contains(&code.as_str());
@@ -64,6 +65,18 @@ pub(super) fn inspanningen(gemeenten: &[Gemeente], rng: &mut ChaCha8Rng) -> Stri
                 }
             }
         }
+    }
+    // Regional efforts, drawn after every gemeente's (which they leave as they were): the
+    // regio's advertisement checks and the Zoetermeer–Leidschendam district's HEIT controls.
+    for year in 2022..=2024 {
+        let growth = 1.12f64.powi(year - 2021);
+        let ads = (400.0 * growth * rng.random_range(0.9..1.1)).round() as i64;
+        let _ = writeln!(
+            out,
+            "RIEC-DH,{year},handhaving,advertenties_gecontroleerd,{ads}"
+        );
+        let heit = poisson(rng, 12.0 * growth);
+        let _ = writeln!(out, "ZLV,{year},handhaving,controles,{heit}");
     }
     out
 }

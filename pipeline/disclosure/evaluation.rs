@@ -355,6 +355,7 @@ pub(super) async fn rebuild(
         "stg_fasen",
         "stg_gebieden",
         "stg_indicatoren",
+        "stg_statistiek",
     ] {
         inputs.push(get(tables, name)?.clone());
     }

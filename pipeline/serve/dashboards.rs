@@ -42,6 +42,9 @@ pub enum ChartKind {
     Funnel,
     /// Spiegelhalter's funnel plot of one rate over the areas of a level (not the signal funnel).
     FunnelPlot,
+    /// Text in words: each row's `text` column as Markdown (the evaluation's findings, a
+    /// summary sentence), raw HTML shown as text.
+    Text,
 }
 
 /// What a parameter may hold; every kind is checked against the snapshot.
@@ -61,6 +64,9 @@ pub enum ParamKind {
     /// A period of the yearly evaluation: a year (`2024`) or half-year (`2024-H1`) of the
     /// table `evaluatie`; by default the latest year.
     Evaluatieperiode,
+    /// A part of the yearly evaluation (a code of the table `onderdelen`): the parameter a
+    /// dashboard's `sections` repeat their panels over; by default the first part.
+    Onderdeel,
 }
 
 /// The values of a `weergave` parameter, with their labels.
@@ -127,6 +133,8 @@ pub struct Fields {
     pub link: Option<String>,
     /// Table: a column of area codes to tick for a comparison.
     pub select: Option<String>,
+    /// Text: the column of Markdown to show.
+    pub text: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -147,6 +155,15 @@ pub struct PanelSpec {
     /// when it holds (the college's blind-spot sentence).
     #[serde(default)]
     pub hide_when_empty: bool,
+    /// Repeated once per section (each part of the evaluation), with the dashboard's
+    /// `sections` parameter bound to that section. A run of consecutive repeated panels makes
+    /// the sections, in the place of the run.
+    #[serde(default)]
+    pub repeat: bool,
+    /// A repeated panel shown only in the section of this value (the signal sources under
+    /// `signalering`).
+    #[serde(default)]
+    pub only_in: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -163,6 +180,11 @@ pub struct Dashboard {
     pub params: Vec<ParamSpec>,
     #[serde(default)]
     pub panels: Vec<PanelSpec>,
+    /// The parameter (of kind `onderdeel`) whose values make the sections that `repeat`
+    /// panels are repeated in: one section per part of the evaluation, titled and described
+    /// from the table `onderdelen`.
+    #[serde(default)]
+    pub sections: Option<String>,
     /// The columns its table panels may be sorted on (`?sorteer=`), found when it is checked.
     #[serde(skip)]
     pub sortable: Vec<String>,
@@ -223,6 +245,7 @@ fn required_fields(kind: ChartKind) -> &'static [&'static str] {
         ChartKind::Map => &["code", "value"],
         ChartKind::Table => &[],
         ChartKind::Funnel => &["x", "y"],
+        ChartKind::Text => &["text"],
         ChartKind::FunnelPlot => &[
             "code",
             "value",
@@ -252,6 +275,7 @@ fn field_columns(f: &Fields) -> Vec<(&'static str, &String)> {
         ("distribution", &f.distribution),
         ("link", &f.link),
         ("select", &f.select),
+        ("text", &f.text),
     ];
     for (k, v) in single {
         if let Some(v) = v {
@@ -276,8 +300,30 @@ async fn check(d: &Dashboard, snapshot: &Snapshot) -> (Vec<String>, Vec<String>)
     }
     let ctx = snapshot.analyst_context();
     let bound = bound_names(d);
+    match &d.sections {
+        Some(name)
+            if !d
+                .params
+                .iter()
+                .any(|p| &p.name == name && p.kind == ParamKind::Onderdeel) =>
+        {
+            problems.push(format!(
+                "sections = {name:?} is not a parameter of kind onderdeel of this dashboard"
+            ));
+        }
+        None if d.panels.iter().any(|p| p.repeat || p.only_in.is_some()) => {
+            problems
+                .push("a panel has repeat or only_in, but the dashboard names no sections".into());
+        }
+        _ => {}
+    }
     for (i, p) in d.panels.iter().enumerate() {
         let at = format!("panel {} ({:?})", i + 1, p.title);
+        if p.only_in.is_some() && !p.repeat {
+            problems.push(format!(
+                "{at}: only_in is for a repeated panel (repeat = true)"
+            ));
+        }
         for name in placeholders(&p.sql) {
             if !bound.contains(&name) {
                 problems.push(format!(
@@ -340,7 +386,11 @@ async fn check(d: &Dashboard, snapshot: &Snapshot) -> (Vec<String>, Vec<String>)
 
 /// The parameters a dashboard binds: its own, and those `bind` derives from them.
 fn bound_names(d: &Dashboard) -> Vec<String> {
-    let mut names = vec!["laatste_periode".to_string()];
+    let mut names = vec![
+        "laatste_periode".to_string(),
+        "laatste_halfjaar".to_string(),
+        "laatste_jaar".to_string(),
+    ];
     for p in &d.params {
         match p.kind {
             ParamKind::Gebieden => names.extend((1..=8).map(|i| format!("{}_{i}", p.name))),
@@ -584,7 +634,7 @@ impl Bound {
     }
 }
 
-use risicobeeld_snapshot::vocabulary::year_before;
+use risicobeeld_snapshot::vocabulary::{complete_evaluation_periods, year_before};
 
 /// Checks `query` against the dashboard's parameters and the snapshot.
 pub fn bind(
@@ -596,6 +646,11 @@ pub fn bind(
     let text = |v: &str| ScalarValue::Utf8(Some(v.to_string()));
     if let Some(p) = snapshot.latest_period() {
         bound.scalars.insert("laatste_periode".into(), text(p));
+        // The college's rhythm: the latest complete half-year and year of the evaluation.
+        if let Some((half, year)) = complete_evaluation_periods(p) {
+            bound.scalars.insert("laatste_halfjaar".into(), text(&half));
+            bound.scalars.insert("laatste_jaar".into(), text(&year));
+        }
     }
     for spec in &d.params {
         let given: Vec<&str> = query
@@ -618,6 +673,11 @@ pub fn bind(
             (None, None) if spec.kind == ParamKind::Evaluatieperiode => snapshot
                 .latest_evaluation_year()
                 .map(str::to_string)
+                .ok_or_else(|| ParamError::Missing(spec.name.clone()))?,
+            (None, None) if spec.kind == ParamKind::Onderdeel => snapshot
+                .onderdelen
+                .first()
+                .map(|o| o.code.clone())
                 .ok_or_else(|| ParamError::Missing(spec.name.clone()))?,
             (None, None) => return Err(ParamError::Missing(spec.name.clone())),
         };
@@ -779,6 +839,11 @@ pub fn check_param(
                 return Err(malformed("jaar of halfjaar (2024, 2024-H1)"));
             }
             if !snapshot.evaluation_periods.iter().any(|p| p == value) {
+                return Err(unknown());
+            }
+        }
+        ParamKind::Onderdeel => {
+            if !snapshot.onderdelen.iter().any(|o| o.code == value) {
                 return Err(unknown());
             }
         }

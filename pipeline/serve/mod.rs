@@ -14,6 +14,7 @@ pub mod funnel_plot;
 pub mod html;
 pub mod indicators;
 pub mod map;
+pub mod markdown;
 pub mod render;
 pub mod routes;
 pub mod settings;

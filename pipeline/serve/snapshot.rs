@@ -103,6 +103,9 @@ pub struct Snapshot {
     /// The periods of the yearly evaluation, newest first, each year before its halves
     /// (`2024`, `2024-H2`, `2024-H1`, `2023`, …); empty for a run without `evaluatie`.
     pub evaluation_periods: Vec<String>,
+    /// The parts of the yearly evaluation in the order of the report (table `onderdelen`; for
+    /// a run published before it, read from `evaluatie`).
+    pub onderdelen: Vec<Onderdeel>,
     pub niveaus: Vec<String>,
     /// Indicators of the `trends` table.
     pub indicators: Vec<String>,
@@ -112,6 +115,14 @@ pub struct Snapshot {
 }
 
 pub use risicobeeld_snapshot::vocabulary::NIVEAUS;
+
+/// A part of the yearly evaluation: a section of the Jaarevaluatie.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Onderdeel {
+    pub code: String,
+    pub titel: String,
+    pub omschrijving: String,
+}
 
 /// What SQL from a dashboard file or the analysts' endpoint may do: one query, nothing that
 /// creates, changes or sets anything.
@@ -183,6 +194,11 @@ impl Snapshot {
         let trends = run.full_table("trends").cloned();
         let kwaliteit = run.full_table("kwaliteit").cloned();
         let evaluatie = run.full_table("evaluatie").cloned();
+        let onderdelen = run
+            .full_table("onderdelen")
+            .or(evaluatie.as_ref())
+            .map(onderdelen_of)
+            .unwrap_or_default();
         let min_count = run.min_count;
         let manifest = run.manifest.clone();
         let gebied = gebied.ok_or_else(|| read_err("gebied_indicatoren", "missing".into()))?;
@@ -222,6 +238,7 @@ impl Snapshot {
             areas,
             periods,
             evaluation_periods,
+            onderdelen,
             niveaus,
             indicators,
             shapes,
@@ -303,6 +320,45 @@ fn distinct(batch: &RecordBatch, column: &str) -> Vec<String> {
     values.sort();
     values.dedup();
     values
+}
+
+/// The parts of the evaluation in `onderdeel_volgorde` order, once each, from a table with
+/// `onderdeel`, `onderdeel_titel`, `onderdeel_volgorde` and perhaps `onderdeel_omschrijving`.
+fn onderdelen_of(batch: &RecordBatch) -> Vec<Onderdeel> {
+    use datafusion::arrow::array::{Array, Int64Array};
+    let (Some(code), Some(titel), Some(volgorde)) = (
+        strings(batch, "onderdeel"),
+        strings(batch, "onderdeel_titel"),
+        batch.column_by_name("onderdeel_volgorde"),
+    ) else {
+        return Vec::new();
+    };
+    let omschrijving = strings(batch, "onderdeel_omschrijving");
+    let Ok(volgorde) =
+        datafusion::arrow::compute::cast(volgorde, &datafusion::arrow::datatypes::DataType::Int64)
+    else {
+        return Vec::new();
+    };
+    let Some(volgorde) = volgorde.as_any().downcast_ref::<Int64Array>() else {
+        return Vec::new();
+    };
+    let mut parts: BTreeMap<(i64, String), Onderdeel> = BTreeMap::new();
+    for i in 0..batch.num_rows() {
+        if code.is_null(i) || volgorde.is_null(i) {
+            continue;
+        }
+        parts
+            .entry((volgorde.value(i), code.value(i).to_string()))
+            .or_insert_with(|| Onderdeel {
+                code: code.value(i).to_string(),
+                titel: titel.value(i).to_string(),
+                omschrijving: omschrijving
+                    .filter(|o| !o.is_null(i))
+                    .map(|o| o.value(i).to_string())
+                    .unwrap_or_default(),
+            });
+    }
+    parts.into_values().collect()
 }
 
 fn freshness_of(kwaliteit: &RecordBatch) -> Vec<Freshness> {

@@ -186,7 +186,9 @@ fn type_fits(kind: ColumnKind, t: &DataType) -> bool {
         Code | Name | Label | InputText | PolicyText => is_text(t),
         Date => matches!(t, DataType::Date32 | DataType::Date64),
         Flag => matches!(t, DataType::Boolean),
-        PersonCount | PersonCountInRows | Count | Measure | DifferenceOf(..) => is_number(t),
+        PersonCount | PersonCountInRows | Count | Measure => is_number(t),
+        // A difference, or the test of one (`opvallend`).
+        DifferenceOf(..) => is_number(t) || matches!(t, DataType::Boolean),
         DerivedFrom(_) => is_number(t) || is_text(t) || matches!(t, DataType::Boolean),
         Measures => match t {
             DataType::Struct(fields) => fields.iter().all(|f| is_number(f.data_type())),

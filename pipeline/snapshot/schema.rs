@@ -156,6 +156,8 @@ fn evaluatie(column: &str) -> Option<ColumnKind> {
         "waarde" | "nulmeting" | "vorig_jaar" => PersonCountInRows,
         "verschil_nulmeting" | "verschil_nulmeting_pct" => DifferenceOf("waarde", "nulmeting"),
         "verschil_vorig_jaar" | "verschil_vorig_jaar_pct" => DifferenceOf("waarde", "vorig_jaar"),
+        // The test of the change: null wherever either count is hidden.
+        "p_vorig_jaar" | "opvallend" => DifferenceOf("waarde", "vorig_jaar"),
         c if is_flag(c) => Flag,
         _ => return None,
     })

@@ -287,6 +287,30 @@ pub fn as_json() -> serde_json::Value {
     })
 }
 
+/// The evaluation periods complete at the end of a table period: the latest whole half-year and
+/// the latest whole year (`2024-Q4` → `2024-H2`, `2024`; `2025-Q3` → `2025-H1`, `2024`;
+/// `2025-02` → `2024-H2`, `2024`). What the college reads: it meets per half-year, not per
+/// quarter.
+pub fn complete_evaluation_periods(period: &str) -> Option<(String, String)> {
+    let year: i32 = period.get(..4)?.parse().ok()?;
+    let rest = period.get(4..)?;
+    let last_month: u32 = if rest.is_empty() {
+        12
+    } else if let Some(q) = rest.strip_prefix("-Q") {
+        q.parse::<u32>().ok().filter(|q| (1..=4).contains(q))? * 3
+    } else {
+        rest.strip_prefix('-')?
+            .parse()
+            .ok()
+            .filter(|m| (1..=12).contains(m))?
+    };
+    Some(match last_month {
+        12 => (format!("{year}-H2"), year.to_string()),
+        6..=11 => (format!("{year}-H1"), (year - 1).to_string()),
+        _ => (format!("{}-H2", year - 1), (year - 1).to_string()),
+    })
+}
+
 /// The same period one year earlier: `2024-Q3` → `2023-Q3`, `2024-03` → `2023-03`, `2024` →
 /// `2023`, `2024-H1` → `2023-H1`. Every published period label starts with its four-digit year;
 /// anything else has no year before (`None`).
@@ -319,6 +343,39 @@ mod tests {
         assert_eq!(year_before("2024-H1").as_deref(), Some("2023-H1"));
         assert_eq!(year_before("é024-Q1"), None);
         assert_eq!(year_before("24"), None);
+    }
+
+    #[test]
+    fn the_college_reads_the_latest_complete_half_year_and_year() {
+        let pair = |h: &str, y: &str| Some((h.to_string(), y.to_string()));
+        assert_eq!(
+            complete_evaluation_periods("2024-Q4"),
+            pair("2024-H2", "2024")
+        );
+        assert_eq!(
+            complete_evaluation_periods("2024-Q3"),
+            pair("2024-H1", "2023")
+        );
+        assert_eq!(
+            complete_evaluation_periods("2024-Q2"),
+            pair("2024-H1", "2023")
+        );
+        assert_eq!(
+            complete_evaluation_periods("2025-Q1"),
+            pair("2024-H2", "2024")
+        );
+        assert_eq!(
+            complete_evaluation_periods("2025-05"),
+            pair("2024-H2", "2024")
+        );
+        assert_eq!(
+            complete_evaluation_periods("2025-06"),
+            pair("2025-H1", "2024")
+        );
+        assert_eq!(complete_evaluation_periods("2024"), pair("2024-H2", "2024"));
+        assert_eq!(complete_evaluation_periods("2024-Q5"), None);
+        assert_eq!(complete_evaluation_periods("2024-13"), None);
+        assert_eq!(complete_evaluation_periods("x"), None);
     }
 
     #[test]

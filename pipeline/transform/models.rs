@@ -94,6 +94,9 @@ pub const MODELS: &[(&str, &str)] = &[
     ("indicatoren", include_str!("../../queries/indicatoren.sql")),
 ];
 
+/// The macros the models share (`{% import "macros.sql" as m %}`): not a model.
+const MACROS: &str = include_str!("../../queries/macros.sql");
+
 /// One model as it runs: its name and its rendered SQL.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -180,6 +183,7 @@ fn render_template(name: &str, template: &str, context: &Value) -> Result<String
         model: name.to_string(),
         message: e.to_string(),
     };
+    env.add_template("macros.sql", MACROS).map_err(err)?;
     env.add_template(name, template).map_err(err)?;
     let template = env.get_template(name).map_err(err)?;
     template

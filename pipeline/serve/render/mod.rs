@@ -15,7 +15,8 @@ use super::funnel_plot;
 use super::html::{HIDDEN_MARK, Mode, TableOptions, query_string, show, table};
 use super::indicators;
 use super::map;
-use super::snapshot::{Role, Snapshot};
+use super::markdown;
+use super::snapshot::{Onderdeel, Role, Snapshot};
 
 pub const PANEL_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -59,10 +60,26 @@ pub struct RenderContext<'a> {
 /// The body of a dashboard page.
 pub async fn render(d: &Dashboard, rc: &RenderContext<'_>) -> Markup {
     let mut panels = Vec::with_capacity(d.panels.len());
-    for (i, panel) in d.panels.iter().enumerate() {
-        if panel.shown_to(rc.role) {
-            panels.extend(render_panel(i, panel, rc).await);
+    let mut i = 0;
+    while i < d.panels.len() {
+        let panel = &d.panels[i];
+        if panel.repeat {
+            // A run of repeated panels: the sections, each with its part bound.
+            let run = d.panels[i..].iter().take_while(|p| p.repeat).count();
+            if let Some(param) = &d.sections {
+                for (n, part) in rc.snapshot.onderdelen.iter().enumerate() {
+                    panels.push(
+                        render_section(n + 1, part, param, i, &d.panels[i..i + run], rc).await,
+                    );
+                }
+            }
+            i += run;
+            continue;
         }
+        if panel.shown_to(rc.role) {
+            panels.extend(render_panel(i, panel, rc, None).await);
+        }
+        i += 1;
     }
     let min_count = rc.snapshot.min_count;
     html! {
@@ -343,6 +360,16 @@ fn chart(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> Markup {
             }
         }
         ChartKind::FunnelPlot => funnel_plot_of(panel, frame, rc),
+        ChartKind::Text => {
+            let Some(text) = f.text.as_deref().and_then(|t| frame.column(t)) else {
+                return html! {};
+            };
+            html! {
+                @for row in &frame.rows {
+                    (markdown::render(&row[text].text()))
+                }
+            }
+        }
         ChartKind::Table => table(
             frame,
             &TableOptions {
@@ -364,9 +391,60 @@ fn chart(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> Markup {
     }
 }
 
+/// One section (a part of the evaluation): its title and description, then its panels with
+/// the part bound as `$param` (those of another part's `only_in` left out). `first` is the
+/// index of the first of `panels` in the dashboard.
+async fn render_section(
+    number: usize,
+    part: &Onderdeel,
+    param: &str,
+    first: usize,
+    panels: &[PanelSpec],
+    rc: &RenderContext<'_>,
+) -> Markup {
+    let bound = rc.bound.with(param, &part.code);
+    let inner = RenderContext {
+        name: rc.name,
+        snapshot: rc.snapshot,
+        role: rc.role,
+        bound: &bound,
+        mode: rc.mode,
+        sort: rc.sort.clone(),
+        path: rc.path.clone(),
+    };
+    let mut shown = Vec::new();
+    for (k, panel) in panels.iter().enumerate() {
+        let here = panel.only_in.as_ref().is_none_or(|v| *v == part.code);
+        if here && panel.shown_to(rc.role) {
+            shown.extend(render_panel(first + k, panel, &inner, Some(&part.code)).await);
+        }
+    }
+    let heading = format!("onderdeel-{}", part.code);
+    html! {
+        section.onderdeel aria-labelledby=(heading) {
+            h2 id=(heading) { (number) ". " (part.titel) }
+            @if !part.omschrijving.is_empty() {
+                p.toelichting { (part.omschrijving) }
+            }
+            @if shown.is_empty() {
+                p.leeg { "Geen gegevens voor dit onderdeel in deze periode." }
+            }
+            @for p in shown {
+                (p)
+            }
+        }
+    }
+}
+
 /// One panel; `None` for a panel that says something only when its query finds rows
-/// (`hide_when_empty`) and found none.
-async fn render_panel(index: usize, panel: &PanelSpec, rc: &RenderContext<'_>) -> Option<Markup> {
+/// (`hide_when_empty`) and found none. In a section (`section`: its part) the panel is a
+/// level lower (`h3`) and its id names the part.
+async fn render_panel(
+    index: usize,
+    panel: &PanelSpec,
+    rc: &RenderContext<'_>,
+    section: Option<&str>,
+) -> Option<Markup> {
     let content = match run_panel(rc.snapshot, rc.role, &panel.sql, rc.bound).await {
         Err(e) => {
             let failure =
@@ -395,10 +473,17 @@ async fn render_panel(index: usize, panel: &PanelSpec, rc: &RenderContext<'_>) -
             }
         }
     };
-    let heading = format!("paneel-{index}");
+    let heading = match section {
+        None => format!("paneel-{index}"),
+        Some(part) => format!("paneel-{index}-{part}"),
+    };
     Some(html! {
         section class={ "paneel paneel-" (kind_class(panel.kind)) } aria-labelledby=(heading) {
-            h2 id=(heading) { (panel.title) }
+            @if section.is_some() {
+                h3 id=(heading) { (panel.title) }
+            } @else {
+                h2 id=(heading) { (panel.title) }
+            }
             @if let Some(d) = &panel.description {
                 p.toelichting { (d) }
             }
@@ -450,6 +535,8 @@ fn panel_body(panel: &PanelSpec, frame: &Frame, rc: &RenderContext<'_>) -> Marku
             }
         }
         (_, ChartKind::Table) => selectable(panel, frame, rc),
+        // Words are their own text alternative.
+        (_, ChartKind::Text) => chart(panel, frame, rc),
         (_, ChartKind::Funnel) => html! {
             (chart(panel, frame, rc))
             (as_table(&with_phase_labels(panel, frame), &panel.title))
@@ -562,6 +649,7 @@ fn kind_class(kind: ChartKind) -> &'static str {
         ChartKind::Table => "tabel",
         ChartKind::Funnel => "trechter",
         ChartKind::FunnelPlot => "trechterplot",
+        ChartKind::Text => "tekst",
     }
 }
 
@@ -606,6 +694,18 @@ fn lineage(index: usize, panel: &PanelSpec, rc: &RenderContext<'_>) -> Markup {
 }
 
 impl Bound {
+    /// The same values with `name` set to `value` (a section's part).
+    pub fn with(&self, name: &str, value: &str) -> Bound {
+        let mut out = self.clone();
+        out.values.retain(|(k, _)| k != name);
+        out.values.push((name.to_string(), value.to_string()));
+        out.scalars.insert(
+            name.to_string(),
+            datafusion::scalar::ScalarValue::Utf8(Some(value.to_string())),
+        );
+        out
+    }
+
     /// The values that are not already part of the path (for links back to the same page).
     pub fn values_without_path(&self, path: &str) -> Vec<(String, String)> {
         self.values
