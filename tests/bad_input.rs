@@ -25,7 +25,92 @@ const INSPANNINGEN: &str = "inspanningen/inspanningen.csv";
 
 const SLACHTOFFERS: &str = "slachtoffers/slachtoffers.csv";
 
+const ACTIES: &str = "acties.csv";
+
+const ACTIES_KOP: &str = "gebiedscode,jaar,onderdeel,actie,status,toelichting\n";
+
 const CASES: &[Case] = &[
+    // The plan's actions: policy text, published; the guard reads every word (issue 34).
+    Case {
+        rule: "onbekende_waarde",
+        location: "acties.csv:3",
+        breaks: |d| {
+            d.write(
+                ACTIES,
+                &format!("{ACTIES_KOP}GM0001,2024,handhaving,Controles,afgerond,\nGM0001,2024,handhaving,Bibob-beleid,half af,\n"),
+            )
+        },
+    },
+    Case {
+        rule: "persoonsgegevens",
+        location: "acties.csv:2",
+        breaks: |d| {
+            d.write(
+                ACTIES,
+                &format!("{ACTIES_KOP}GM0001,2024,ondersteuning,Opvang geregeld voor cliënt 111 222 333,afgerond,\n"),
+            )
+        },
+    },
+    Case {
+        rule: "te_lange_tekst",
+        location: "acties.csv:2",
+        breaks: |d| {
+            let long = "heel lang verhaal ".repeat(60);
+            d.write(
+                ACTIES,
+                &format!("{ACTIES_KOP}GM0001,2024,handhaving,Controles,lopend,{long}\n"),
+            )
+        },
+    },
+    // Findings in words: an e-mail address on line 3 of the file stops the run there.
+    Case {
+        rule: "persoonsgegevens",
+        location: "bevindingen/GM0001/2024/signalering.md:3",
+        breaks: |d| {
+            d.write(
+                "bevindingen/GM0001/2024/signalering.md",
+                "# Signalering\n\nVragen aan j.de.vries@example.nl; de weging duurt te lang.\n",
+            )
+        },
+    },
+    Case {
+        rule: "onbekende_waarde",
+        location: "bevindingen/GM0001/2024/opsporing.md",
+        breaks: |d| d.write("bevindingen/GM0001/2024/opsporing.md", "Tekst.\n"),
+    },
+    // Goals: an indicator the evaluation does not have; an area that is not in districten.
+    Case {
+        rule: "onbekende_waarde",
+        location: "doelen.csv:2",
+        breaks: |d| {
+            d.write(
+                "doelen.csv",
+                "gebiedscode,jaar,indicator,doel,richting\nGM0001,2024,koppelingen,75,minimaal\n",
+            )
+        },
+    },
+    Case {
+        rule: "onbekend_gebied",
+        location: "doelen.csv:2",
+        breaks: |d| {
+            d.write(
+                "doelen.csv",
+                "gebiedscode,jaar,indicator,doel,richting\nD9,2024,controles,10,minimaal\n",
+            )
+        },
+    },
+    // A regional effort may not be a count of persons: disclosure control protects those per
+    // gemeente.
+    Case {
+        rule: "onmogelijke_waarde",
+        location: "inspanningen/inspanningen.csv:2",
+        breaks: |d| {
+            d.write(
+                INSPANNINGEN,
+                "gebiedscode,periode,onderdeel,indicator,aantal\nD1,2024,ondersteuning,slachtoffers_ondersteund,6\n",
+            )
+        },
+    },
     // Victims: counts in the vocabulary only.
     Case {
         rule: "onbekende_waarde",

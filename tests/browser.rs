@@ -115,6 +115,24 @@ fn pages_render_in_chromium_without_errors_foreign_requests_or_wcag_violations()
     );
     assert!(!page.contains("&lt;5"), "no public page says <5");
 
+    // Issue 34: the college page leads with the latest complete half-year (the demo runs to
+    // 2024-Q4: the second half of 2024), not the quarter.
+    let college = crate::util::http(
+        port,
+        "GET /college/GM0603 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    )
+    .expect("the college page");
+    let first = college
+        .split("<span class=\"kpi-label\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("a key figure");
+    assert!(first.ends_with(", 2e halfjaar 2024"), "{first}");
+    assert!(
+        !college.contains("in het kwartaal"),
+        "no quarter among the key figures"
+    );
+
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser");
     std::fs::create_dir_all(&shots).expect("screenshot dir");
     let check = Command::new("node")

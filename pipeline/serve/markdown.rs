@@ -51,7 +51,7 @@ pub fn render(markdown: &str) -> Markup {
             None => out.push(inner),
         }
     }
-    html! { div.bevindingen { @for m in out { (m) } } }
+    html! { div.tekst { @for m in out { (m) } } }
 }
 
 /// One element around its children's markup.

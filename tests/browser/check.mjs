@@ -32,13 +32,23 @@ const expectations = {
             'section:has(h2:has-text("Signalen per bron")) td:has-text("slachtoffermelding")': 1 },
   // … among the key figures the victims of the last year with a delivery and the share under 18
   // (issue 33).
-  college: { "svg.grafiek": 3, "ul.kpi li": 3, 'ul.kpi li:has-text("Slachtoffers")': 2 },
+  // … the key figures of the latest complete half-year (issue 34): the stand at its end and its
+  // signals.
+  college: { "svg.grafiek": 3, "ul.kpi li": 3, 'ul.kpi li:has-text("Slachtoffers")': 2,
+             'ul.kpi li:has-text("2e halfjaar 2024")': 4 },
   vergelijking: { "svg.grafiek": 1, "table tbody tr": 2 },
-  // The five parts as tables, the key figures, the funnel, the years and efforts beside outcomes.
-  jaarevaluatie: { "ul.kpi li": 3, "table tbody tr": 20, "svg.grafiek": 3,
-                   'section:has(h2:has-text("Signalen per bron")) tbody tr': 12,
+  // One section per part (five and the risk picture) with its figures, the key figures, the
+  // funnel, the years and efforts beside outcomes.
+  jaarevaluatie: { "ul.kpi li": 3, "table tbody tr": 20, "svg.grafiek": 3, "section.onderdeel": 6,
+                   'section.paneel:has(h3:has-text("Signalen per bron")) tbody tr': 12,
                    // The victims: the total and the four one-way breakdowns (1 + 7 + 7 + 5 + 4).
-                   'section:has(h2:has-text("Slachtoffers gemeld")) tbody tr': 24 },
+                   'section.paneel:has(h3:has-text("Slachtoffers gemeld")) tbody tr': 24,
+                   // Issue 34, Rijswijk 2024 (the demo's plan, pipeline/demo/plan.rs): goals
+                   // reached and missed, its nine actions, its three findings texts.
+                   'td:text-is("bereikt")': 1, 'td:text-is("niet bereikt")': 1,
+                   'section.paneel:has(h3:has-text("Acties uit het plan")) tbody tr': 9,
+                   'section.paneel:has(h3:text-is("Bevindingen")) div.tekst': 3,
+                   'p:has-text("doelen bereikt")': 5 },
   jaarevaluatie_district: { "ul.kpi li": 3, "table tbody tr": 20, "svg.grafiek": 2 },
 };
 
