@@ -791,6 +791,56 @@ mod example_tests {
     }
 
     #[test]
+    fn the_parts_come_from_the_config_and_an_unknown_part_is_a_config_error() {
+        // Zoeterwoude's own part "Voorkomen", the default five kept (an example of a whole list).
+        let mut text = String::new();
+        for ((code, titel, _), volgorde) in STANDAARD_ONDERDELEN.iter().zip(2..) {
+            text.push_str(&format!(
+                "[evaluatie.onderdelen.{code}]\ntitel = \"{titel}\"\nvolgorde = {volgorde}\n"
+            ));
+        }
+        text.push_str("[evaluatie.onderdelen.voorkomen]\ntitel = \"Voorkomen\"\nvolgorde = 1\n");
+        let c: Config = toml::from_str(&text).expect("parses");
+        c.check().expect("a valid list of parts");
+        let order: Vec<&str> = c
+            .evaluatie
+            .onderdelen_in_order()
+            .into_iter()
+            .map(|(code, _)| code)
+            .collect();
+        assert_eq!(order[..2], ["voorkomen", "bewustwording"]);
+        assert_eq!(c.evaluatie.onderdeel("Voorkomen"), Some("voorkomen"));
+
+        // Without signalering, with the risk picture's code, two parts in one place, or an effort
+        // under a part that is not there: each an error naming the key.
+        let only = |extra: &str| {
+            format!("[evaluatie.onderdelen.handhaving]\ntitel = \"H\"\nvolgorde = 1\n{extra}")
+        };
+        for (bad, names) in [
+            (only(""), "signalering"),
+            (
+                only("[evaluatie.onderdelen.signalering]\ntitel = \"S\"\nvolgorde = 1\n"),
+                "volgorde",
+            ),
+            (
+                only(
+                    "[evaluatie.onderdelen.signalering]\ntitel = \"S\"\nvolgorde = 2\n[evaluatie.onderdelen.risicobeeld]\ntitel = \"R\"\nvolgorde = 3\n",
+                ),
+                "risicobeeld",
+            ),
+            // The default efforts name bewustwording, which this list lacks.
+            (
+                only("[evaluatie.onderdelen.signalering]\ntitel = \"S\"\nvolgorde = 2\n"),
+                "evaluatie.indicatoren.campagne_bereik.onderdeel",
+            ),
+        ] {
+            let c: Config = toml::from_str(&bad).expect("parses");
+            let e = c.check().expect_err(&bad).to_string();
+            assert!(e.contains(names), "{bad}: {e}");
+        }
+    }
+
+    #[test]
     fn unknown_keys_are_errors() {
         let e = toml::from_str::<Config>("[validation]\nmax_quarantaine = 1").expect_err("typo");
         assert!(e.to_string().contains("max_quarantaine"));

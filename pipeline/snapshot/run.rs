@@ -185,6 +185,7 @@ mod tests {
             "kwaliteit" => "bron",
             "indicatoren" => "indicator",
             "slachtoffers" => "dimensie",
+            "onderdelen" | "acties" | "bevindingen" => "onderdeel",
             _ => "periode",
         };
         let fields = vec![Field::new(column, DataType::Utf8, false)];
