@@ -381,5 +381,15 @@ mod tests {
         for route in ["/api/{table}", "/api/sql", "/status"] {
             assert!(doc["paths"].get(route).is_some(), "{route} missing");
         }
+        // The table parameter offers exactly the published tables.
+        let tables: Vec<&str> = doc["paths"]["/api/{table}"]["get"]["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["name"] == "table")
+            .flat_map(|p| p["schema"]["enum"].as_array().into_iter().flatten())
+            .filter_map(|t| t.as_str())
+            .collect();
+        assert_eq!(tables, risicobeeld_snapshot::tables::TABLES);
     }
 }
