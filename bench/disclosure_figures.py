@@ -45,6 +45,24 @@ def figures(snapshot, min_count):
         out[f"jaar_signalen_{level}"] = share(con, f"""
             select count(*) filter (where getoond), count(*) from ({evaluatie})
             where periodesoort = 'jaar' and niveau = '{level}'""")
+    # An upper bound for any safe pattern under docs/disclosure.md's rule that a parent is never
+    # hidden where a sibling suffices: in a district, year and signal figure whose small
+    # gemeenten (1 … min_count − 1) sum to less than min_count, none of them can reach
+    # min_count unless a gemeente of min_count or more gives way — hidden too (a 0 cannot give
+    # way). So each such group hides at least one figure ≥ min_count, whatever the search does;
+    # the other relations (forms, phases, halves, the regio) can only force more.
+    forced = con.sql(f"""
+        with g as (
+            select district_code, jaar, indicator, waarde from {full_e}
+            where niveau = 'gemeente' and periodesoort = 'jaar' and onderdeel = 'signalering'),
+        groep as (
+            select sum(case when waarde between 1 and {min_count - 1} then waarde else 0 end) as klein,
+                   count(*) filter (where waarde >= {min_count}) as groot
+            from g group by district_code, jaar, indicator)
+        select count(*) from groep where klein > 0 and klein < {min_count} and groot > 0
+        """).fetchone()[0]
+    total = out["jaar_signalen_gemeente"][1]
+    out["jaar_signalen_gemeente_bovengrens"] = (total - int(forced), total)
     signal_columns = [
         r[0] for r in con.sql(f"describe select * from {full_g}").fetchall()
         if r[0].startswith("signalen_") and not r[0].endswith("_onderdrukt")
