@@ -126,16 +126,6 @@ fn personal_data_in_cells(c: &Cells) -> Option<Problem> {
     })
 }
 
-fn year_in_window(c: &Cells, config: &Config) -> Result<i32, Problem> {
-    let jaar = year(c, "jaar")?;
-    in_window(
-        config,
-        "jaar",
-        NaiveDate::from_ymd_opt(jaar, 1, 1).unwrap_or(NaiveDate::MIN),
-    )?;
-    Ok(jaar)
-}
-
 /// A goal: a non-negative number, written `75`, `7,5` or `7.5`.
 fn goal_value(c: &Cells) -> Result<f64, Problem> {
     let text = c.req("doel")?;

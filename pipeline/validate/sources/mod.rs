@@ -218,6 +218,17 @@ fn year(c: &Cells, column: &'static str) -> Result<i32, Problem> {
         })
 }
 
+/// The `jaar` cell of a row, inside the validation window (its 1 January).
+fn year_in_window(c: &Cells, config: &Config) -> Result<i32, Problem> {
+    let jaar = year(c, "jaar")?;
+    in_window(
+        config,
+        "jaar",
+        NaiveDate::from_ymd_opt(jaar, 1, 1).unwrap_or(NaiveDate::MIN),
+    )?;
+    Ok(jaar)
+}
+
 fn normalise_word(text: &str) -> String {
     text.trim().to_lowercase().replace(['/', ' ', '-'], "_")
 }

@@ -67,14 +67,8 @@ pub fn slachtoffer(c: &Cells, config: &Config) -> Verdict<Slachtoffer> {
         return Verdict::Error(p);
     }
     (|| {
-        let jaar = year(c, "jaar")?;
-        in_window(
-            config,
-            "jaar",
-            NaiveDate::from_ymd_opt(jaar, 1, 1).unwrap_or(NaiveDate::MIN),
-        )?;
         Ok(Slachtoffer {
-            jaar,
+            jaar: year_in_window(c, config)?,
             gemeente: gemeente_code(c, "gemeentecode")?,
             bron: one_of("bron", &c.req("bron")?, &BRONNEN)?,
             vorm: one_of("vorm", &c.req("vorm")?, &VORMEN)?,
