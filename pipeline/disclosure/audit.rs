@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::bounds::{EPS, Optimum, Program};
-use super::cells::CellSystem;
+use super::cells::{CellSystem, find};
 
 /// A hidden cell the published numbers expose.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,13 +72,6 @@ const NEAR: f64 = 1e-2;
 pub(super) fn components(system: &CellSystem) -> Vec<(Vec<usize>, Vec<usize>)> {
     let n = system.cells.len();
     let mut parent: Vec<usize> = (0..n).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
     let hidden = |c: usize| system.cells[c].suppressed;
     let relevant: Vec<usize> = (0..system.relations.len())
         .filter(|&r| {

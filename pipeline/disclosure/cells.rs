@@ -99,6 +99,15 @@ pub struct CellSystem {
     index: BTreeMap<String, usize>,
 }
 
+/// The root of `x` in a union-find forest (path halving): the connected parts of a system.
+pub(super) fn find(parent: &mut [usize], mut x: usize) -> usize {
+    while parent[x] != x {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    x
+}
+
 impl CellSystem {
     /// Adds a sensitive cell (or returns the existing one with this label).
     pub fn cell(&mut self, label: String, value: Option<i64>, suppressed: bool) -> usize {
@@ -131,6 +140,65 @@ impl CellSystem {
             importance: 1.0,
         });
         i
+    }
+
+    /// The system cut into bundles of whole independent parts (cells tied through relations,
+    /// hidden or shown): no relation crosses two bundles, so each can be searched on its own.
+    /// Parts are taken in the order of their first cell and packed into a bundle until it holds
+    /// `min_cells`; each bundle comes with the ids its cells have in this system.
+    pub fn bundles(&self, min_cells: usize) -> Vec<(CellSystem, Vec<usize>)> {
+        let n = self.cells.len();
+        let mut parent: Vec<usize> = (0..n).collect();
+        for rel in &self.relations {
+            for &p in &rel.parts {
+                let (a, b) = (find(&mut parent, rel.total), find(&mut parent, p));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+        // Parts in the order of their first cell, then packed into bundles.
+        let roots: Vec<usize> = (0..n).map(|c| find(&mut parent, c)).collect();
+        let mut part_size = vec![0usize; n];
+        for &root in &roots {
+            part_size[root] += 1;
+        }
+        let mut bundle_of_root = vec![usize::MAX; n];
+        let mut sizes: Vec<usize> = Vec::new();
+        let bundle_of: Vec<usize> = roots
+            .iter()
+            .map(|&root| {
+                if bundle_of_root[root] == usize::MAX {
+                    if sizes.last().is_none_or(|&s| s >= min_cells) {
+                        sizes.push(0);
+                    }
+                    let b = sizes.len() - 1;
+                    bundle_of_root[root] = b;
+                    sizes[b] += part_size[root];
+                }
+                bundle_of_root[root]
+            })
+            .collect();
+        let mut bundles: Vec<(CellSystem, Vec<usize>)> = sizes
+            .iter()
+            .map(|&s| (CellSystem::default(), Vec::with_capacity(s)))
+            .collect();
+        let mut local = vec![0; n];
+        for (c, cell) in self.cells.iter().enumerate() {
+            let (system, ids) = &mut bundles[bundle_of[c]];
+            local[c] = system.cells.len();
+            system.index.insert(cell.label.clone(), local[c]);
+            system.cells.push(cell.clone());
+            ids.push(c);
+        }
+        for rel in &self.relations {
+            let mut rel = rel.clone();
+            let b = bundle_of[rel.total];
+            rel.total = local[rel.total];
+            for p in &mut rel.parts {
+                *p = local[*p];
+            }
+            bundles[b].0.relations.push(rel);
+        }
+        bundles
     }
 
     pub fn get(&self, label: &str) -> Option<usize> {

@@ -204,6 +204,44 @@ fn protection_for(
     None
 }
 
+/// A bundle of parts holds at least this many cells (`CellSystem::bundles`): enough that a
+/// bundle's set-up is small beside its programs.
+const BUNDLE_CELLS: usize = 2_000;
+
+/// Hides more cells until the audit passes (`protect_bundle`), on the system's independent
+/// parts in parallel: no relation ties two bundles, so each is searched exactly as it would be
+/// within the whole, and the results are put together in the bundles' order — the same input
+/// gives the same cells hidden, whatever the number of threads.
+pub fn protect(system: &mut CellSystem, protection: Protection) -> Result<Searched, String> {
+    use rayon::prelude::*;
+    let results: Vec<_> = system
+        .bundles(BUNDLE_CELLS)
+        .into_par_iter()
+        .map(|(mut bundle, ids)| {
+            protect_bundle(&mut bundle, protection).map(|searched| (searched, bundle, ids))
+        })
+        .collect();
+    let mut all = Searched::default();
+    for result in results {
+        let (searched, bundle, ids) = result?;
+        for (cell, &id) in bundle.cells.iter().zip(&ids) {
+            system.cells[id].suppressed = cell.suppressed;
+        }
+        all.hidden += searched.hidden;
+        all.protection_programs += searched.protection_programs;
+        all.audit_programs += searched.audit_programs;
+        all.rounds = all.rounds.max(searched.rounds);
+        all.certified += searched.certified;
+        all.points.extend(
+            searched
+                .points
+                .into_iter()
+                .map(|point| point.into_iter().map(|(c, d)| (ids[c], d)).collect()),
+        );
+    }
+    Ok(all)
+}
+
 /// Hides more cells until the audit passes. The first round gives every hidden sensitive cell
 /// its cheapest protection (in cell order, with the cells hidden before it free to move, so
 /// later cells reuse them) without an audit: each protection's move is a point the attacker's
@@ -211,7 +249,7 @@ fn protection_for(
 /// for every cell it moves far enough (`AuditCache::certify`). Later rounds audit what no point
 /// proved and protect what the audit finds exposed. Every round hides at least one cell or ends
 /// the search, so it ends after at most as many rounds as there are cells.
-pub fn protect(system: &mut CellSystem, protection: Protection) -> Result<Searched, String> {
+fn protect_bundle(system: &mut CellSystem, protection: Protection) -> Result<Searched, String> {
     let memberships = relations_of_cells(system);
     let mut cache = AuditCache::default();
     let mut searched = Searched::default();
@@ -322,6 +360,35 @@ mod tests {
                 .expect("runs")
                 .is_empty()
         );
+    }
+
+    /// Two independent tables (no relation between them) in one system: searched in bundles of
+    /// one part each (in parallel), they get exactly the cells the search over the whole system
+    /// hides, and every point names the cells by their ids in the whole system.
+    #[test]
+    fn bundles_are_searched_as_they_would_be_within_the_whole() {
+        let mut s = CellSystem::default();
+        for table in ["x", "y"] {
+            // The first test's table: T = a + b + c, C = c + d; a is small.
+            let t = s.cell(format!("{table}T"), Some(108), false);
+            let a = s.cell(format!("{table}a"), Some(2), false);
+            let b = s.cell(format!("{table}b"), Some(100), false);
+            let c = s.cell(format!("{table}c"), Some(6), false);
+            let col = s.cell(format!("{table}C"), Some(56), false);
+            let d = s.cell(format!("{table}d"), Some(50), false);
+            s.relate(t, vec![a, b, c], true);
+            s.relate(col, vec![c, d], true);
+        }
+        s.primary(5);
+        let bundles = s.bundles(1);
+        assert_eq!(bundles.len(), 2);
+        assert_eq!(bundles[1].1, (6..12).collect::<Vec<_>>());
+        let mut whole = s.clone();
+        let alone = protect_bundle(&mut whole, Protection::for_min_count(5)).expect("protected");
+        let together = protect(&mut s, Protection::for_min_count(5)).expect("protected");
+        assert_eq!(hidden(&s), ["xa", "xb", "ya", "yb"]);
+        assert_eq!(hidden(&s), hidden(&whole));
+        assert_eq!(together.points, alone.points);
     }
 
     #[test]
