@@ -368,29 +368,13 @@ impl AuditCache {
         if self.hidden.len() != system.cells.len() {
             self.follow(system);
         }
-        let moved: HashMap<usize, f64> = deviation.iter().copied().collect();
-        let at = |c: usize| {
-            system.cells[c]
-                .value
-                .map(|v| v as f64 + moved.get(&c).copied().unwrap_or(0.0))
-        };
-        let cells_ok = deviation
-            .iter()
-            .all(|&(c, _)| system.cells[c].suppressed && at(c).is_some_and(|x| x >= -EPS));
-        let mut touched: Vec<usize> = deviation
-            .iter()
-            .flat_map(|&(c, _)| memberships[c].iter().copied())
-            .collect();
-        touched.sort_unstable();
-        touched.dedup();
-        let relations_ok = touched
-            .iter()
-            .all(|&r| system.relations[r].holds(at, EPS).unwrap_or(false));
-        if !(cells_ok && relations_ok) {
+        if !allows(system, memberships, deviation) {
             return false;
         }
-        for &(c, _) in deviation {
-            let Some(x) = at(c) else { continue };
+        for &(c, d) in deviation {
+            let Some(x) = system.cells[c].value.map(|v| v as f64 + d) else {
+                continue;
+            };
             self.low[c] = self.low[c].min(x);
             self.high[c] = self.high[c].max(x);
             let cell = &system.cells[c];
@@ -409,6 +393,34 @@ impl AuditCache {
     pub fn is_protected(&self, cell: usize) -> bool {
         self.protected.get(cell).copied().unwrap_or(false)
     }
+}
+
+/// Do the published numbers allow the true values moved by `deviation`: is every cell it moves
+/// hidden and still ≥ 0, and does every relation of a moved cell still hold?
+pub(super) fn allows(
+    system: &CellSystem,
+    memberships: &[Vec<usize>],
+    deviation: &[(usize, f64)],
+) -> bool {
+    let moved: HashMap<usize, f64> = deviation.iter().copied().collect();
+    let at = |c: usize| {
+        system.cells[c]
+            .value
+            .map(|v| v as f64 + moved.get(&c).copied().unwrap_or(0.0))
+    };
+    let cells_ok = deviation
+        .iter()
+        .all(|&(c, _)| system.cells[c].suppressed && at(c).is_some_and(|x| x >= -EPS));
+    let mut touched: Vec<usize> = deviation
+        .iter()
+        .flat_map(|&(c, _)| memberships[c].iter().copied())
+        .collect();
+    touched.sort_unstable();
+    touched.dedup();
+    cells_ok
+        && touched
+            .iter()
+            .all(|&r| system.relations[r].holds(at, EPS).unwrap_or(false))
 }
 
 fn value_or(cell: &super::cells::Cell, missing: f64) -> f64 {

@@ -9,6 +9,7 @@ pub mod cells;
 mod evaluation;
 pub mod protect;
 mod signals;
+mod unhide;
 mod victims;
 
 use std::collections::BTreeMap;
@@ -542,6 +543,9 @@ pub async fn openbaar(
         protection_programs = searched.protection_programs,
         audit_programs = searched.audit_programs,
         certified = searched.certified,
+        shown_again = searched.unhidden.shown,
+        tried_again = searched.unhidden.tried,
+        clean_up_programs = searched.unhidden.programs,
         "disclosure: the cells to hide"
     );
     let summary = system.counts(min_count);

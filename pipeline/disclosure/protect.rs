@@ -10,6 +10,7 @@ use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem, Variable
 
 use super::audit::{AuditCache, Deviation, Protection, audit_with, consistent};
 use super::cells::CellSystem;
+use super::unhide::{Unhidden, unhide_unneeded};
 
 /// The tables that break a total of another table down (by source): a cell of one is protected
 /// among the cells of its own table where that can be done (`protection_for`). Measured on the
@@ -30,6 +31,8 @@ pub struct Searched {
     pub rounds: usize,
     pub certified: usize,
     pub points: Vec<Deviation>,
+    /// What the clean-up after the search showed again.
+    pub unhidden: Unhidden,
 }
 
 /// For every cell, the relations it is a member of (total or part).
@@ -48,13 +51,12 @@ pub fn relations_of_cells(system: &CellSystem) -> Vec<Vec<usize>> {
 /// five relations around the cell found a protection sooner, but one that pushed the move up
 /// through the yearly and regional totals, where over the whole part a cycle of small hidden
 /// cells carries it.
-/// With `within`, only the cells whose label starts with it are taken in (the others stay
-/// where they are).
+/// Only the cells `include` takes are taken in (the others stay where they are).
 fn connected_part(
     system: &CellSystem,
     memberships: &[Vec<usize>],
     cell: usize,
-    within: Option<&str>,
+    include: &dyn Fn(usize) -> bool,
 ) -> (Vec<usize>, Vec<usize>) {
     let mut inside = vec![false; system.cells.len()];
     let mut ring = vec![cell];
@@ -66,7 +68,7 @@ fn connected_part(
             for &r in &memberships[c] {
                 let rel = &system.relations[r];
                 for m in std::iter::once(rel.total).chain(rel.parts.iter().copied()) {
-                    if within.is_some_and(|w| !system.cells[m].label.starts_with(w)) {
+                    if !include(m) {
                         continue;
                     }
                     if !std::mem::replace(&mut inside[m], true) {
@@ -93,23 +95,23 @@ fn connected_part(
 /// Which way a hidden cell must be able to move, and by how much: up to the protection level
 /// (and at least a step past the width); failing that, for a cell already above the level that
 /// is only pinned, a step down.
-fn needs(system: &CellSystem, cell: usize, protection: Protection) -> [(f64, bool); 2] {
+pub(super) fn needs(system: &CellSystem, cell: usize, protection: Protection) -> [(f64, bool); 2] {
     let value = system.cells[cell].value.unwrap_or(0) as f64;
     let step = protection.min_width.max(0.0) + 1.0;
     let up = (protection.min_upper - value).max(step);
     [(up, true), (step, false)]
 }
 
-/// The cheapest published cells to hide so that `exposure`'s cell can move by `amount` (up or
-/// down) over its connected part; `None` when no deviation can.
-fn cheapest(
+/// The cheapest published cells to hide so that `cell` can move by `amount` (up or down) over
+/// its connected part (the cells `include` takes); `None` when no deviation can.
+pub(super) fn cheapest(
     system: &CellSystem,
     memberships: &[Vec<usize>],
     cell: usize,
     (amount, up): (f64, bool),
-    within: Option<&str>,
+    include: &dyn Fn(usize) -> bool,
 ) -> Option<(Vec<usize>, Deviation)> {
-    let (cells, relations) = connected_part(system, memberships, cell, within);
+    let (cells, relations) = connected_part(system, memberships, cell, include);
     let position: std::collections::HashMap<usize, usize> =
         cells.iter().enumerate().map(|(i, &c)| (c, i)).collect();
     let mut problem = Problem::new(OptimizationDirection::Minimize);
@@ -192,12 +194,13 @@ fn protection_for(
         let label = &system.cells[cell].label;
         if let Some(table) = BREAKDOWNS.iter().find(|t| label.starts_with(*t)) {
             *programs += 1;
-            if let Some(found) = cheapest(system, memberships, cell, need, Some(table)) {
+            let within = |m: usize| system.cells[m].label.starts_with(table);
+            if let Some(found) = cheapest(system, memberships, cell, need, &within) {
                 return Some(found);
             }
         }
         *programs += 1;
-        if let Some(found) = cheapest(system, memberships, cell, need, None) {
+        if let Some(found) = cheapest(system, memberships, cell, need, &|_| true) {
             return Some(found);
         }
     }
@@ -232,6 +235,9 @@ pub fn protect(system: &mut CellSystem, protection: Protection) -> Result<Search
         all.audit_programs += searched.audit_programs;
         all.rounds = all.rounds.max(searched.rounds);
         all.certified += searched.certified;
+        all.unhidden.shown += searched.unhidden.shown;
+        all.unhidden.tried += searched.unhidden.tried;
+        all.unhidden.programs += searched.unhidden.programs;
         all.points.extend(
             searched
                 .points
@@ -259,6 +265,8 @@ fn protect_bundle(system: &mut CellSystem, protection: Protection) -> Result<Sea
         .filter(|&c| system.cells[c].suppressed && system.cells[c].sensitive)
         .collect();
     let mut tried = vec![false; system.cells.len()];
+    let hidden_before: Vec<bool> = system.cells.iter().map(|c| c.suppressed).collect();
+    let (mut cleaned, mut just_cleaned) = (false, false);
     loop {
         searched.rounds += 1;
         let mut progress = false;
@@ -304,11 +312,32 @@ fn protect_bundle(system: &mut CellSystem, protection: Protection) -> Result<Sea
             "disclosure search"
         );
         let Some(first) = exposed.first().map(ToString::to_string) else {
-            searched.audit_programs = cache.programs;
-            searched.certified = cache.certified;
-            return Ok(searched);
+            searched.audit_programs += cache.programs;
+            searched.certified += cache.certified;
+            if cleaned || !points {
+                return Ok(searched);
+            }
+            // Once: show again what no hidden cell needs, then audit afresh (the cache holds
+            // only while cells are only ever hidden).
+            (cleaned, just_cleaned) = (true, true);
+            let (kept, unhidden) = unhide_unneeded(
+                system,
+                &memberships,
+                protection,
+                &hidden_before,
+                std::mem::take(&mut searched.points),
+            );
+            searched.unhidden = unhidden;
+            searched.hidden -= unhidden.shown;
+            cache = AuditCache::default();
+            for point in kept {
+                if cache.certify(system, &memberships, &point, protection) {
+                    searched.points.push(point);
+                }
+            }
+            continue;
         };
-        if !progress && searched.rounds > 1 {
+        if !progress && searched.rounds > 1 && !std::mem::take(&mut just_cleaned) {
             return Err(format!(
                 "round {}: the exposed cells' protections need no new hidden cell, yet the audit finds {first}",
                 searched.rounds

@@ -1,0 +1,287 @@
+//! After the search: shows again the figures the search hid that no hidden cell turned out to
+//! need (the clean-up of a sequential secondary suppression). The search protects one cell at a
+//! time, so a cell hidden early may be made redundant by cells hidden later; the most costly
+//! are tried first. docs/disclosure.md gives what it shows and costs on the demo.
+
+use super::audit::{Deviation, Protection, allows};
+use super::cells::CellSystem;
+use super::protect::{cheapest, needs};
+
+/// A cell is tried only if showing it leaves at most this many hidden cells without a move: in
+/// a regio-year's block of signal cells one move carries hundreds of cells, and trying those
+/// doubled the demo's search for 13 more figures shown (docs/disclosure.md).
+const MAX_DEPENDANTS: usize = 50;
+
+/// What the clean-up did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Unhidden {
+    /// Cells shown again.
+    pub shown: usize,
+    /// Cells tried (shown again or not).
+    pub tried: usize,
+    /// Programs solved (a hidden cell's move over the hidden cells alone).
+    pub programs: usize,
+}
+
+/// The checked moves of the search, and which cells each one moves by how much: a hidden cell
+/// is protected while the moves that leave the shown cells where they are take it far enough.
+struct Points {
+    points: Vec<Option<Deviation>>,
+    /// Per cell: (point, change), the points in the order they were added.
+    moving: Vec<Vec<(usize, f64)>>,
+}
+
+impl Points {
+    fn new(cells: usize) -> Points {
+        Points {
+            points: Vec::new(),
+            moving: vec![Vec::new(); cells],
+        }
+    }
+
+    fn add(&mut self, point: Deviation) {
+        let id = self.points.len();
+        for &(c, d) in &point {
+            self.moving[c].push((id, d));
+        }
+        self.points.push(Some(point));
+    }
+
+    /// The live points that move `cell`, in the order they were added.
+    fn live_moving(&self, cell: usize) -> Vec<usize> {
+        self.moving[cell]
+            .iter()
+            .map(|&(p, _)| p)
+            .filter(|&p| self.points[p].is_some())
+            .collect()
+    }
+
+    /// Is `cell` protected by the true values and the live points not in `except` (sorted)?
+    fn protects(
+        &self,
+        system: &CellSystem,
+        cell: usize,
+        except: &[usize],
+        protection: Protection,
+    ) -> bool {
+        let value = system.cells[cell].value.unwrap_or(0) as f64;
+        let (mut low, mut high) = (value, value);
+        for &(p, d) in &self.moving[cell] {
+            if self.points[p].is_some() && except.binary_search(&p).is_err() {
+                low = low.min(value + d);
+                high = high.max(value + d);
+            }
+        }
+        !protection.exposes(low, high)
+    }
+
+    fn drop(&mut self, points: &[usize]) {
+        for &p in points {
+            self.points[p] = None;
+        }
+    }
+
+    fn into_live(self) -> Vec<Deviation> {
+        self.points.into_iter().flatten().collect()
+    }
+}
+
+/// Would showing hidden `s` leave a relation (an equality) with one hidden sensitive cell, which
+/// the published numbers then give away? (The cheap test, before any program.)
+fn pins_a_cell(system: &CellSystem, memberships: &[Vec<usize>], s: usize) -> bool {
+    memberships[s].iter().any(|&r| {
+        let rel = &system.relations[r];
+        let mut hidden = std::iter::once(rel.total)
+            .chain(rel.parts.iter().copied())
+            .filter(|&c| c != s && system.cells[c].suppressed);
+        rel.exact
+            && hidden
+                .next()
+                .is_some_and(|c| system.cells[c].sensitive && hidden.next().is_none())
+    })
+}
+
+/// A move of hidden `cell` over the hidden cells alone (the shown ones held), far enough to
+/// protect it; `None` when the shown cells pin it.
+fn hidden_move(
+    system: &CellSystem,
+    memberships: &[Vec<usize>],
+    cell: usize,
+    protection: Protection,
+    programs: &mut usize,
+) -> Option<Deviation> {
+    let value = system.cells[cell].value.unwrap_or(0) as f64;
+    for need in needs(system, cell, protection) {
+        if !need.1 && (value < protection.min_upper || value < need.0) {
+            continue;
+        }
+        *programs += 1;
+        let hidden = |m: usize| system.cells[m].suppressed;
+        if let Some((_, point)) = cheapest(system, memberships, cell, need, &hidden)
+            && allows(system, memberships, &point)
+        {
+            return Some(point);
+        }
+    }
+    None
+}
+
+/// Shows again, most costly first, each figure the search hid (`hidden_before` false; at least
+/// the protection level: the search's other cells are zeros) whose showing leaves every hidden
+/// sensitive cell a move far enough over the hidden cells alone.
+/// `points` (the search's checked moves) come back without those that move a cell shown again,
+/// and with the moves found here. The result is only as safe as the moves it keeps: the caller
+/// audits it again.
+pub fn unhide_unneeded(
+    system: &mut CellSystem,
+    memberships: &[Vec<usize>],
+    protection: Protection,
+    hidden_before: &[bool],
+    points: Vec<Deviation>,
+) -> (Vec<Deviation>, Unhidden) {
+    let mut done = Unhidden::default();
+    let mut known = Points::new(system.cells.len());
+    for point in points {
+        known.add(point);
+    }
+    // A hidden cell that no move proves protected (the audit proved it by its bounds) gets a
+    // move of its own; one that has none stays a dependant of every cell tried.
+    let mut unproved = Vec::new();
+    for c in 0..system.cells.len() {
+        let cell = &system.cells[c];
+        if !(cell.suppressed && cell.sensitive) || known.protects(system, c, &[], protection) {
+            continue;
+        }
+        match hidden_move(system, memberships, c, protection, &mut done.programs) {
+            Some(point) => known.add(point),
+            None => unproved.push(c),
+        }
+    }
+    tracing::debug!(
+        points = known.points.len(),
+        unproved = unproved.len(),
+        programs = done.programs,
+        "clean-up: the hidden cells' moves"
+    );
+    let mut candidates: Vec<usize> = (0..system.cells.len())
+        .filter(|&c| system.cells[c].suppressed && !hidden_before[c])
+        .filter(|&c| system.cells[c].value.unwrap_or(0) as f64 >= protection.min_upper)
+        .collect();
+    candidates.sort_by(|&a, &b| {
+        system.cells[b]
+            .cost()
+            .total_cmp(&system.cells[a].cost())
+            .then(a.cmp(&b))
+    });
+    for s in candidates {
+        done.tried += 1;
+        if pins_a_cell(system, memberships, s) {
+            continue;
+        }
+        let through = known.live_moving(s);
+        let mut affected: Vec<usize> = through
+            .iter()
+            .filter_map(|&p| known.points[p].as_ref())
+            .flat_map(|point| point.iter().map(|&(c, _)| c))
+            .filter(|&c| c != s && system.cells[c].sensitive)
+            .chain(unproved.iter().copied())
+            .collect();
+        affected.sort_unstable();
+        affected.dedup();
+        let mut dependants: Vec<usize> = affected
+            .into_iter()
+            .filter(|&c| !known.protects(system, c, &through, protection))
+            .collect();
+        // The cells that share a relation with `s` first: where showing it pins a cell, it is
+        // most likely one of those, and a failed try ends sooner.
+        let near = |c: usize| memberships[c].iter().any(|r| memberships[s].contains(r));
+        dependants.sort_by_key(|&c| !near(c));
+        if dependants.len() > MAX_DEPENDANTS {
+            continue;
+        }
+        system.cells[s].suppressed = false;
+        // A move found with `s` shown leaves it where it is: it holds with `s` hidden too, and
+        // it may take the next dependants far enough as well.
+        let mut shown = true;
+        let count = dependants.len();
+        for c in dependants {
+            if known.protects(system, c, &through, protection) {
+                continue;
+            }
+            match hidden_move(system, memberships, c, protection, &mut done.programs) {
+                Some(point) => known.add(point),
+                None => {
+                    shown = false;
+                    break;
+                }
+            }
+        }
+        tracing::trace!(
+            cell = system.cells[s].label,
+            dependants = count,
+            shown,
+            "clean-up: tried"
+        );
+        if shown {
+            known.drop(&through);
+            done.shown += 1;
+        } else {
+            system.cells[s].suppressed = true;
+        }
+    }
+    (known.into_live(), done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::disclosure::audit::audit;
+    use crate::disclosure::protect::relations_of_cells;
+
+    /// T = a + b + c + G = 2 + 20 + 40 + 300 = 362, all but a shown at first; a is small. Say the
+    /// search hid G first (its move: a + 3, G − 3) and later b for another cell. Then G is not
+    /// needed: with b hidden, a + b = 362 − 40 − 300 = 22, so a ∈ [0, 22] and b ∈ [0, 22],
+    /// both protected. G (the most costly) is tried first and shown again; b is then tried and
+    /// kept, since with b shown too a = 362 − 20 − 40 − 300 = 2 is pinned.
+    #[test]
+    fn a_total_made_redundant_by_a_later_sibling_is_shown_again() {
+        let mut s = CellSystem::default();
+        let t = s.cell("T".into(), Some(362), false);
+        let a = s.cell("a".into(), Some(2), false);
+        let b = s.cell("b".into(), Some(20), false);
+        let c = s.cell("c".into(), Some(40), false);
+        let g = s.cell("G".into(), Some(300), false);
+        s.cells[g].importance = 4.0;
+        s.relate(t, vec![a, b, c, g], true);
+        s.primary(5);
+        let before: Vec<bool> = s.cells.iter().map(|c| c.suppressed).collect();
+        s.cells[b].suppressed = true;
+        s.cells[g].suppressed = true;
+        let memberships = relations_of_cells(&s);
+        let protection = Protection::for_min_count(5);
+        let search_point = vec![(a, 3.0), (g, -3.0)];
+        let (points, done) = unhide_unneeded(
+            &mut s,
+            &memberships,
+            protection,
+            &before,
+            vec![search_point],
+        );
+        let hidden: Vec<&str> = s
+            .cells
+            .iter()
+            .filter(|c| c.suppressed)
+            .map(|c| c.label.as_str())
+            .collect();
+        assert_eq!(hidden, ["a", "b"]);
+        assert_eq!((done.shown, done.tried), (1, 2));
+        // The move that kept a protected without G, and nothing that moves G.
+        assert!(points.iter().all(|p| p.iter().all(|&(cell, _)| cell != g)));
+        assert!(
+            points
+                .iter()
+                .any(|p| p.iter().any(|&(cell, d)| cell == a && d >= 3.0 - 1e-6))
+        );
+        assert!(audit(&s, protection).expect("runs").is_empty());
+    }
+}
