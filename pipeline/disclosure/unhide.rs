@@ -8,9 +8,9 @@ use super::cells::CellSystem;
 use super::protect::{cheapest, needs};
 
 /// A cell is tried only if showing it leaves at most this many hidden cells without a move: in
-/// a regio-year's block of signal cells one move carries hundreds of cells, and trying those
-/// doubled the demo's search for 13 more figures shown (docs/disclosure.md).
-const MAX_DEPENDANTS: usize = 50;
+/// a regio-year's block of signal cells one move carries hundreds of cells, and each try there
+/// costs hundreds of programs (measured at 50 and without a limit: docs/disclosure.md).
+const MAX_DEPENDANTS: usize = 10;
 
 /// What the clean-up did.
 #[derive(Debug, Default, Clone, Copy)]
