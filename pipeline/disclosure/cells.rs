@@ -265,6 +265,16 @@ impl CellSystem {
     pub fn is_suppressed(&self, label: &str) -> bool {
         self.get(label).is_some_and(|i| self.cells[i].suppressed)
     }
+
+    /// The labels of the hidden cells, in cell order (what the tests compare).
+    #[cfg(test)]
+    pub(crate) fn hidden_labels(&self) -> Vec<&str> {
+        self.cells
+            .iter()
+            .filter(|c| c.suppressed)
+            .map(|c| c.label.as_str())
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -279,13 +289,7 @@ mod tests {
         }
         let bound = s.bounding_cell("leeg 2".into(), Some(2), false);
         s.primary(5);
-        let hidden: Vec<&str> = s
-            .cells
-            .iter()
-            .filter(|c| c.suppressed)
-            .map(|c| c.label.as_str())
-            .collect();
-        assert_eq!(hidden, ["c1", "c4"]);
+        assert_eq!(s.hidden_labels(), ["c1", "c4"]);
         assert!(!s.cells[bound].suppressed);
         let counts = s.counts(5);
         assert_eq!((counts.cells, counts.primary, counts.secondary), (5, 2, 0));

@@ -354,14 +354,6 @@ fn protect_bundle(system: &mut CellSystem, protection: Protection) -> Result<Sea
 mod tests {
     use super::*;
 
-    fn hidden(s: &CellSystem) -> Vec<&str> {
-        s.cells
-            .iter()
-            .filter(|c| c.suppressed)
-            .map(|c| c.label.as_str())
-            .collect()
-    }
-
     /// Where the greedy choice and the optimal one differ. Row: T = a + b + c = 108 with
     /// a = 2 (small, hidden), b = 100, c = 6; column: C = c + d = 56 with d = 50, T and C shown.
     /// The old greedy hid the smallest other part, c (6); c alone in the column is then
@@ -383,7 +375,7 @@ mod tests {
         s.relate(col, vec![c, d], true);
         s.primary(5);
         protect(&mut s, Protection::for_min_count(5)).expect("protected");
-        assert_eq!(hidden(&s), ["a", "b"]);
+        assert_eq!(s.hidden_labels(), ["a", "b"]);
         assert!(
             super::super::audit::audit(&s, Protection::for_min_count(5))
                 .expect("runs")
@@ -415,8 +407,8 @@ mod tests {
         let mut whole = s.clone();
         let alone = protect_bundle(&mut whole, Protection::for_min_count(5)).expect("protected");
         let together = protect(&mut s, Protection::for_min_count(5)).expect("protected");
-        assert_eq!(hidden(&s), ["xa", "xb", "ya", "yb"]);
-        assert_eq!(hidden(&s), hidden(&whole));
+        assert_eq!(s.hidden_labels(), ["xa", "xb", "ya", "yb"]);
+        assert_eq!(s.hidden_labels(), whole.hidden_labels());
         assert_eq!(together.points, alone.points);
     }
 
@@ -439,6 +431,6 @@ mod tests {
         s.relate(district, gm, true);
         s.primary(5);
         protect(&mut s, Protection::for_min_count(5)).expect("protected");
-        assert_eq!(hidden(&s), ["GM1", "GM3"]);
+        assert_eq!(s.hidden_labels(), ["GM1", "GM3"]);
     }
 }

@@ -267,13 +267,7 @@ mod tests {
             &before,
             vec![search_point],
         );
-        let hidden: Vec<&str> = s
-            .cells
-            .iter()
-            .filter(|c| c.suppressed)
-            .map(|c| c.label.as_str())
-            .collect();
-        assert_eq!(hidden, ["a", "b"]);
+        assert_eq!(s.hidden_labels(), ["a", "b"]);
         assert_eq!((done.shown, done.tried), (1, 2));
         // The move that kept a protected without G, and nothing that moves G.
         assert!(points.iter().all(|p| p.iter().all(|&(cell, _)| cell != g)));
