@@ -284,11 +284,12 @@ fn execute(command: Command) -> Result<u8, Failure> {
                         );
                         for safe in &d.safe_cells {
                             println!(
-                                "    {:<28} safe cells hidden: {} of {} ({:.1} %)",
+                                "    {:<28} safe cells hidden: {} of {} ({:.1} %; any safe pattern hides at least {})",
                                 safe.table,
                                 safe.hidden,
                                 safe.cells,
-                                100.0 * safe.hidden as f64 / safe.cells.max(1) as f64
+                                100.0 * safe.hidden as f64 / safe.cells.max(1) as f64,
+                                safe.forced
                             );
                         }
                     }

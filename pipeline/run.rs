@@ -198,10 +198,11 @@ fn run_locked(
             safe_cells: disclosure
                 .safe
                 .iter()
-                .map(|(table, &(cells, hidden))| publish::SafeCells {
+                .map(|(table, safe)| publish::SafeCells {
                     table: table.clone(),
-                    cells,
-                    hidden,
+                    cells: safe.cells,
+                    hidden: safe.hidden,
+                    forced: safe.forced,
                 })
                 .collect(),
         }),

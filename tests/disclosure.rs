@@ -299,6 +299,16 @@ proptest::proptest! {
         assert_no_statistics_of_hidden_counts(&current);
         let audit = risicobeeld_cmd(&["audit", "--out", drop.out().to_str().expect("utf8")]);
         proptest::prop_assert_eq!(audit.code, 0, "{}{}", audit.stdout, audit.stderr);
+        // The least that any safe pattern hides never exceeds what this one (which passed the
+        // audit) hides: a bound above it would be no bound.
+        let manifest: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(current.join("manifest.json")).expect("manifest"),
+        )
+        .expect("json");
+        for safe in manifest["disclosure"]["safe_cells"].as_array().expect("safe_cells") {
+            let (forced, hidden) = (safe["forced"].as_u64(), safe["hidden"].as_u64());
+            proptest::prop_assert!(forced.is_some() && forced <= hidden, "{safe}");
+        }
         // A published leeg_aantal never caps a hidden verborgen_bewoning below 5.
         for row in read_table(&current.join("openbaar"), "gebied_indicatoren") {
             if row["verborgen_bewoning_onderdrukt"] == V::B(true) {

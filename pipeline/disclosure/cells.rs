@@ -87,9 +87,20 @@ pub struct Counts {
     /// Non-sensitive counts that bound a sensitive one (`leeg_aantal`), and how many are hidden.
     pub bounding_cells: usize,
     pub bounding_hidden: usize,
-    /// Per table: its sensitive cells of at least `min_count`, and how many of those are hidden
-    /// (the cost of protection: safe figures not shown).
-    pub safe: std::collections::BTreeMap<String, (usize, usize)>,
+    /// Per table: its sensitive cells of at least `min_count`, how many of those are hidden (the
+    /// cost of protection: safe figures not shown) and how many any safe pattern hides.
+    pub safe: std::collections::BTreeMap<String, SafeHidden>,
+}
+
+/// One table's safe cells (`Counts::safe`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SafeHidden {
+    /// Sensitive cells of at least `min_count`.
+    pub cells: usize,
+    /// Of those, hidden.
+    pub hidden: usize,
+    /// The least number of them that any safe pattern hides (`forced::least_hidden`).
+    pub forced: usize,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -240,17 +251,31 @@ impl CellSystem {
         }
     }
 
-    /// How many cells are hidden, and why; `min_count` says which cells are safe to show.
-    pub fn counts(&self, min_count: i64) -> Counts {
+    /// The table a cell belongs to: the first word of its label.
+    pub fn table_of(&self, cell: usize) -> &str {
+        self.cells[cell].label.split(' ').next().unwrap_or_default()
+    }
+
+    /// How many cells are hidden, and why; `min_count` says which cells are safe to show, and
+    /// `forcing` (`forced::forcing_sets`) how many of them any safe pattern must hide.
+    pub fn counts(&self, min_count: i64, forcing: &[Vec<usize>]) -> Counts {
         let sensitive = || self.cells.iter().filter(|c| c.sensitive);
         let hidden = || sensitive().filter(|c| c.suppressed);
         let bounding = || self.cells.iter().filter(|c| !c.sensitive);
-        let mut safe: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
-        for c in sensitive().filter(|c| c.value.is_some_and(|v| v >= min_count)) {
-            let table = c.label.split(' ').next().unwrap_or_default().to_string();
-            let entry = safe.entry(table).or_default();
-            entry.0 += 1;
-            entry.1 += usize::from(c.suppressed);
+        let mut safe: std::collections::BTreeMap<String, SafeHidden> = Default::default();
+        for (i, c) in self.cells.iter().enumerate() {
+            if c.sensitive && c.value.is_some_and(|v| v >= min_count) {
+                let entry = safe.entry(self.table_of(i).to_string()).or_default();
+                entry.cells += 1;
+                entry.hidden += usize::from(c.suppressed);
+                // Hidden whatever its value (a wijk's signals are never published).
+                entry.forced += usize::from(c.primary);
+            }
+        }
+        for (table, entry) in &mut safe {
+            entry.forced += super::forced::least_hidden(forcing, &|c| {
+                self.table_of(c) == table && self.cells[c].sensitive
+            });
         }
         Counts {
             cells: sensitive().count(),
@@ -291,10 +316,15 @@ mod tests {
         s.primary(5);
         assert_eq!(s.hidden_labels(), ["c1", "c4"]);
         assert!(!s.cells[bound].suppressed);
-        let counts = s.counts(5);
+        let counts = s.counts(5, &[]);
         assert_eq!((counts.cells, counts.primary, counts.secondary), (5, 2, 0));
-        // Safe to show: the 5 and the 12, neither hidden.
-        assert_eq!(counts.safe.get("c5").copied(), Some((1, 0)));
+        // Safe to show: the 5 and the 12, neither hidden (nor forced: no relation).
+        let shown = SafeHidden {
+            cells: 1,
+            hidden: 0,
+            forced: 0,
+        };
+        assert_eq!(counts.safe.get("c5").copied(), Some(shown));
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod audit;
 mod bounds;
 pub mod cells;
 mod evaluation;
+mod forced;
 pub mod protect;
 mod signals;
 mod unhide;
@@ -548,7 +549,9 @@ pub async fn openbaar(
         clean_up_programs = searched.unhidden.programs,
         "disclosure: the cells to hide"
     );
-    let summary = system.counts(min_count);
+    let forcing = forced::forcing_sets(&system, protection.min_upper);
+    forced::trace(&system, &forcing);
+    let summary = system.counts(min_count, &forcing);
     hide_local_housing(&mut system, &gebied)?;
 
     // The score and the trends are recomputed from the suppressed counts by the same models.

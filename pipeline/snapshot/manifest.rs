@@ -65,6 +65,10 @@ pub struct SafeCells {
     pub cells: usize,
     /// Of those, hidden.
     pub hidden: usize,
+    /// The least number of them that any safe pattern hides: a lower bound read from each
+    /// relation alone (docs/disclosure.md). Not in manifests written before 2026-12-07.
+    #[serde(default)]
+    pub forced: usize,
 }
 
 impl DisclosureEntry {
