@@ -406,6 +406,76 @@ impl Program {
     }
 }
 
+impl Program {
+    /// The least move of the part's hidden cells away from their true `values` (by position)
+    /// that moves cell `i` by `amount`, up or down, and keeps every row and every count ≥ 0:
+    /// the protection program over the hidden cells alone, one variable per class (a cell
+    /// moves with its class: `sign · move`), by `microlp`'s simplex method, whose answers are
+    /// vertices (few classes move). Each cell's move counts once, so a class costs its number
+    /// of cells. `None` when no such move exists (or cell `i` is pinned).
+    pub(super) fn least_move(
+        &self,
+        values: &[f64],
+        i: usize,
+        amount: f64,
+        up: bool,
+    ) -> Option<Vec<(usize, f64)>> {
+        use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem};
+        let (moved_class, moved_sign, _) = self.class_of(i)?;
+        let mut size = vec![0.0; self.free.len()];
+        for k in self.class.iter().flatten() {
+            size[*k] += 1.0;
+        }
+        // The classes' true values: their roots'.
+        let at: Vec<f64> = self.free.iter().map(|&root| values[root]).collect();
+        let mut problem = Problem::new(OptimizationDirection::Minimize);
+        // move = plus − minus, within the bounds the members' counts ≥ 0 put on the class.
+        let vars: Vec<_> = (0..self.free.len())
+            .map(|k| {
+                let rise = (self.upper[k] - at[k]).max(0.0);
+                let fall = (at[k] - self.lower[k]).max(0.0);
+                (
+                    problem.add_var(size[k], (0.0, rise)),
+                    problem.add_var(size[k], (0.0, fall)),
+                )
+            })
+            .collect();
+        for row in &self.rows {
+            let mut expr = LinearExpr::empty();
+            let mut slack = -row.rhs;
+            for &(k, a) in &row.terms {
+                expr.add(vars[k].0, a);
+                expr.add(vars[k].1, -a);
+                slack += a * at[k];
+            }
+            if row.exact {
+                problem.add_constraint(expr, ComparisonOp::Eq, 0.0);
+            } else {
+                problem.add_constraint(expr, ComparisonOp::Ge, -slack);
+            }
+        }
+        // The cell moves by sign · (the class's move).
+        let direction = if up { moved_sign } else { -moved_sign };
+        let mut moved = LinearExpr::empty();
+        moved.add(vars[moved_class].0, direction);
+        moved.add(vars[moved_class].1, -direction);
+        problem.add_constraint(moved, ComparisonOp::Ge, amount);
+        let solution = problem.solve().ok()?;
+        let class_move: Vec<f64> = vars
+            .iter()
+            .map(|(p, m)| solution.var_value(*p) - solution.var_value(*m))
+            .collect();
+        Some(
+            (0..self.ties.len())
+                .filter_map(|c| {
+                    let (k, sign, _) = self.class_of(c)?;
+                    Some((c, sign * class_move[k]))
+                })
+                .collect(),
+        )
+    }
+}
+
 fn unit(a: f64) -> bool {
     (a.abs() - 1.0).abs() < EPS
 }
@@ -471,6 +541,27 @@ mod tests {
                 "{cell}: {l}..{h}"
             );
         }
+    }
+
+    #[test]
+    fn the_least_move_follows_the_class() {
+        // The chain: a = 10 − b, c = b − 2, one class; true values a 4, b 6, c 4. To raise a
+        // by 1 (to 5), b falls by 1 (to 5) and c with it (to 3): three cells moved by 1 each,
+        // the least move there is. Raising a by 5 (to 9) would need b = 1 < 2, so c < 0:
+        // no move.
+        let (s, vars, relations) = chain();
+        let p = Program::new(&s, &vars, &relations);
+        let values = [4.0, 6.0, 4.0];
+        let moves = p.least_move(&values, 0, 1.0, true).expect("a move");
+        let by_cell: Vec<f64> = (0..3)
+            .map(|i| moves.iter().find(|m| m.0 == i).map_or(0.0, |m| m.1))
+            .collect();
+        for (got, want) in by_cell.iter().zip([1.0, -1.0, -1.0]) {
+            assert!((got - want).abs() < 1e-9, "{by_cell:?}");
+        }
+        assert!(p.least_move(&values, 0, 5.0, true).is_none());
+        // Down by 4 (a to 0): b to 10, c to 8.
+        assert!(p.least_move(&values, 0, 4.0, false).is_some());
     }
 
     #[test]

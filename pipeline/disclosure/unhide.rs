@@ -5,7 +5,7 @@
 
 use super::audit::{Deviation, Protection, allows};
 use super::cells::CellSystem;
-use super::protect::{cheapest, needs};
+use super::protect::{needs, over_hidden};
 
 /// A cell is tried only if showing it leaves at most this many hidden cells without a move: in
 /// a regio-year's block of signal cells one move carries hundreds of cells, and each try there
@@ -116,8 +116,7 @@ fn hidden_move(
             continue;
         }
         *programs += 1;
-        let hidden = |m: usize| system.cells[m].suppressed;
-        if let Some((_, point)) = cheapest(system, memberships, cell, need, &hidden)
+        if let Some(point) = over_hidden(system, memberships, cell, need)
             && allows(system, memberships, &point)
         {
             return Some(point);
