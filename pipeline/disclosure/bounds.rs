@@ -4,6 +4,7 @@
 //! district of one hidden gemeente) tie cells into classes `x = ±x_root + c` first, so a class
 //! needs one pair of linear programs, not one per cell, and the programs are a third the size;
 //! the programs are solved by Clarabel (an interior-point solver for conic and linear programs).
+//! The protection search's program over the hidden cells uses the same classes (`least_move`).
 
 use std::collections::HashMap;
 
