@@ -6,6 +6,8 @@
 //! once every cell it moves is hidden; its cost is the sum over the published cells it moves of
 //! their cost (`Cell::cost`: larger and higher cells cost more). Hidden cells move for free.
 
+use std::collections::HashMap;
+
 use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem, Variable};
 
 use super::audit::{AuditCache, Deviation, Protection, audit_with, consistent};
@@ -113,8 +115,66 @@ fn cheapest(
     include: &dyn Fn(usize) -> bool,
 ) -> Option<(Vec<usize>, Deviation)> {
     let (cells, relations) = connected_part(system, memberships, cell, include);
-    let position: std::collections::HashMap<usize, usize> =
-        cells.iter().enumerate().map(|(i, &c)| (c, i)).collect();
+    cheapest_in(system, &Part::new(cells, relations), cell, (amount, up))
+}
+
+/// A connected part of the cell system, its cells numbered for a program.
+struct Part {
+    cells: Vec<usize>,
+    relations: Vec<usize>,
+    position: HashMap<usize, usize>,
+}
+
+impl Part {
+    fn new(cells: Vec<usize>, relations: Vec<usize>) -> Part {
+        let position = cells.iter().enumerate().map(|(i, &c)| (c, i)).collect();
+        Part {
+            cells,
+            relations,
+            position,
+        }
+    }
+}
+
+/// The whole connected parts of a system (every cell taken in), each found once: a part does
+/// not change as cells are hidden, and at national scale finding and numbering one took as
+/// long as solving its program (bench/RESULTS.md).
+#[derive(Default)]
+struct WholeParts {
+    parts: Vec<Part>,
+    of_cell: HashMap<usize, usize>,
+}
+
+impl WholeParts {
+    fn of(&mut self, system: &CellSystem, memberships: &[Vec<usize>], cell: usize) -> &Part {
+        let index = match self.of_cell.get(&cell) {
+            Some(&i) => i,
+            None => {
+                let (mut cells, relations) = connected_part(system, memberships, cell, &|_| true);
+                // In cell order, whichever cell found the part.
+                cells.sort_unstable();
+                let i = self.parts.len();
+                self.of_cell.extend(cells.iter().map(|&c| (c, i)));
+                self.parts.push(Part::new(cells, relations));
+                i
+            }
+        };
+        &self.parts[index]
+    }
+}
+
+/// `cheapest` over a part found before.
+fn cheapest_in(
+    system: &CellSystem,
+    part: &Part,
+    cell: usize,
+    (amount, up): (f64, bool),
+) -> Option<(Vec<usize>, Deviation)> {
+    let Part {
+        cells,
+        relations,
+        position,
+    } = part;
     let mut problem = Problem::new(OptimizationDirection::Minimize);
     let value = |c: usize| system.cells[c].value.unwrap_or(0) as f64;
     // y = plus − minus; a count never goes below 0.
@@ -132,7 +192,7 @@ fn cheapest(
             (plus, minus)
         })
         .collect();
-    for &r in &relations {
+    for &r in relations {
         let rel = &system.relations[r];
         let mut expr = LinearExpr::empty();
         let mut slack = 0.0;
@@ -153,7 +213,7 @@ fn cheapest(
         }
     }
     let mut moved = LinearExpr::empty();
-    let (plus, minus) = vars[position[&cell]];
+    let (plus, minus) = vars[*position.get(&cell)?];
     let sign = if up { 1.0 } else { -1.0 };
     moved.add(plus, sign);
     if let Some(minus) = minus {
@@ -219,6 +279,7 @@ fn protection_for(
     cell: usize,
     protection: Protection,
     programs: &mut usize,
+    whole: &mut WholeParts,
 ) -> Option<(Vec<usize>, Deviation)> {
     let value = system.cells[cell].value.unwrap_or(0) as f64;
     for need in needs(system, cell, protection) {
@@ -244,7 +305,7 @@ fn protection_for(
             return Some((Vec::new(), deviation));
         }
         *programs += 1;
-        if let Some(found) = cheapest(system, memberships, cell, need, &|_| true) {
+        if let Some(found) = cheapest_in(system, whole.of(system, memberships, cell), cell, need) {
             return Some(found);
         }
     }
@@ -301,6 +362,7 @@ pub fn protect(system: &mut CellSystem, protection: Protection) -> Result<Search
 /// the search, so it ends after at most as many rounds as there are cells.
 fn protect_bundle(system: &mut CellSystem, protection: Protection) -> Result<Searched, String> {
     let memberships = relations_of_cells(system);
+    let mut whole = WholeParts::default();
     let mut cache = AuditCache::default();
     let mut searched = Searched::default();
     // A move from the true values is a point only if the true values are one.
@@ -333,6 +395,7 @@ fn protect_bundle(system: &mut CellSystem, protection: Protection) -> Result<Sea
                     cell,
                     protection,
                     &mut searched.protection_programs,
+                    &mut whole,
                 )
                 .ok_or_else(|| {
                     format!("no cells to hide can protect {}", system.cells[cell].label)
@@ -492,6 +555,41 @@ mod tests {
                 proptest::prop_assert!((total(&moves) - total(&direct)).abs() < 1e-6);
             }
         }
+    }
+
+    /// A part is found once and is the same whichever of its cells asks: every cell tied to the
+    /// first through relations, in cell order, and none of the other table's.
+    #[test]
+    fn a_whole_part_is_found_once_for_all_its_cells() {
+        let mut s = CellSystem::default();
+        for table in ["x", "y"] {
+            // T = a + b + c, C = c + d: one part of six cells per table.
+            let t = s.cell(format!("{table}T"), Some(108), false);
+            let a = s.cell(format!("{table}a"), Some(2), false);
+            let b = s.cell(format!("{table}b"), Some(100), false);
+            let c = s.cell(format!("{table}c"), Some(6), false);
+            let col = s.cell(format!("{table}C"), Some(56), false);
+            let d = s.cell(format!("{table}d"), Some(50), false);
+            s.relate(t, vec![a, b, c], true);
+            s.relate(col, vec![c, d], true);
+        }
+        let memberships = relations_of_cells(&s);
+        let mut whole = WholeParts::default();
+        // From `yd` (cell 11), the last cell of the second table.
+        assert_eq!(
+            whole.of(&s, &memberships, 11).cells,
+            (6..12).collect::<Vec<_>>()
+        );
+        assert_eq!(whole.of(&s, &memberships, 11).relations, [2, 3]);
+        for cell in 6..12 {
+            assert_eq!(whole.of(&s, &memberships, cell).cells[0], 6);
+        }
+        assert_eq!(whole.parts.len(), 1);
+        assert_eq!(
+            whole.of(&s, &memberships, 0).cells,
+            (0..6).collect::<Vec<_>>()
+        );
+        assert_eq!(whole.parts.len(), 2);
     }
 
     #[test]
