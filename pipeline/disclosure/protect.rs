@@ -115,23 +115,52 @@ fn cheapest(
     include: &dyn Fn(usize) -> bool,
 ) -> Option<(Vec<usize>, Deviation)> {
     let (cells, relations) = connected_part(system, memberships, cell, include);
-    cheapest_in(system, &Part::new(cells, relations), cell, (amount, up))
+    cheapest_in(
+        system,
+        &Part::new(system, cells, &relations),
+        cell,
+        (amount, up),
+    )
 }
 
-/// A connected part of the cell system, its cells numbered for a program.
+/// A connected part of the cell system, its cells numbered for a program: the rows of its
+/// relations over those numbers (the cells outside held, in the slack), each cell's true value
+/// and its cost when published.
 struct Part {
     cells: Vec<usize>,
-    relations: Vec<usize>,
     position: HashMap<usize, usize>,
+    /// Per relation: its terms `(number, coefficient)`, its slack at the true values, exact?
+    rows: Vec<(Vec<(usize, f64)>, f64, bool)>,
+    values: Vec<f64>,
+    costs: Vec<f64>,
 }
 
 impl Part {
-    fn new(cells: Vec<usize>, relations: Vec<usize>) -> Part {
-        let position = cells.iter().enumerate().map(|(i, &c)| (c, i)).collect();
+    fn new(system: &CellSystem, cells: Vec<usize>, relations: &[usize]) -> Part {
+        let position: HashMap<usize, usize> =
+            cells.iter().enumerate().map(|(i, &c)| (c, i)).collect();
+        let value = |c: usize| system.cells[c].value.unwrap_or(0) as f64;
+        let rows = relations
+            .iter()
+            .map(|&r| {
+                let rel = &system.relations[r];
+                let mut terms = Vec::new();
+                let mut slack = 0.0;
+                for (c, coef) in rel.terms() {
+                    slack += coef * value(c);
+                    if let Some(&i) = position.get(&c) {
+                        terms.push((i, coef));
+                    }
+                }
+                (terms, slack, rel.exact)
+            })
+            .collect();
         Part {
+            values: cells.iter().map(|&c| value(c)).collect(),
+            costs: cells.iter().map(|&c| system.cells[c].cost()).collect(),
             cells,
-            relations,
             position,
+            rows,
         }
     }
 }
@@ -155,7 +184,7 @@ impl WholeParts {
                 cells.sort_unstable();
                 let i = self.parts.len();
                 self.of_cell.extend(cells.iter().map(|&c| (c, i)));
-                self.parts.push(Part::new(cells, relations));
+                self.parts.push(Part::new(system, cells, &relations));
                 i
             }
         };
@@ -170,42 +199,31 @@ fn cheapest_in(
     cell: usize,
     (amount, up): (f64, bool),
 ) -> Option<(Vec<usize>, Deviation)> {
-    let Part {
-        cells,
-        relations,
-        position,
-    } = part;
     let mut problem = Problem::new(OptimizationDirection::Minimize);
-    let value = |c: usize| system.cells[c].value.unwrap_or(0) as f64;
     // y = plus − minus; a count never goes below 0.
     // A zero cannot fall: it gets no `minus` (a third fewer columns in a signal part).
-    let vars: Vec<(Variable, Option<Variable>)> = cells
-        .iter()
-        .map(|&c| {
-            let cost = if system.cells[c].suppressed {
+    let vars: Vec<(Variable, Option<Variable>)> = (0..part.cells.len())
+        .map(|i| {
+            let cost = if system.cells[part.cells[i]].suppressed {
                 HIDDEN_COST
             } else {
-                system.cells[c].cost()
+                part.costs[i]
             };
+            let value = part.values[i];
             let plus = problem.add_var(cost, (0.0, f64::INFINITY));
-            let minus = (value(c) > 0.0).then(|| problem.add_var(cost, (0.0, value(c))));
+            let minus = (value > 0.0).then(|| problem.add_var(cost, (0.0, value)));
             (plus, minus)
         })
         .collect();
-    for &r in relations {
-        let rel = &system.relations[r];
+    for (terms, slack, exact) in &part.rows {
         let mut expr = LinearExpr::empty();
-        let mut slack = 0.0;
-        for (c, coef) in rel.terms() {
-            slack += coef * value(c);
-            if let Some(&i) = position.get(&c) {
-                expr.add(vars[i].0, coef);
-                if let Some(minus) = vars[i].1 {
-                    expr.add(minus, -coef);
-                }
+        for &(i, coef) in terms {
+            expr.add(vars[i].0, coef);
+            if let Some(minus) = vars[i].1 {
+                expr.add(minus, -coef);
             }
         }
-        if rel.exact {
+        if *exact {
             problem.add_constraint(expr, ComparisonOp::Eq, 0.0);
         } else {
             // total − Σ parts ≥ 0 after the deviation: the deviation may use the slack.
@@ -213,7 +231,7 @@ fn cheapest_in(
         }
     }
     let mut moved = LinearExpr::empty();
-    let (plus, minus) = vars[*position.get(&cell)?];
+    let (plus, minus) = vars[*part.position.get(&cell)?];
     let sign = if up { 1.0 } else { -1.0 };
     moved.add(plus, sign);
     if let Some(minus) = minus {
@@ -221,7 +239,8 @@ fn cheapest_in(
     }
     problem.add_constraint(moved, ComparisonOp::Ge, amount);
     let solution = problem.solve().ok()?;
-    let deviation: Deviation = cells
+    let deviation: Deviation = part
+        .cells
         .iter()
         .zip(&vars)
         .map(|(&c, (p, m))| {
@@ -580,7 +599,12 @@ mod tests {
             whole.of(&s, &memberships, 11).cells,
             (6..12).collect::<Vec<_>>()
         );
-        assert_eq!(whole.of(&s, &memberships, 11).relations, [2, 3]);
+        // Its two relations, over the part's numbers: yT = ya + yb + yc (108 − 2 − 100 − 6 = 0
+        // slack), yC = yc + yd.
+        let rows = &whole.of(&s, &memberships, 11).rows;
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].0, [(0, 1.0), (1, -1.0), (2, -1.0), (3, -1.0)]);
+        assert_eq!(rows[1].0, [(4, 1.0), (3, -1.0), (5, -1.0)]);
         for cell in 6..12 {
             assert_eq!(whole.of(&s, &memberships, cell).cells[0], 6);
         }
