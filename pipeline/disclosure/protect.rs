@@ -123,14 +123,21 @@ fn cheapest(
     )
 }
 
+/// One relation of a part: its terms `(number in the part, coefficient)`, its slack at the true
+/// values (the cells outside the part held), and whether it is an equality.
+struct Row {
+    terms: Vec<(usize, f64)>,
+    slack: f64,
+    exact: bool,
+}
+
 /// A connected part of the cell system, its cells numbered for a program: the rows of its
 /// relations over those numbers (the cells outside held, in the slack), each cell's true value
 /// and its cost when published.
 struct Part {
     cells: Vec<usize>,
     position: HashMap<usize, usize>,
-    /// Per relation: its terms `(number, coefficient)`, its slack at the true values, exact?
-    rows: Vec<(Vec<(usize, f64)>, f64, bool)>,
+    rows: Vec<Row>,
     values: Vec<f64>,
     costs: Vec<f64>,
 }
@@ -152,7 +159,11 @@ impl Part {
                         terms.push((i, coef));
                     }
                 }
-                (terms, slack, rel.exact)
+                Row {
+                    terms,
+                    slack,
+                    exact: rel.exact,
+                }
             })
             .collect();
         Part {
@@ -215,19 +226,19 @@ fn cheapest_in(
             (plus, minus)
         })
         .collect();
-    for (terms, slack, exact) in &part.rows {
+    for row in &part.rows {
         let mut expr = LinearExpr::empty();
-        for &(i, coef) in terms {
+        for &(i, coef) in &row.terms {
             expr.add(vars[i].0, coef);
             if let Some(minus) = vars[i].1 {
                 expr.add(minus, -coef);
             }
         }
-        if *exact {
+        if row.exact {
             problem.add_constraint(expr, ComparisonOp::Eq, 0.0);
         } else {
             // total − Σ parts ≥ 0 after the deviation: the deviation may use the slack.
-            problem.add_constraint(expr, ComparisonOp::Ge, -slack);
+            problem.add_constraint(expr, ComparisonOp::Ge, -row.slack);
         }
     }
     let mut moved = LinearExpr::empty();
@@ -603,8 +614,9 @@ mod tests {
         // slack), yC = yc + yd.
         let rows = &whole.of(&s, &memberships, 11).rows;
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].0, [(0, 1.0), (1, -1.0), (2, -1.0), (3, -1.0)]);
-        assert_eq!(rows[1].0, [(4, 1.0), (3, -1.0), (5, -1.0)]);
+        assert_eq!(rows[0].terms, [(0, 1.0), (1, -1.0), (2, -1.0), (3, -1.0)]);
+        assert_eq!(rows[1].terms, [(4, 1.0), (3, -1.0), (5, -1.0)]);
+        assert_eq!((rows[0].slack, rows[1].slack), (0.0, 0.0));
         for cell in 6..12 {
             assert_eq!(whole.of(&s, &memberships, cell).cells[0], 6);
         }
