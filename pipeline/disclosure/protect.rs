@@ -525,14 +525,11 @@ mod tests {
         );
     }
 
-    /// Two independent tables (no relation between them) in one system: searched in bundles of
-    /// one part each (in parallel), they get exactly the cells the search over the whole system
-    /// hides, and every point names the cells by their ids in the whole system.
-    #[test]
-    fn bundles_are_searched_as_they_would_be_within_the_whole() {
+    /// Two independent tables (no relation between them) in one system, cells 0–5 and 6–11,
+    /// relations 0–1 and 2–3; each the first test's table: T = a + b + c, C = c + d, a small.
+    fn two_tables() -> CellSystem {
         let mut s = CellSystem::default();
         for table in ["x", "y"] {
-            // The first test's table: T = a + b + c, C = c + d; a is small.
             let t = s.cell(format!("{table}T"), Some(108), false);
             let a = s.cell(format!("{table}a"), Some(2), false);
             let b = s.cell(format!("{table}b"), Some(100), false);
@@ -542,6 +539,15 @@ mod tests {
             s.relate(t, vec![a, b, c], true);
             s.relate(col, vec![c, d], true);
         }
+        s
+    }
+
+    /// Two independent tables (no relation between them) in one system: searched in bundles of
+    /// one part each (in parallel), they get exactly the cells the search over the whole system
+    /// hides, and every point names the cells by their ids in the whole system.
+    #[test]
+    fn bundles_are_searched_as_they_would_be_within_the_whole() {
+        let mut s = two_tables();
         s.primary(5);
         let bundles = s.bundles(1);
         assert_eq!(bundles.len(), 2);
@@ -591,18 +597,7 @@ mod tests {
     /// first through relations, in cell order, and none of the other table's.
     #[test]
     fn a_whole_part_is_found_once_for_all_its_cells() {
-        let mut s = CellSystem::default();
-        for table in ["x", "y"] {
-            // T = a + b + c, C = c + d: one part of six cells per table.
-            let t = s.cell(format!("{table}T"), Some(108), false);
-            let a = s.cell(format!("{table}a"), Some(2), false);
-            let b = s.cell(format!("{table}b"), Some(100), false);
-            let c = s.cell(format!("{table}c"), Some(6), false);
-            let col = s.cell(format!("{table}C"), Some(56), false);
-            let d = s.cell(format!("{table}d"), Some(50), false);
-            s.relate(t, vec![a, b, c], true);
-            s.relate(col, vec![c, d], true);
-        }
+        let s = two_tables();
         let memberships = relations_of_cells(&s);
         let mut whole = WholeParts::default();
         // From `yd` (cell 11), the last cell of the second table.
