@@ -4,7 +4,7 @@
 //! quarters). Primary suppression (1 … min_count − 1) works on it, the search for what else to
 //! hide (`protect.rs`) reads each cell's cost of hiding.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// One sensitive count.
 #[derive(Debug, Clone)]
@@ -107,7 +107,9 @@ pub struct SafeHidden {
 pub struct CellSystem {
     pub cells: Vec<Cell>,
     pub relations: Vec<Relation>,
-    index: BTreeMap<String, usize>,
+    /// Each label's cell; never iterated, so the order of the hash map cannot show (a national
+    /// system has a million cells, looked up by label while the tables are suppressed).
+    index: HashMap<String, usize, foldhash::fast::FixedState>,
 }
 
 /// The root of `x` in a union-find forest (path halving): the connected parts of a system.
