@@ -608,6 +608,15 @@ pub(super) mod tests {
         )
     }
 
+    /// A random two-level table (`two_levels`) and what one of its hidden cells must be able to
+    /// do: rise to 5 or fall by 1 — the input of the search's property tests.
+    pub(crate) fn two_level_needs() -> impl Strategy<Value = (CellSystem, (f64, bool))> {
+        (two_level_specs(), any::<bool>()).prop_map(|((groups, hidden, exact_top), up)| {
+            let need = (if up { 5.0 } else { 1.0 }, up);
+            (two_levels(&groups, &hidden, exact_top), need)
+        })
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
         /// The classes, the certification by seen points and the interior-point solver find

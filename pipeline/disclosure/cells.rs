@@ -293,6 +293,12 @@ impl CellSystem {
         self.get(label).is_some_and(|i| self.cells[i].suppressed)
     }
 
+    /// Published sensitive cells with these labels and values, for a hand-worked test table.
+    #[cfg(test)]
+    pub(crate) fn shown_cells<const N: usize>(&mut self, cells: [(&str, i64); N]) -> [usize; N] {
+        cells.map(|(label, value)| self.cell(label.into(), Some(value), false))
+    }
+
     /// The labels of the hidden cells, in cell order (what the tests compare).
     #[cfg(test)]
     pub(crate) fn hidden_labels(&self) -> Vec<&str> {
