@@ -25,6 +25,7 @@ use datafusion::arrow::array::{
 };
 use datafusion::arrow::compute::{cast, concat_batches, nullif};
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use rayon::prelude::*;
 
 pub use audit::{Exposure, Protection, audit};
 pub use cells::CellSystem;
@@ -445,19 +446,25 @@ pub fn build_system(tables: Tables) -> Result<CellSystem, DisclosureError> {
 fn suppress(
     batch: &RecordBatch,
     columns: &[&str],
-    label: impl Fn(usize, &str) -> Option<String>,
+    label: impl Fn(usize, &str) -> Option<String> + Sync,
     system: &CellSystem,
     add_flags: bool,
 ) -> Result<RecordBatch, DisclosureError> {
     let mut fields: Vec<Arc<Field>> = batch.schema().fields().iter().cloned().collect();
     let mut arrays: Vec<ArrayRef> = batch.columns().to_vec();
-    for column in columns {
-        let Ok(index) = batch.schema().index_of(column) else {
-            continue;
-        };
-        let hidden: BooleanArray = (0..batch.num_rows())
-            .map(|r| Some(label(r, column).is_some_and(|l| system.is_suppressed(&l))))
-            .collect();
+    // Which cells of each column are hidden, the columns side by side (a label per cell: at
+    // national scale a million of them); then the table is put together in the columns' order.
+    let hidden: Vec<(usize, &str, BooleanArray)> = columns
+        .par_iter()
+        .filter_map(|column| {
+            let index = batch.schema().index_of(column).ok()?;
+            let hidden: BooleanArray = (0..batch.num_rows())
+                .map(|r| Some(label(r, column).is_some_and(|l| system.is_suppressed(&l))))
+                .collect();
+            Some((index, *column, hidden))
+        })
+        .collect();
+    for (index, column, hidden) in hidden {
         arrays[index] = nullif(&arrays[index], &hidden)?;
         fields[index] = Arc::new(fields[index].as_ref().clone().with_nullable(true));
         for ratio in derived_from(column) {

@@ -7,7 +7,12 @@ use std::sync::Arc;
 use datafusion::arrow::array::{Array, ArrayRef, BooleanArray, RecordBatch, StringArray};
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 
+use rayon::prelude::*;
+
 use super::{CellSystem, DisclosureError, column_as, flag_name, write_gebied_label};
+
+/// Rows per task of `trend_flags`.
+const CHUNK: usize = 65_536;
 
 /// `openbaar/trends` with `waarde_onderdrukt`: true where the row's value is hidden because the
 /// count it is (or is made from) is hidden, so that a chart marks it like any hidden figure
@@ -25,26 +30,40 @@ pub(super) fn trend_flags(
     let (Some(n), Some(c), Some(i), Some(p)) = (n, c, i, p) else {
         return Err(DisclosureError::Shape("trends: text columns".into()));
     };
-    let mut label = String::new();
-    let flag: BooleanArray = (0..trends.num_rows())
-        .map(|r| {
-            let deciding = i
-                .is_valid(r)
-                .then(|| risicobeeld_snapshot::indicators::indicator(i.value(r)))
-                .flatten()
-                .and_then(|ind| ind.deciding_count());
-            let known = n.is_valid(r) && c.is_valid(r) && p.is_valid(r);
-            let hidden = match deciding {
-                Some(column) if known => {
-                    label.clear();
-                    write_gebied_label(&mut label, n.value(r), c.value(r), p.value(r), column);
-                    system.is_suppressed(&label)
-                }
-                _ => false,
-            };
-            Some(hidden)
+    // The rows in runs of `CHUNK`, side by side; each run writes its labels into one buffer.
+    let flags: Vec<Vec<bool>> = (0..trends.num_rows())
+        .step_by(CHUNK)
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|start| {
+            let mut label = String::new();
+            (start..trends.num_rows().min(start + CHUNK))
+                .map(|r| {
+                    let deciding = i
+                        .is_valid(r)
+                        .then(|| risicobeeld_snapshot::indicators::indicator(i.value(r)))
+                        .flatten()
+                        .and_then(|ind| ind.deciding_count());
+                    let known = n.is_valid(r) && c.is_valid(r) && p.is_valid(r);
+                    match deciding {
+                        Some(column) if known => {
+                            label.clear();
+                            write_gebied_label(
+                                &mut label,
+                                n.value(r),
+                                c.value(r),
+                                p.value(r),
+                                column,
+                            );
+                            system.is_suppressed(&label)
+                        }
+                        _ => false,
+                    }
+                })
+                .collect()
         })
         .collect();
+    let flag: BooleanArray = flags.into_iter().flatten().map(Some).collect();
     let mut fields: Vec<Arc<Field>> = trends.schema().fields().iter().cloned().collect();
     let mut arrays: Vec<ArrayRef> = trends.columns().to_vec();
     let at = fields

@@ -3,6 +3,7 @@
 //! denominators — as plain functions, and as the SQL functions the models call. Quantiles and
 //! distributions come from `statrs`; the smoothing and Benjamini–Hochberg are SQL windows.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, Float64Array};
@@ -21,10 +22,14 @@ fn z_of(level: f64) -> Option<f64> {
 /// The Wilson score interval of the proportion `count / n` (as a fraction, not scaled), at the
 /// given confidence level. `None` when `n` is not positive or the count is outside `0..=n`.
 pub fn wilson(count: f64, n: f64, level: f64) -> Option<(f64, f64)> {
+    wilson_at(count, n, z_of(level)?)
+}
+
+/// The Wilson interval at the normal quantile `z` of its level (`z_of`).
+fn wilson_at(count: f64, n: f64, z: f64) -> Option<(f64, f64)> {
     if n <= 0.0 || count < 0.0 || count > n {
         return None;
     }
-    let z = z_of(level)?;
     let p = count / n;
     let z2n = z * z / n;
     let centre = (p + z2n / 2.0) / (1.0 + z2n);
@@ -38,20 +43,45 @@ pub fn wilson(count: f64, n: f64, level: f64) -> Option<(f64, f64)> {
 /// The exact Poisson interval of the rate `count / n` (Garwood: chi-square quantiles), not
 /// scaled. A count of 0 has lower bound 0. `None` when `n` is not positive or the count negative.
 pub fn garwood(count: f64, n: f64, level: f64) -> Option<(f64, f64)> {
-    if n <= 0.0 || count < 0.0 || !(level > 0.0 && level < 1.0) {
+    if n <= 0.0 {
+        return None;
+    }
+    Some((
+        garwood_low(count, level)? / n,
+        garwood_high(count, level)? / n,
+    ))
+}
+
+/// The lower Garwood bound of a count (of the rate times its denominator): half the chi-square
+/// quantile at (1 − level) / 2 with 2·count degrees of freedom; 0 for a count of 0.
+fn garwood_low(count: f64, level: f64) -> Option<f64> {
+    if count < 0.0 || !(level > 0.0 && level < 1.0) {
+        return None;
+    }
+    if count == 0.0 {
+        return Some(0.0);
+    }
+    Some(
+        ChiSquared::new(2.0 * count)
+            .ok()?
+            .inverse_cdf((1.0 - level) / 2.0)
+            / 2.0,
+    )
+}
+
+/// The upper Garwood bound of a count: half the chi-square quantile at 1 − (1 − level) / 2 with
+/// 2·count + 2 degrees of freedom.
+fn garwood_high(count: f64, level: f64) -> Option<f64> {
+    if count < 0.0 || !(level > 0.0 && level < 1.0) {
         return None;
     }
     let alpha = 1.0 - level;
-    let low = if count == 0.0 {
-        0.0
-    } else {
-        ChiSquared::new(2.0 * count).ok()?.inverse_cdf(alpha / 2.0) / 2.0
-    };
-    let high = ChiSquared::new(2.0 * count + 2.0)
-        .ok()?
-        .inverse_cdf(1.0 - alpha / 2.0)
-        / 2.0;
-    Some((low / n, high / n))
+    Some(
+        ChiSquared::new(2.0 * count + 2.0)
+            .ok()?
+            .inverse_cdf(1.0 - alpha / 2.0)
+            / 2.0,
+    )
 }
 
 /// The two-sided p-value of the conditional exact test of two counts given their denominators:
@@ -143,13 +173,23 @@ fn float_args(args: &[ColumnarValue]) -> DfResult<Vec<Float64Array>> {
         .collect()
 }
 
-/// A SQL function of `arity` doubles returning a double; null where any argument is null or
-/// `f` has no answer.
-fn udf(name: &str, arity: usize, f: fn(&[f64]) -> Option<f64>) -> ScalarUDF {
+/// A SQL function of `arity` doubles returning a double, whose costly part depends on the
+/// arguments at `key` alone (at most two: an exact interval's quantile on the count and the
+/// level, not the denominator): `costly(arguments)` is worked out once per distinct key within a
+/// batch, `per_row(costly, arguments)` for every row. Null where any argument is null or either
+/// part has no answer.
+fn keyed_udf(
+    name: &str,
+    arity: usize,
+    key: &'static [usize],
+    costly: fn(&[f64]) -> Option<f64>,
+    per_row: fn(f64, &[f64]) -> Option<f64>,
+) -> ScalarUDF {
     let body = move |args: &[ColumnarValue]| -> DfResult<ColumnarValue> {
         let columns = float_args(args)?;
         let rows = columns.first().map_or(0, Array::len);
         let mut values = vec![0.0; columns.len()];
+        let mut known: HashMap<[u64; 2], Option<f64>> = HashMap::new();
         let out: Float64Array = (0..rows)
             .map(|r| {
                 for (v, c) in values.iter_mut().zip(&columns) {
@@ -158,7 +198,12 @@ fn udf(name: &str, arity: usize, f: fn(&[f64]) -> Option<f64>) -> ScalarUDF {
                     }
                     *v = c.value(r);
                 }
-                f(&values)
+                let mut bits = [0; 2];
+                for (b, &k) in bits.iter_mut().zip(key) {
+                    *b = values[k].to_bits();
+                }
+                let part = *known.entry(bits).or_insert_with(|| costly(&values));
+                per_row(part?, &values)
             })
             .collect();
         Ok(ColumnarValue::Array(Arc::new(out) as ArrayRef))
@@ -172,26 +217,50 @@ fn udf(name: &str, arity: usize, f: fn(&[f64]) -> Option<f64>) -> ScalarUDF {
     )
 }
 
+/// A rate's bound: the count's bound over a positive denominator (as `garwood`).
+fn per_denominator(bound: f64, a: &[f64]) -> Option<f64> {
+    if a[1] <= 0.0 {
+        None
+    } else {
+        Some(bound / a[1])
+    }
+}
+
 /// Registers the SQL functions: `wilson_laag(count, n, level)`, `wilson_hoog`,
 /// `poisson_laag(count, n, level)`, `poisson_hoog` (fractions, unscaled),
 /// and `p_twee_tellingen(count1, n1, count2, n2)`. (The Benjamini–Hochberg threshold is plain
-/// SQL in `trends.sql`; `bh_threshold` is its reference.)
+/// SQL in `trends.sql`; `bh_threshold` is its reference.) The quantiles — the normal one of the
+/// level, the chi-square ones of a count — are worked out once per batch and value: at national
+/// scale computing them per row took most of `gebied_indicatoren`'s time.
 pub fn register(ctx: &SessionContext) {
-    ctx.register_udf(udf("wilson_laag", 3, |a| {
-        wilson(a[0], a[1], a[2]).map(|i| i.0)
+    let z = |a: &[f64]| z_of(a[2]);
+    ctx.register_udf(keyed_udf("wilson_laag", 3, &[2], z, |z, a| {
+        wilson_at(a[0], a[1], z).map(|i| i.0)
     }));
-    ctx.register_udf(udf("wilson_hoog", 3, |a| {
-        wilson(a[0], a[1], a[2]).map(|i| i.1)
+    ctx.register_udf(keyed_udf("wilson_hoog", 3, &[2], z, |z, a| {
+        wilson_at(a[0], a[1], z).map(|i| i.1)
     }));
-    ctx.register_udf(udf("poisson_laag", 3, |a| {
-        garwood(a[0], a[1], a[2]).map(|i| i.0)
-    }));
-    ctx.register_udf(udf("poisson_hoog", 3, |a| {
-        garwood(a[0], a[1], a[2]).map(|i| i.1)
-    }));
-    ctx.register_udf(udf("p_twee_tellingen", 4, |a| {
-        conditional_test(a[0], a[1], a[2], a[3])
-    }));
+    ctx.register_udf(keyed_udf(
+        "poisson_laag",
+        3,
+        &[0, 2],
+        |a| garwood_low(a[0], a[2]),
+        per_denominator,
+    ));
+    ctx.register_udf(keyed_udf(
+        "poisson_hoog",
+        3,
+        &[0, 2],
+        |a| garwood_high(a[0], a[2]),
+        per_denominator,
+    ));
+    ctx.register_udf(keyed_udf(
+        "p_twee_tellingen",
+        4,
+        &[],
+        |_| Some(0.0),
+        |_, a| conditional_test(a[0], a[1], a[2], a[3]),
+    ));
 }
 
 #[cfg(test)]
@@ -295,5 +364,63 @@ mod tests {
         assert!(close(p, 1.0, 1e-9), "{p}");
         let p = conditional_test(99_000.0, 1.0, 101_000.0, 1.0).expect("p");
         assert!(p > 0.0 && p < 1e-4, "{p}");
+    }
+
+    /// The SQL functions work each quantile out once per count and level within a batch: every
+    /// row must still get exactly what the plain functions give it. The rows repeat a count with
+    /// another denominator (the quantile reused, the division not) and with another level (a key
+    /// without the level would reuse the 95 % quantile for the 90 % row), and hold a null, a
+    /// zero denominator and a negative count.
+    #[test]
+    fn the_sql_functions_give_every_row_what_the_plain_functions_give() {
+        let rows: [(Option<f64>, f64, f64); 8] = [
+            (Some(7.0), 1000.0, 0.95),
+            (Some(7.0), 250.0, 0.95),
+            (Some(7.0), 250.0, 0.90),
+            (Some(0.0), 40.0, 0.95),
+            (Some(3.0), 0.0, 0.95),
+            (Some(-1.0), 10.0, 0.95),
+            (None, 10.0, 0.95),
+            (Some(7.0), 1000.0, 0.95),
+        ];
+        let column = |values: Vec<Option<f64>>| Arc::new(Float64Array::from(values)) as ArrayRef;
+        let batch = datafusion::arrow::array::RecordBatch::try_from_iter([
+            ("k", column(rows.iter().map(|r| r.0).collect())),
+            ("n", column(rows.iter().map(|r| Some(r.1)).collect())),
+            ("niveau", column(rows.iter().map(|r| Some(r.2)).collect())),
+        ])
+        .expect("a batch");
+        let ctx = SessionContext::new();
+        register(&ctx);
+        ctx.register_batch("t", batch).expect("registered");
+        let sql = "select poisson_laag(k, n, niveau), poisson_hoog(k, n, niveau), \
+                   wilson_laag(k, n, niveau), wilson_hoog(k, n, niveau) from t";
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime");
+        let batches = runtime
+            .block_on(async { ctx.sql(sql).await?.collect().await })
+            .expect("the query");
+        let out = datafusion::arrow::compute::concat_batches(&batches[0].schema(), &batches)
+            .expect("one batch");
+        let got = |c: usize, r: usize| {
+            let a = out.column(c).as_any().downcast_ref::<Float64Array>();
+            a.filter(|a| a.is_valid(r)).map(|a| a.value(r).to_bits())
+        };
+        for (r, (k, n, level)) in rows.iter().enumerate() {
+            let poisson = k.and_then(|k| garwood(k, *n, *level));
+            let wilson = k.and_then(|k| wilson(k, *n, *level));
+            let want = [
+                poisson.map(|i| i.0),
+                poisson.map(|i| i.1),
+                wilson.map(|i| i.0),
+                wilson.map(|i| i.1),
+            ];
+            for (c, w) in want.iter().enumerate() {
+                assert_eq!(got(c, r), w.map(f64::to_bits), "row {r}, column {c}");
+            }
+        }
+        // The case the key must tell apart: the same count at 90 % is a narrower interval.
+        assert!(got(1, 2) < got(1, 1) && got(1, 1).is_some());
     }
 }
