@@ -12,7 +12,8 @@ use risicobeeld::datafusion_reexport::arrow::array::{
     Array, ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray,
 };
 use risicobeeld::datafusion_reexport::arrow::datatypes::{DataType, Field, Schema};
-use risicobeeld::transform::{OutputTable, run_models};
+use risicobeeld::disclosure::changed_by_disclosure;
+use risicobeeld::transform::{OutputTable, rendered_over, run_models, run_rendered};
 
 use crate::util::block_on;
 
@@ -529,6 +530,38 @@ fn opvallend_is_benjamini_hochberg_over_the_areas_of_each_indicator() {
         }
     }
     assert!(opvallend >= 40, "only {opvallend} changes opvallend");
+}
+
+/// `openbaar/trends` reruns only the indicators disclosure can change (`changed_by_disclosure`)
+/// and takes the others' rows from the full table, which is right only while an indicator's
+/// trends depend on its own values alone. Over a generated region with real changes (so that
+/// the Benjamini–Hochberg limits differ between indicators), the model rendered over those
+/// indicators gives exactly the full model's rows of them, in the full model's order.
+#[test]
+fn the_trends_rerun_over_some_indicators_gives_the_full_trends_rows_of_them() {
+    let high: Vec<usize> = (0..BUURTEN).step_by(10).collect();
+    let mut inputs = settings(true);
+    inputs.push(ratios(&region_from(3, &high, "2024-Q4")));
+    let full = block_on(run_models(
+        inputs.clone(),
+        &["gebied_indicatoren", "trends"],
+        &[],
+    ))
+    .expect("the models run");
+    inputs.push(full["gebied_indicatoren"].clone());
+    let model = rendered_over("trends", &changed_by_disclosure).expect("renders");
+    let part = block_on(run_rendered(inputs, vec![model], &[])).expect("the model runs");
+    let full_rows = rows_of(&full["trends"].batches);
+    let changed = |r: &&Row| {
+        r["indicator"]
+            .s()
+            .and_then(risicobeeld_snapshot::indicators::indicator)
+            .is_some_and(changed_by_disclosure)
+    };
+    let expected: Vec<&Row> = full_rows.iter().filter(changed).collect();
+    assert!(!expected.is_empty() && expected.len() < full_rows.len());
+    let part_rows = rows_of(&part["trends"].batches);
+    assert_eq!(part_rows.iter().collect::<Vec<_>>(), expected);
 }
 
 /// Issue 32, blind spots, worked by hand. Three gemeenten of 10,000 objects in use and 20,000

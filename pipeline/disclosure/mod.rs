@@ -31,14 +31,15 @@ pub use audit::{Exposure, Protection, audit};
 pub use cells::CellSystem;
 pub use protect::protect;
 
-use crate::transform::{OutputTable, TransformError, run_models};
+use crate::transform::{OutputTable, TransformError, rendered_over, run_models, run_rendered};
 use risicobeeld_snapshot::vocabulary::signal_form_columns;
 pub(crate) use signals::fase_label;
 use signals::{add_bronnen, add_fasen, bron_label, fase_labels, years_only};
 use victims::{add_slachtoffers, slachtoffer_labels};
 
 pub use risicobeeld_snapshot::tables::{
-    BOUNDING, EVALUATIE_SENSITIVE, controlled, flag_name, sensitive, small_values,
+    BOUNDING, EVALUATIE_SENSITIVE, changed_by_disclosure, controlled, flag_name, sensitive,
+    small_values,
 };
 
 /// The ratios of the registry made from `count`: null wherever it is hidden.
@@ -605,7 +606,9 @@ pub async fn openbaar(
     // (bench/RESULTS.md). A failed audit drops them with the runtime.
     let mut trend_inputs = inputs;
     trend_inputs.push(get(&rebuilt, "gebied_indicatoren")?.clone());
-    let trends_task = tokio::spawn(run_models(trend_inputs, &["trends"], &[]));
+    // Only the indicators disclosure can change are rerun; the others are the full table's.
+    let trends_model = rendered_over("trends", &changed_by_disclosure)?;
+    let trends_task = tokio::spawn(run_rendered(trend_inputs, vec![trends_model], &[]));
     let open_evaluatie = evaluation::rebuild(tables, &waarden, &system).await?;
     let open_gebied = concat(get(&rebuilt, "gebied_indicatoren")?)?;
     let open_gebied = suppress(
@@ -674,7 +677,8 @@ pub async fn openbaar(
     let rebuilt = trends_task
         .await
         .map_err(|e| DisclosureError::Task(e.to_string()))??;
-    let open_trends = trends::trend_flags(&concat(get(&rebuilt, "trends")?)?, &system)?;
+    let rerun = trends::trend_flags(&concat(get(&rebuilt, "trends")?)?, &system)?;
+    let open_trends = trends::with_unchanged(&get(tables, "trends")?.batches, &rerun)?;
     let mut out = vec![
         table("openbaar/gebied_indicatoren", open_gebied),
         get(tables, "kvk_sectoren")?.renamed("openbaar/kvk_sectoren"),

@@ -9,10 +9,131 @@ use datafusion::arrow::datatypes::{DataType, Field, Schema};
 
 use rayon::prelude::*;
 
-use super::{CellSystem, DisclosureError, column_as, flag_name, write_gebied_label};
+use datafusion::arrow::compute::interleave;
+
+use super::{
+    CellSystem, DisclosureError, changed_by_disclosure, column_as, flag_name, write_gebied_label,
+};
 
 /// Rows per task of `trend_flags`.
 const CHUNK: usize = 65_536;
+
+/// A trends table's key columns as text: `niveau`, `gebiedscode`, `indicator`, `periode`.
+fn keys(trends: &RecordBatch) -> Result<[StringArray; 4], DisclosureError> {
+    let key = |name: &str| -> Result<StringArray, DisclosureError> {
+        column_as(trends, name, &DataType::Utf8)?
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .cloned()
+            .ok_or_else(|| DisclosureError::Shape(format!("trends: {name} as text")))
+    };
+    Ok([
+        key("niveau")?,
+        key("gebiedscode")?,
+        key("indicator")?,
+        key("periode")?,
+    ])
+}
+
+/// `openbaar/trends` from the full table and the rerun over the suppressed counts of only the
+/// indicators disclosure can change (`changed_by_disclosure`), marked (`trend_flags`): each
+/// other indicator's rows are the full table's, unmarked. Both come from one model with one
+/// order, and the rerun holds exactly the full table's rows of its indicators, so each of its
+/// rows takes the place of the next such row of the full table — the model's order, with no
+/// second copy of it here. A rerun row that does not line up with that row (another area,
+/// period or indicator), or rows left over on either side, is an error, never a mixed table.
+pub(super) fn with_unchanged(
+    full: &[RecordBatch],
+    rerun: &RecordBatch,
+) -> Result<RecordBatch, DisclosureError> {
+    let misfit = |what: String| DisclosureError::Shape(format!("openbaar/trends: {what}"));
+    let rerun_keys = keys(rerun)?;
+    let mut from_rerun = 0;
+    // (table, row) for `interleave`: the full table's batches first, the rerun last.
+    let mut rows: Vec<(usize, usize)> = Vec::new();
+    let mut changed_rows: Vec<bool> = Vec::new();
+    for (b, batch) in full.iter().enumerate() {
+        let full_keys = keys(batch)?;
+        // The rows come by indicator in runs: its answer is kept for the run.
+        let mut last: Option<(&str, bool)> = None;
+        for r in 0..batch.num_rows() {
+            let indicator = full_keys[2].is_valid(r).then(|| full_keys[2].value(r));
+            let changed = match (indicator, last) {
+                (Some(name), Some((seen, answer))) if name == seen => answer,
+                (Some(name), _) => {
+                    let answer = risicobeeld_snapshot::indicators::indicator(name)
+                        .is_some_and(changed_by_disclosure);
+                    last = Some((name, answer));
+                    answer
+                }
+                (None, _) => false,
+            };
+            changed_rows.push(changed);
+            if !changed {
+                rows.push((b, r));
+                continue;
+            }
+            let lines_up = from_rerun < rerun.num_rows()
+                && full_keys.iter().zip(&rerun_keys).all(|(f, o)| {
+                    f.is_valid(r) == o.is_valid(from_rerun) && f.value(r) == o.value(from_rerun)
+                });
+            if !lines_up {
+                return Err(misfit(format!(
+                    "the rerun's row {from_rerun} is not the full table's row {r} of batch {b}"
+                )));
+            }
+            rows.push((full.len(), from_rerun));
+            from_rerun += 1;
+        }
+    }
+    if from_rerun != rerun.num_rows() {
+        return Err(misfit(format!(
+            "{} rerun rows have no place in the full table",
+            rerun.num_rows() - from_rerun
+        )));
+    }
+    let flag = flag_name("waarde");
+    let rerun_flags = rerun
+        .column_by_name(&flag)
+        .and_then(|a| a.as_any().downcast_ref::<BooleanArray>())
+        .ok_or_else(|| misfit(format!("the rerun has no {flag}")))?;
+    let schema = rerun.schema();
+    let columns = schema
+        .fields()
+        .iter()
+        .zip(rerun.columns())
+        .map(
+            |(field, rerun_column)| -> Result<ArrayRef, DisclosureError> {
+                if field.name() == &flag {
+                    let mut k = 0;
+                    let flags: BooleanArray = changed_rows
+                        .iter()
+                        .map(|&changed| {
+                            Some(
+                                changed && {
+                                    k += 1;
+                                    rerun_flags.value(k - 1)
+                                },
+                            )
+                        })
+                        .collect();
+                    return Ok(Arc::new(flags));
+                }
+                let mut sources: Vec<&dyn Array> = Vec::with_capacity(full.len() + 1);
+                for batch in full {
+                    let column = batch
+                        .column_by_name(field.name())
+                        .filter(|c| c.data_type() == field.data_type())
+                        .ok_or_else(|| misfit(format!("the full table's {}", field.name())))?;
+                    sources.push(column.as_ref());
+                }
+                sources.push(rerun_column.as_ref());
+                Ok(interleave(&sources, &rows)?)
+            },
+        )
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(RecordBatch::try_new(schema, columns)?)
+}
 
 /// `openbaar/trends` with `waarde_onderdrukt`: true where the row's value is hidden because the
 /// count it is (or is made from) is hidden, so that a chart marks it like any hidden figure
@@ -23,13 +144,7 @@ pub(super) fn trend_flags(
 ) -> Result<RecordBatch, DisclosureError> {
     // A national table has a million rows and more: the strings are read in place and each
     // label written into one buffer.
-    let [n, c, i, p] = ["niveau", "gebiedscode", "indicator", "periode"]
-        .map(|name| column_as(trends, name, &DataType::Utf8));
-    let (n, c, i, p) = (n?, c?, i?, p?);
-    let [n, c, i, p] = [&n, &c, &i, &p].map(|a| a.as_any().downcast_ref::<StringArray>());
-    let (Some(n), Some(c), Some(i), Some(p)) = (n, c, i, p) else {
-        return Err(DisclosureError::Shape("trends: text columns".into()));
-    };
+    let [n, c, i, p] = &keys(trends)?;
     // The rows in runs of `CHUNK`, side by side; each run writes its labels into one buffer.
     let flags: Vec<Vec<bool>> = (0..trends.num_rows())
         .step_by(CHUNK)
@@ -146,5 +261,108 @@ mod tests {
             .expect("booleans");
         let expected: Vec<bool> = rows.iter().map(|r| r.4).collect();
         assert_eq!(flags.iter().flatten().collect::<Vec<_>>(), expected);
+    }
+
+    /// niveau, gebiedscode, indicator, periode, waarde.
+    type TrendRow = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<f64>,
+    );
+
+    /// A trends table of `rows`.
+    fn trends_of(rows: &[TrendRow]) -> RecordBatch {
+        let text = |pick: fn(&TrendRow) -> &'static str| {
+            Arc::new(StringArray::from_iter_values(rows.iter().map(pick))) as ArrayRef
+        };
+        RecordBatch::try_from_iter([
+            ("niveau", text(|r| r.0)),
+            ("gebiedscode", text(|r| r.1)),
+            ("indicator", text(|r| r.2)),
+            ("periode", text(|r| r.3)),
+            (
+                "waarde",
+                Arc::new(datafusion::arrow::array::Float64Array::from_iter(
+                    rows.iter().map(|r| r.4),
+                )) as ArrayRef,
+            ),
+        ])
+        .expect("a batch")
+    }
+
+    /// The full table (two batches) has `inwoners` (not changed by disclosure) and
+    /// `signalen_totaal` (changed) for GM1 and GM2; the rerun has only the signals, GM1's 2024-Q4
+    /// hidden (null, marked). Put together: every `inwoners` row the full table's, unmarked, in
+    /// its place; every signals row the rerun's, with its mark. A rerun that does not line up
+    /// (another area) or has a row too many is refused.
+    #[test]
+    fn the_rerun_takes_the_place_of_the_changed_rows_and_the_others_stay() {
+        let full = [
+            trends_of(&[
+                ("gemeente", "GM1", "inwoners", "2024-Q4", Some(900.0)),
+                ("gemeente", "GM1", "signalen_totaal", "2024-Q3", Some(7.0)),
+                ("gemeente", "GM1", "signalen_totaal", "2024-Q4", Some(3.0)),
+            ]),
+            trends_of(&[
+                ("gemeente", "GM2", "inwoners", "2024-Q4", Some(800.0)),
+                ("gemeente", "GM2", "signalen_totaal", "2024-Q4", Some(12.0)),
+            ]),
+        ];
+        let mut system = CellSystem::default();
+        system.cell(
+            gebied_label("gemeente", "GM1", "2024-Q4", "signalen_totaal"),
+            Some(3),
+            true,
+        );
+        let rerun_rows = [
+            ("gemeente", "GM1", "signalen_totaal", "2024-Q3", Some(7.0)),
+            ("gemeente", "GM1", "signalen_totaal", "2024-Q4", None),
+            ("gemeente", "GM2", "signalen_totaal", "2024-Q4", Some(12.0)),
+        ];
+        let rerun = trend_flags(&trends_of(&rerun_rows), &system).expect("flags");
+        let open = with_unchanged(&full, &rerun).expect("lines up");
+        assert_eq!(open.schema(), rerun.schema());
+        let [_, codes, indicators, _] = keys(&open).expect("keys");
+        let waarde = open
+            .column_by_name("waarde")
+            .and_then(|a| {
+                a.as_any()
+                    .downcast_ref::<datafusion::arrow::array::Float64Array>()
+            })
+            .expect("waarde");
+        let flags = open
+            .column_by_name("waarde_onderdrukt")
+            .and_then(|a| a.as_any().downcast_ref::<BooleanArray>())
+            .expect("flags");
+        let got: Vec<(&str, &str, Option<f64>, bool)> = (0..open.num_rows())
+            .map(|r| {
+                (
+                    codes.value(r),
+                    indicators.value(r),
+                    waarde.is_valid(r).then(|| waarde.value(r)),
+                    flags.value(r),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("GM1", "inwoners", Some(900.0), false),
+                ("GM1", "signalen_totaal", Some(7.0), false),
+                ("GM1", "signalen_totaal", None, true),
+                ("GM2", "inwoners", Some(800.0), false),
+                ("GM2", "signalen_totaal", Some(12.0), false),
+            ]
+        );
+        let mut elsewhere = rerun_rows;
+        elsewhere[2].1 = "GM3";
+        let elsewhere = trend_flags(&trends_of(&elsewhere), &system).expect("flags");
+        assert!(with_unchanged(&full, &elsewhere).is_err());
+        let mut more = rerun_rows.to_vec();
+        more.push(("gemeente", "GM2", "signalen_totaal", "2025-Q1", Some(1.0)));
+        let more = trend_flags(&trends_of(&more), &system).expect("flags");
+        assert!(with_unchanged(&full, &more).is_err());
     }
 }

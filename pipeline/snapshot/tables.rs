@@ -59,6 +59,24 @@ pub fn controlled() -> impl Iterator<Item = &'static str> {
         .chain(BOUNDING.iter().map(|(bound, _)| *bound))
 }
 
+/// Whether disclosure control can change an indicator's value in `openbaar/` (and so its
+/// trends): a column it may hide, a ratio of one (by its count or its denominator), or the
+/// score, which weighs the ratios of every area of a level. Any other indicator is published
+/// exactly as computed.
+pub fn changed_by_disclosure(indicator: &crate::indicators::Indicator) -> bool {
+    let made_of = [
+        Some(indicator.name),
+        indicator.count,
+        indicator.denominator.map(|d| d.column),
+        indicator.denominator.map(|d| d.of),
+    ];
+    indicator.kind == crate::indicators::Kind::Score
+        || made_of
+            .into_iter()
+            .flatten()
+            .any(|column| controlled().any(|c| c == column))
+}
+
 /// The published columns that hold person counts, per table: in `openbaar/` each must carry its
 /// `<column>_onderdrukt` flag and show no value from 1 to `min_count − 1` (none for a table
 /// without any).
@@ -195,4 +213,36 @@ pub fn small_values(batch: &RecordBatch, columns: &[&str], min_count: i64) -> us
         .filter_map(|c| batch.column_by_name(c))
         .map(|a| crate::check::small_count(a, person_row.as_deref(), min_count).unwrap_or(0))
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::indicator;
+
+    /// Which indicators disclosure can change, from the registry: the person counts and the
+    /// bounding count (`leeg_aantal`), the ratios made of them, and the score; not the
+    /// inhabitants, the objects in use, the KvK counts or a ratio of two of those.
+    #[test]
+    fn disclosure_changes_the_hidden_counts_their_ratios_and_the_score() {
+        let changed = |name: &str| indicator(name).is_some_and(changed_by_disclosure);
+        for name in [
+            "signalen_totaal",
+            "rni_ingeschrevenen",
+            "leeg_aantal",
+            "leeg_pct",
+            "signalen_per_10000_inwoners",
+            "risicoscore",
+        ] {
+            assert!(changed(name), "{name}");
+        }
+        for name in [
+            "inwoners",
+            "vbo_in_gebruik",
+            "kvk_risico_actief",
+            "kvk_risico_per_1000_inwoners",
+        ] {
+            assert!(!changed(name), "{name}");
+        }
+    }
 }

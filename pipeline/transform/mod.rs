@@ -6,7 +6,7 @@ pub mod models;
 pub mod staging;
 pub mod statistics;
 
-pub use models::{MODELS, Model, model_order, render};
+pub use models::{MODELS, Model, model_order, render, rendered_over};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -131,6 +131,19 @@ pub async fn run_models(
     models: &[&str],
     transient: &[&str],
 ) -> Result<BTreeMap<String, OutputTable>, TransformError> {
+    let order: Vec<Model> = model_order()?
+        .into_iter()
+        .filter(|m| models.contains(&m.name))
+        .collect();
+    run_rendered(inputs, order, transient).await
+}
+
+/// `run_models` with the models rendered already (`models::rendered_over`), in their order.
+pub async fn run_rendered(
+    inputs: Vec<OutputTable>,
+    order: Vec<Model>,
+    transient: &[&str],
+) -> Result<BTreeMap<String, OutputTable>, TransformError> {
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut session = SessionConfig::new().with_target_partitions(threads);
     // Plain Utf8 strings, which every Parquet reader maps to its string type.
@@ -146,10 +159,6 @@ pub async fn run_models(
         ctx.register_table(input.name.as_str(), Arc::new(table))?;
         tables.insert(input.name.clone(), input);
     }
-    let order: Vec<Model> = model_order()?
-        .into_iter()
-        .filter(|m| models.contains(&m.name))
-        .collect();
     let last_reader = last_readers(&order, transient);
     for (i, table) in transient.iter().enumerate() {
         if last_reader[i].is_none() {

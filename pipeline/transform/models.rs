@@ -134,10 +134,15 @@ fn indicator(i: &Indicator) -> Value {
 
 /// The registry as the templates see it, in lists for the loops they make.
 fn context() -> Value {
+    context_over(&|_| true)
+}
+
+/// `context`, with only the indicators `over` takes in its loops.
+fn context_over(over: &dyn Fn(&Indicator) -> bool) -> Value {
     let all = |keep: &dyn Fn(&Indicator) -> bool| -> Vec<Value> {
         INDICATORS
             .iter()
-            .filter(|i| keep(i))
+            .filter(|i| over(i) && keep(i))
             .map(indicator)
             .collect()
     };
@@ -147,6 +152,7 @@ fn context() -> Value {
     // The denominators a ratio divides by that are masked by its count.
     let noemers: Vec<Value> = INDICATORS
         .iter()
+        .filter(|i| over(i))
         .filter_map(|i| {
             let d = i.denominator?;
             (d.column != d.of).then(|| json!({"naam": d.column, "van": d.of, "telling": i.count}))
@@ -203,6 +209,22 @@ pub fn rendered() -> Result<Vec<Model>, TransformError> {
             })
         })
         .collect()
+}
+
+/// One model rendered over a part of the registry: its loops over indicators take only those
+/// `over` takes (the published trends rerun only for the indicators disclosure can change).
+pub fn rendered_over(
+    name: &str,
+    over: &dyn Fn(&Indicator) -> bool,
+) -> Result<Model, TransformError> {
+    let (name, template) = MODELS
+        .iter()
+        .find(|(model, _)| *model == name)
+        .ok_or_else(|| TransformError::UnknownModel(name.to_string()))?;
+    Ok(Model {
+        name,
+        sql: render_template(name, template, &context_over(over))?,
+    })
 }
 
 /// One model's SQL as it runs (`risicobeeld sql MODEL`).
