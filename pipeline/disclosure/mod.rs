@@ -674,11 +674,20 @@ pub async fn openbaar(
             first: first.to_string(),
         });
     }
+    let since = std::time::Instant::now();
     let rebuilt = trends_task
         .await
         .map_err(|e| DisclosureError::Task(e.to_string()))??;
+    let waited = since.elapsed().as_secs_f64();
     let rerun = trends::trend_flags(&concat(get(&rebuilt, "trends")?)?, &system)?;
+    let marked = since.elapsed().as_secs_f64();
     let open_trends = trends::with_unchanged(&get(tables, "trends")?.batches, &rerun)?;
+    tracing::debug!(
+        waited,
+        marked,
+        seconds = since.elapsed().as_secs_f64(),
+        "disclosure: the published trends"
+    );
     let mut out = vec![
         table("openbaar/gebied_indicatoren", open_gebied),
         get(tables, "kvk_sectoren")?.renamed("openbaar/kvk_sectoren"),

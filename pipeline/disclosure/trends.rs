@@ -9,7 +9,7 @@ use datafusion::arrow::datatypes::{DataType, Field, Schema};
 
 use rayon::prelude::*;
 
-use datafusion::arrow::compute::interleave;
+use datafusion::arrow::compute::concat;
 
 use super::{
     CellSystem, DisclosureError, changed_by_disclosure, column_as, flag_name, write_gebied_label,
@@ -42,93 +42,121 @@ fn keys(trends: &RecordBatch) -> Result<[StringArray; 4], DisclosureError> {
 /// rows takes the place of the next such row of the full table — the model's order, with no
 /// second copy of it here. A rerun row that does not line up with that row (another area,
 /// period or indicator), or rows left over on either side, is an error, never a mixed table.
+/// The rows come in runs from one side (an area's indicators in name order), so each column is
+/// put together from slices, the batches and the columns on every core.
 pub(super) fn with_unchanged(
     full: &[RecordBatch],
     rerun: &RecordBatch,
 ) -> Result<RecordBatch, DisclosureError> {
     let misfit = |what: String| DisclosureError::Shape(format!("openbaar/trends: {what}"));
     let rerun_keys = keys(rerun)?;
-    let mut from_rerun = 0;
-    // (table, row) for `interleave`: the full table's batches first, the rerun last.
-    let mut rows: Vec<(usize, usize)> = Vec::new();
-    let mut changed_rows: Vec<bool> = Vec::new();
-    for (b, batch) in full.iter().enumerate() {
-        let full_keys = keys(batch)?;
-        // The rows come by indicator in runs: its answer is kept for the run.
-        let mut last: Option<(&str, bool)> = None;
-        for r in 0..batch.num_rows() {
-            let indicator = full_keys[2].is_valid(r).then(|| full_keys[2].value(r));
-            let changed = match (indicator, last) {
-                (Some(name), Some((seen, answer))) if name == seen => answer,
-                (Some(name), _) => {
-                    let answer = risicobeeld_snapshot::indicators::indicator(name)
-                        .is_some_and(changed_by_disclosure);
-                    last = Some((name, answer));
-                    answer
-                }
-                (None, _) => false,
-            };
-            changed_rows.push(changed);
-            if !changed {
-                rows.push((b, r));
-                continue;
-            }
-            let lines_up = from_rerun < rerun.num_rows()
-                && full_keys.iter().zip(&rerun_keys).all(|(f, o)| {
-                    f.is_valid(r) == o.is_valid(from_rerun) && f.value(r) == o.value(from_rerun)
-                });
-            if !lines_up {
-                return Err(misfit(format!(
-                    "the rerun's row {from_rerun} is not the full table's row {r} of batch {b}"
-                )));
-            }
-            rows.push((full.len(), from_rerun));
-            from_rerun += 1;
-        }
+    // Which rows of each batch the rerun replaces; the runs of rows are the same indicator.
+    let changed: Vec<Vec<bool>> = full
+        .par_iter()
+        .map(|batch| {
+            let [_, _, indicators, _] = keys(batch)?;
+            let mut last: Option<(&str, bool)> = None;
+            Ok((0..batch.num_rows())
+                .map(|r| {
+                    let name = indicators.is_valid(r).then(|| indicators.value(r));
+                    match (name, last) {
+                        (Some(name), Some((seen, answer))) if name == seen => answer,
+                        (Some(name), _) => {
+                            let answer = risicobeeld_snapshot::indicators::indicator(name)
+                                .is_some_and(changed_by_disclosure);
+                            last = Some((name, answer));
+                            answer
+                        }
+                        (None, _) => false,
+                    }
+                })
+                .collect())
+        })
+        .collect::<Result<_, DisclosureError>>()?;
+    // Where each batch's rows start in the rerun.
+    let mut first_of_batch = Vec::with_capacity(full.len());
+    let mut replaced = 0;
+    for rows in &changed {
+        first_of_batch.push(replaced);
+        replaced += rows.iter().filter(|&&c| c).count();
     }
-    if from_rerun != rerun.num_rows() {
+    if replaced != rerun.num_rows() {
         return Err(misfit(format!(
-            "{} rerun rows have no place in the full table",
-            rerun.num_rows() - from_rerun
+            "the rerun has {} rows for the full table's {replaced}",
+            rerun.num_rows()
         )));
     }
+    // Runs `(side, first row, rows)`: side `b` is the full table's batch `b`, `full.len()` the
+    // rerun. Each rerun row is checked against the row it replaces.
+    let runs: Vec<Vec<(usize, usize, usize)>> =
+        full.par_iter()
+            .zip(&changed)
+            .zip(&first_of_batch)
+            .enumerate()
+            .map(|(b, ((batch, changed), &first))| {
+                let full_keys = keys(batch)?;
+                let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+                let mut at = first;
+                for (r, &replace) in changed.iter().enumerate() {
+                    let (side, row) = if replace {
+                        let lines_up = full_keys.iter().zip(&rerun_keys).all(|(f, o)| {
+                            f.is_valid(r) == o.is_valid(at) && f.value(r) == o.value(at)
+                        });
+                        if !lines_up {
+                            return Err(misfit(format!(
+                                "the rerun's row {at} is not the full table's row {r} of batch {b}"
+                            )));
+                        }
+                        at += 1;
+                        (full.len(), at - 1)
+                    } else {
+                        (b, r)
+                    };
+                    match runs.last_mut() {
+                        Some((s, start, len)) if *s == side && *start + *len == row => *len += 1,
+                        _ => runs.push((side, row, 1)),
+                    }
+                }
+                Ok(runs)
+            })
+            .collect::<Result<_, DisclosureError>>()?;
+    let runs: Vec<(usize, usize, usize)> = runs.into_iter().flatten().collect();
     let flag = flag_name("waarde");
-    let rerun_flags = rerun
-        .column_by_name(&flag)
-        .and_then(|a| a.as_any().downcast_ref::<BooleanArray>())
-        .ok_or_else(|| misfit(format!("the rerun has no {flag}")))?;
+    if rerun.column_by_name(&flag).is_none() {
+        return Err(misfit(format!("the rerun has no {flag}")));
+    }
     let schema = rerun.schema();
+    if runs.is_empty() {
+        return Ok(RecordBatch::new_empty(schema));
+    }
     let columns = schema
         .fields()
-        .iter()
+        .par_iter()
         .zip(rerun.columns())
         .map(
             |(field, rerun_column)| -> Result<ArrayRef, DisclosureError> {
-                if field.name() == &flag {
-                    let mut k = 0;
-                    let flags: BooleanArray = changed_rows
-                        .iter()
-                        .map(|&changed| {
-                            Some(
-                                changed && {
-                                    k += 1;
-                                    rerun_flags.value(k - 1)
-                                },
-                            )
-                        })
-                        .collect();
-                    return Ok(Arc::new(flags));
-                }
-                let mut sources: Vec<&dyn Array> = Vec::with_capacity(full.len() + 1);
-                for batch in full {
-                    let column = batch
-                        .column_by_name(field.name())
-                        .filter(|c| c.data_type() == field.data_type())
-                        .ok_or_else(|| misfit(format!("the full table's {}", field.name())))?;
-                    sources.push(column.as_ref());
-                }
-                sources.push(rerun_column.as_ref());
-                Ok(interleave(&sources, &rows)?)
+                // The full table's side of the column: its own, or for the mark, all unmarked.
+                let mut sides: Vec<ArrayRef> = full
+                    .iter()
+                    .map(|batch| {
+                        if field.name() == &flag {
+                            return Ok(Arc::new(BooleanArray::from(vec![false; batch.num_rows()]))
+                                as ArrayRef);
+                        }
+                        batch
+                            .column_by_name(field.name())
+                            .filter(|c| c.data_type() == field.data_type())
+                            .cloned()
+                            .ok_or_else(|| misfit(format!("the full table's {}", field.name())))
+                    })
+                    .collect::<Result<_, _>>()?;
+                sides.push(rerun_column.clone());
+                let slices: Vec<ArrayRef> = runs
+                    .iter()
+                    .map(|&(side, start, len)| sides[side].slice(start, len))
+                    .collect();
+                let slices: Vec<&dyn Array> = slices.iter().map(|a| a.as_ref()).collect();
+                Ok(concat(&slices)?)
             },
         )
         .collect::<Result<Vec<_>, _>>()?;
