@@ -15,6 +15,7 @@ use clarabel::solver::{
 };
 
 use super::cells::CellSystem;
+use super::lp::{LinearProgram, NoOptimum};
 
 /// Numbers closer than this are equal (the solver's answers are exact to about 1e-8).
 pub(super) const EPS: f64 = 1e-6;
@@ -375,34 +376,26 @@ impl Program {
         })
     }
 
-    /// The least value of `q · x` by `microlp`'s simplex method, over the same rows and bounds.
+    /// The least value of `q · x` by the simplex method (HiGHS), over the same rows and bounds.
     fn by_simplex(&self, q: &[f64]) -> Result<Optimum, String> {
-        use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem};
-        let mut problem = Problem::new(OptimizationDirection::Minimize);
-        let vars: Vec<_> = q
+        let mut program = LinearProgram::new();
+        let vars: Vec<usize> = q
             .iter()
             .zip(self.lower.iter().zip(&self.upper))
-            .map(|(&c, (&lo, &hi))| problem.add_var(c, (lo, hi)))
+            .map(|(&c, (&lo, &hi))| program.column(c, (lo, hi)))
             .collect();
         for row in &self.rows {
-            let mut expr = LinearExpr::empty();
-            for &(k, a) in &row.terms {
-                expr.add(vars[k], a);
-            }
-            let op = if row.exact {
-                ComparisonOp::Eq
+            let terms = row.terms.iter().map(|&(k, a)| (vars[k], a));
+            if row.exact {
+                program.equal(terms, row.rhs);
             } else {
-                ComparisonOp::Ge
-            };
-            problem.add_constraint(expr, op, row.rhs);
+                program.at_least(terms, row.rhs);
+            }
         }
-        match problem.solve() {
-            Ok(solution) => Ok(Optimum::Value(
-                solution.objective(),
-                vars.iter().map(|&v| solution[v]).collect(),
-            )),
-            Err(microlp::Error::Unbounded) => Ok(Optimum::Unbounded),
-            Err(e) => Err(format!("the linear program failed: {e}")),
+        match program.minimize() {
+            Ok(optimum) => Ok(Optimum::Value(optimum.objective, optimum.values)),
+            Err(NoOptimum::Unbounded) => Ok(Optimum::Unbounded),
+            Err(e) => Err(e.to_string()),
         }
     }
 }
@@ -411,7 +404,7 @@ impl Program {
     /// The least move of the part's hidden cells away from their true `values` (by position)
     /// that moves cell `i` by `amount`, up or down, and keeps every row and every count ≥ 0:
     /// the protection program over the hidden cells alone, one variable per class (a cell
-    /// moves with its class: `sign · move`), by `microlp`'s simplex method, whose answers are
+    /// moves with its class: `sign · move`), by the simplex method (HiGHS), whose answers are
     /// vertices (few classes move). Each cell's move counts once, so a class costs its number
     /// of cells. `None` when no such move exists (or cell `i` is pinned).
     pub(super) fn least_move(
@@ -421,7 +414,6 @@ impl Program {
         amount: f64,
         up: bool,
     ) -> Option<Vec<(usize, f64)>> {
-        use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem};
         let (moved_class, moved_sign, _) = self.class_of(i)?;
         let mut size = vec![0.0; self.free.len()];
         for k in self.class.iter().flatten() {
@@ -429,42 +421,43 @@ impl Program {
         }
         // The classes' true values: their roots'.
         let at: Vec<f64> = self.free.iter().map(|&root| values[root]).collect();
-        let mut problem = Problem::new(OptimizationDirection::Minimize);
+        let mut program = LinearProgram::new();
         // move = plus − minus, within the bounds the members' counts ≥ 0 put on the class.
         let vars: Vec<_> = (0..self.free.len())
             .map(|k| {
                 let rise = (self.upper[k] - at[k]).max(0.0);
                 let fall = (at[k] - self.lower[k]).max(0.0);
                 (
-                    problem.add_var(size[k], (0.0, rise)),
-                    problem.add_var(size[k], (0.0, fall)),
+                    program.column(size[k], (0.0, rise)),
+                    program.column(size[k], (0.0, fall)),
                 )
             })
             .collect();
         for row in &self.rows {
-            let mut expr = LinearExpr::empty();
-            let mut slack = -row.rhs;
-            for &(k, a) in &row.terms {
-                expr.add(vars[k].0, a);
-                expr.add(vars[k].1, -a);
-                slack += a * at[k];
-            }
+            let slack = row.terms.iter().map(|&(k, a)| a * at[k]).sum::<f64>() - row.rhs;
+            let terms = row
+                .terms
+                .iter()
+                .flat_map(|&(k, a)| [(vars[k].0, a), (vars[k].1, -a)]);
             if row.exact {
-                problem.add_constraint(expr, ComparisonOp::Eq, 0.0);
+                program.equal(terms, 0.0);
             } else {
-                problem.add_constraint(expr, ComparisonOp::Ge, -slack);
+                program.at_least(terms, -slack);
             }
         }
         // The cell moves by sign · (the class's move).
         let direction = if up { moved_sign } else { -moved_sign };
-        let mut moved = LinearExpr::empty();
-        moved.add(vars[moved_class].0, direction);
-        moved.add(vars[moved_class].1, -direction);
-        problem.add_constraint(moved, ComparisonOp::Ge, amount);
-        let solution = problem.solve().ok()?;
+        program.at_least(
+            [
+                (vars[moved_class].0, direction),
+                (vars[moved_class].1, -direction),
+            ],
+            amount,
+        );
+        let solution = program.minimize().ok()?;
         let class_move: Vec<f64> = vars
             .iter()
-            .map(|(p, m)| solution.var_value(*p) - solution.var_value(*m))
+            .map(|&(p, m)| solution.values[p] - solution.values[m])
             .collect();
         Some(
             (0..self.ties.len())

@@ -8,6 +8,7 @@ mod bounds;
 pub mod cells;
 mod evaluation;
 mod forced;
+mod lp;
 mod part;
 pub mod protect;
 mod rings;
