@@ -501,44 +501,50 @@ pub(super) mod tests {
     /// Both bounds of every hidden cell, one pair of programs per cell over the whole system:
     /// the slow reference the audit is held to.
     pub(crate) fn by_programs(s: &CellSystem) -> Vec<(usize, f64, f64)> {
-        use crate::disclosure::lp::{LinearProgram, NoOptimum};
+        use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem};
         let vars: Vec<usize> = (0..s.cells.len())
             .filter(|&c| s.cells[c].suppressed)
             .collect();
         let position: HashMap<usize, usize> =
             vars.iter().enumerate().map(|(i, &c)| (c, i)).collect();
-        // The least value of the target cell, or (`sign` −1) minus its greatest.
-        let bound = |target: usize, sign: f64| {
-            let mut program = LinearProgram::new();
-            let handles: Vec<usize> = vars
+        let bound = |target: usize, direction: OptimizationDirection| {
+            let mut problem = Problem::new(direction);
+            let handles: Vec<_> = vars
                 .iter()
                 .map(|&c| {
-                    program.column(if c == target { sign } else { 0.0 }, (0.0, f64::INFINITY))
+                    problem.add_var(if c == target { 1.0 } else { 0.0 }, (0.0, f64::INFINITY))
                 })
                 .collect();
             for rel in &s.relations {
-                let mut terms = Vec::new();
+                let mut expr = LinearExpr::empty();
                 let mut constant = 0.0;
                 for (c, coef) in rel.terms() {
                     match position.get(&c) {
-                        Some(&i) => terms.push((handles[i], coef)),
+                        Some(&i) => expr.add(handles[i], coef),
                         None => constant += coef * s.cells[c].value.unwrap_or(0) as f64,
                     }
                 }
-                if rel.exact {
-                    program.equal(terms, -constant);
+                let op = if rel.exact {
+                    ComparisonOp::Eq
                 } else {
-                    program.at_least(terms, -constant);
-                }
+                    ComparisonOp::Ge
+                };
+                problem.add_constraint(expr, op, -constant);
             }
-            match program.minimize() {
-                Ok(optimum) => sign * optimum.objective,
-                Err(NoOptimum::Unbounded) => f64::INFINITY,
+            match problem.solve() {
+                Ok(solution) => solution.objective(),
+                Err(microlp::Error::Unbounded) => f64::INFINITY,
                 Err(e) => panic!("{e}"),
             }
         };
         vars.iter()
-            .map(|&c| (c, bound(c, 1.0), bound(c, -1.0)))
+            .map(|&c| {
+                (
+                    c,
+                    bound(c, OptimizationDirection::Minimize),
+                    bound(c, OptimizationDirection::Maximize),
+                )
+            })
             .collect()
     }
 

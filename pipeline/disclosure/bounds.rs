@@ -15,7 +15,6 @@ use clarabel::solver::{
 };
 
 use super::cells::CellSystem;
-use super::lp::{LinearProgram, NoOptimum};
 
 /// Numbers closer than this are equal (the solver's answers are exact to about 1e-8).
 pub(super) const EPS: f64 = 1e-6;
@@ -376,26 +375,34 @@ impl Program {
         })
     }
 
-    /// The least value of `q · x` by the simplex method (HiGHS), over the same rows and bounds.
+    /// The least value of `q · x` by `microlp`'s simplex method, over the same rows and bounds.
     fn by_simplex(&self, q: &[f64]) -> Result<Optimum, String> {
-        let mut program = LinearProgram::new();
-        let vars: Vec<usize> = q
+        use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem};
+        let mut problem = Problem::new(OptimizationDirection::Minimize);
+        let vars: Vec<_> = q
             .iter()
             .zip(self.lower.iter().zip(&self.upper))
-            .map(|(&c, (&lo, &hi))| program.column(c, (lo, hi)))
+            .map(|(&c, (&lo, &hi))| problem.add_var(c, (lo, hi)))
             .collect();
         for row in &self.rows {
-            let terms = row.terms.iter().map(|&(k, a)| (vars[k], a));
-            if row.exact {
-                program.equal(terms, row.rhs);
-            } else {
-                program.at_least(terms, row.rhs);
+            let mut expr = LinearExpr::empty();
+            for &(k, a) in &row.terms {
+                expr.add(vars[k], a);
             }
+            let op = if row.exact {
+                ComparisonOp::Eq
+            } else {
+                ComparisonOp::Ge
+            };
+            problem.add_constraint(expr, op, row.rhs);
         }
-        match program.minimize() {
-            Ok(optimum) => Ok(Optimum::Value(optimum.objective, optimum.values)),
-            Err(NoOptimum::Unbounded) => Ok(Optimum::Unbounded),
-            Err(e) => Err(e.to_string()),
+        match problem.solve() {
+            Ok(solution) => Ok(Optimum::Value(
+                solution.objective(),
+                vars.iter().map(|&v| solution[v]).collect(),
+            )),
+            Err(microlp::Error::Unbounded) => Ok(Optimum::Unbounded),
+            Err(e) => Err(format!("the linear program failed: {e}")),
         }
     }
 }
@@ -404,7 +411,7 @@ impl Program {
     /// The least move of the part's hidden cells away from their true `values` (by position)
     /// that moves cell `i` by `amount`, up or down, and keeps every row and every count ≥ 0:
     /// the protection program over the hidden cells alone, one variable per class (a cell
-    /// moves with its class: `sign · move`), by the simplex method (HiGHS), whose answers are
+    /// moves with its class: `sign · move`), by `microlp`'s simplex method, whose answers are
     /// vertices (few classes move). Each cell's move counts once, so a class costs its number
     /// of cells. `None` when no such move exists (or cell `i` is pinned).
     pub(super) fn least_move(
@@ -414,6 +421,7 @@ impl Program {
         amount: f64,
         up: bool,
     ) -> Option<Vec<(usize, f64)>> {
+        use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem};
         let (moved_class, moved_sign, _) = self.class_of(i)?;
         let mut size = vec![0.0; self.free.len()];
         for k in self.class.iter().flatten() {
@@ -421,43 +429,42 @@ impl Program {
         }
         // The classes' true values: their roots'.
         let at: Vec<f64> = self.free.iter().map(|&root| values[root]).collect();
-        let mut program = LinearProgram::new();
+        let mut problem = Problem::new(OptimizationDirection::Minimize);
         // move = plus − minus, within the bounds the members' counts ≥ 0 put on the class.
         let vars: Vec<_> = (0..self.free.len())
             .map(|k| {
                 let rise = (self.upper[k] - at[k]).max(0.0);
                 let fall = (at[k] - self.lower[k]).max(0.0);
                 (
-                    program.column(size[k], (0.0, rise)),
-                    program.column(size[k], (0.0, fall)),
+                    problem.add_var(size[k], (0.0, rise)),
+                    problem.add_var(size[k], (0.0, fall)),
                 )
             })
             .collect();
         for row in &self.rows {
-            let slack = row.terms.iter().map(|&(k, a)| a * at[k]).sum::<f64>() - row.rhs;
-            let terms = row
-                .terms
-                .iter()
-                .flat_map(|&(k, a)| [(vars[k].0, a), (vars[k].1, -a)]);
+            let mut expr = LinearExpr::empty();
+            let mut slack = -row.rhs;
+            for &(k, a) in &row.terms {
+                expr.add(vars[k].0, a);
+                expr.add(vars[k].1, -a);
+                slack += a * at[k];
+            }
             if row.exact {
-                program.equal(terms, 0.0);
+                problem.add_constraint(expr, ComparisonOp::Eq, 0.0);
             } else {
-                program.at_least(terms, -slack);
+                problem.add_constraint(expr, ComparisonOp::Ge, -slack);
             }
         }
         // The cell moves by sign · (the class's move).
         let direction = if up { moved_sign } else { -moved_sign };
-        program.at_least(
-            [
-                (vars[moved_class].0, direction),
-                (vars[moved_class].1, -direction),
-            ],
-            amount,
-        );
-        let solution = program.minimize().ok()?;
+        let mut moved = LinearExpr::empty();
+        moved.add(vars[moved_class].0, direction);
+        moved.add(vars[moved_class].1, -direction);
+        problem.add_constraint(moved, ComparisonOp::Ge, amount);
+        let solution = problem.solve().ok()?;
         let class_move: Vec<f64> = vars
             .iter()
-            .map(|&(p, m)| solution.values[p] - solution.values[m])
+            .map(|(p, m)| solution.var_value(*p) - solution.var_value(*m))
             .collect();
         Some(
             (0..self.ties.len())

@@ -4,8 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem};
+
 use super::cells::{CellSystem, find};
-use super::lp::LinearProgram;
 
 /// The sets of cells of which every safe pattern hides at least one. In an exact relation
 /// `total = Σ parts` whose total is shown, a hidden part can rise only as far as the other
@@ -99,16 +100,20 @@ fn least_in_group(group: &[&Vec<usize>]) -> usize {
             })
             .count();
     }
-    let mut program = LinearProgram::new();
+    let mut problem = Problem::new(OptimizationDirection::Minimize);
     let mut vars = BTreeMap::new();
     for &c in group.iter().flat_map(|s| s.iter()) {
-        vars.entry(c).or_insert_with(|| program.binary_column(1.0));
+        vars.entry(c).or_insert_with(|| problem.add_binary_var(1.0));
     }
     for set in group {
-        program.at_least(set.iter().map(|c| (vars[c], 1.0)), 1.0);
+        let mut expr = LinearExpr::empty();
+        for c in set.iter() {
+            expr.add(vars[c], 1.0);
+        }
+        problem.add_constraint(expr, ComparisonOp::Ge, 1.0);
     }
-    match program.minimize() {
-        Ok(optimum) => optimum.objective.round() as usize,
+    match problem.solve() {
+        Ok(solution) => solution.objective().round() as usize,
         // Cannot happen (hiding every cell meets every set); one cell is still a lower bound.
         Err(_) => 1,
     }

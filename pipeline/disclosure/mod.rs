@@ -8,7 +8,6 @@ mod bounds;
 pub mod cells;
 mod evaluation;
 mod forced;
-mod lp;
 mod part;
 pub mod protect;
 mod rings;

@@ -1,12 +1,13 @@
 //! A connected part of the cell system as a protection program: the cells tied to a cell
 //! through relations, numbered, with their rows, values and costs; the cheapest deviation that
-//! moves the cell far enough (HiGHS's simplex, `lp.rs`, so few cells move), and its dual prices.
+//! moves the cell far enough (microlp's simplex, so few cells move), and its dual prices.
 
 use std::collections::HashMap;
 
+use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem, Variable};
+
 use super::audit::Deviation;
 use super::cells::CellSystem;
-use super::lp::LinearProgram;
 
 /// A hidden cell moves almost for free: the cost of a deviation of a hidden cell (so that a
 /// program does not move hidden cells it has no need to).
@@ -167,7 +168,8 @@ pub(super) fn cheapest_in(
 }
 
 /// `cheapest_in`, and when `priced` the dual prices of its optimum: one per row of the part, in
-/// order, then the cell's own move.
+/// order, then the cell's own move (`None` if microlp dropped a row, which a part's rows, each
+/// with a cell of the part, never give it).
 pub(super) fn cheapest_priced(
     system: &CellSystem,
     part: &Part,
@@ -175,10 +177,10 @@ pub(super) fn cheapest_priced(
     (amount, up): (f64, bool),
     priced: bool,
 ) -> Option<(Vec<usize>, Deviation, Vec<f64>)> {
-    let mut program = LinearProgram::new();
+    let mut problem = Problem::new(OptimizationDirection::Minimize);
     // y = plus − minus; a count never goes below 0.
     // A zero cannot fall: it gets no `minus` (a third fewer columns in a signal part).
-    let vars: Vec<(usize, Option<usize>)> = (0..part.cells.len())
+    let vars: Vec<(Variable, Option<Variable>)> = (0..part.cells.len())
         .map(|i| {
             // `moving_cost`, with the part's costs worked out once.
             let cost = if system.cells[part.cells[i]].suppressed {
@@ -187,37 +189,48 @@ pub(super) fn cheapest_priced(
                 part.costs[i]
             };
             let value = part.values[i];
-            let plus = program.column(cost, (0.0, f64::INFINITY));
-            let minus = (value > 0.0).then(|| program.column(cost, (0.0, value)));
+            let plus = problem.add_var(cost, (0.0, f64::INFINITY));
+            let minus = (value > 0.0).then(|| problem.add_var(cost, (0.0, value)));
             (plus, minus)
         })
         .collect();
     for row in &part.rows {
-        let terms = row.terms.iter().flat_map(|&(i, coef)| {
-            std::iter::once((vars[i].0, coef)).chain(vars[i].1.map(|minus| (minus, -coef)))
-        });
+        let mut expr = LinearExpr::empty();
+        for &(i, coef) in &row.terms {
+            expr.add(vars[i].0, coef);
+            if let Some(minus) = vars[i].1 {
+                expr.add(minus, -coef);
+            }
+        }
         if row.exact {
-            program.equal(terms, 0.0);
+            problem.add_constraint(expr, ComparisonOp::Eq, 0.0);
         } else {
             // total − Σ parts ≥ 0 after the deviation: the deviation may use the slack.
-            program.at_least(terms, -row.slack);
+            problem.add_constraint(expr, ComparisonOp::Ge, -row.slack);
         }
     }
+    let mut moved = LinearExpr::empty();
     let (plus, minus) = vars[*part.position.get(&cell)?];
     let sign = if up { 1.0 } else { -1.0 };
-    program.at_least(
-        std::iter::once((plus, sign)).chain(minus.map(|minus| (minus, -sign))),
-        amount,
-    );
-    let solution = program.minimize().ok()?;
-    let prices = if priced { solution.prices } else { Vec::new() };
+    moved.add(plus, sign);
+    if let Some(minus) = minus {
+        moved.add(minus, -sign);
+    }
+    problem.add_constraint(moved, ComparisonOp::Ge, amount);
+    let mut solution = problem.solve().ok()?;
+    let prices = if priced {
+        let prices = solution.dual_prices().ok()?;
+        (prices.len() == part.rows.len() + 1).then_some(prices)?
+    } else {
+        Vec::new()
+    };
     let deviation: Deviation = part
         .cells
         .iter()
         .zip(&vars)
         .map(|(&c, (p, m))| {
-            let fall = m.map_or(0.0, |m| solution.values[m]);
-            (c, solution.values[*p] - fall)
+            let fall = m.map_or(0.0, |m| *solution.var_value(m));
+            (c, *solution.var_value(*p) - fall)
         })
         .filter(|(_, d)| d.abs() > MOVED)
         .collect();
