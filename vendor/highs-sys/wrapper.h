@@ -1,1 +1,0 @@
-#include <interfaces/highs_c_api.h>
