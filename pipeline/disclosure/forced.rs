@@ -1,6 +1,7 @@
 //! What any safe pattern must hide: a lower bound on the safe cells (≥ `min_count`) hidden,
 //! read from each exact relation alone. It measures the search (how far from the least that any
-//! protection could hide) and is reported beside the cells it hid (`Counts::safe`).
+//! protection could hide) and is reported beside the cells it hid (`Counts::safe`); the small
+//! parts are traced whole, for an exact optimum to measure the search by (`trace_parts`).
 
 use std::collections::BTreeMap;
 
@@ -145,6 +146,53 @@ pub fn trace(system: &CellSystem, sets: &[Vec<usize>]) {
             cells = labels(&mut cells()),
             primary = labels(&mut cells().filter(|&c| system.cells[c].primary)),
             "disclosure: an exact relation"
+        );
+    }
+}
+
+/// Parts of at most this many cells are traced whole (`trace_parts`).
+const TRACED_PART_CELLS: usize = 400;
+
+/// At `RISICOBEELD_LOG=risicobeeld::disclosure=trace`, every connected part of at most
+/// `TRACED_PART_CELLS` cells with a cell hidden by the search, whole: its cells (label, true
+/// value, cost, sensitive, hidden before the search, hidden after it) and its relations (terms by
+/// the cells' places, exact or not), one JSON line each. `bench/exact_optimum.py` solves the
+/// exact least-cost pattern of each (an integer program) to compare the search with
+/// (docs/disclosure.md). `before` says which cells were hidden before the search.
+pub fn trace_parts(system: &CellSystem, before: &[bool]) {
+    if !tracing::enabled!(tracing::Level::TRACE) {
+        return;
+    }
+    for (part, ids) in system.bundles(1) {
+        let searched = ids
+            .iter()
+            .any(|&id| system.cells[id].suppressed && !before[id]);
+        if part.cells.len() > TRACED_PART_CELLS || !searched {
+            continue;
+        }
+        let cells: Vec<serde_json::Value> = part
+            .cells
+            .iter()
+            .zip(&ids)
+            .map(|(c, &id)| {
+                serde_json::json!([
+                    c.label,
+                    c.value,
+                    c.cost(),
+                    c.sensitive,
+                    before[id],
+                    c.suppressed
+                ])
+            })
+            .collect();
+        let relations: Vec<serde_json::Value> = part
+            .relations
+            .iter()
+            .map(|rel| serde_json::json!([rel.terms().collect::<Vec<_>>(), rel.exact]))
+            .collect();
+        tracing::trace!(
+            part = %serde_json::json!({ "cells": cells, "relations": relations }),
+            "disclosure: a small part whole"
         );
     }
 }

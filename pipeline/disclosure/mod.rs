@@ -566,6 +566,7 @@ pub async fn openbaar(
     })?;
     system.primary(min_count);
     hide_wijk_signals(&mut system);
+    let before: Vec<bool> = system.cells.iter().map(|c| c.suppressed).collect();
     let searched = protect(&mut system, protection).map_err(DisclosureError::Audit)?;
     tracing::debug!(
         seconds = clock.elapsed().as_secs_f64(),
@@ -581,6 +582,7 @@ pub async fn openbaar(
     );
     let forcing = forced::forcing_sets(&system, protection.min_upper);
     forced::trace(&system, &forcing);
+    forced::trace_parts(&system, &before);
     let summary = system.counts(min_count, &forcing);
     hide_local_housing(&mut system, &gebied)?;
 
