@@ -86,18 +86,19 @@ impl Points {
     }
 }
 
-/// Would showing hidden `s` leave a relation (an equality) with one hidden sensitive cell, which
-/// the published numbers then give away? (The cheap test, before any program.)
-fn pins_a_cell(system: &CellSystem, memberships: &[Vec<usize>], s: usize) -> bool {
-    memberships[s].iter().any(|&r| {
+/// Would showing the hidden cells of `group` leave a relation (an equality) with one hidden
+/// sensitive cell, which the published numbers then give away? That cell, if so (the cheap
+/// test, before any program).
+fn pinned_by(system: &CellSystem, memberships: &[Vec<usize>], group: &[usize]) -> Option<usize> {
+    group.iter().flat_map(|&s| &memberships[s]).find_map(|&r| {
         let rel = &system.relations[r];
         let mut hidden = std::iter::once(rel.total)
             .chain(rel.parts.iter().copied())
-            .filter(|&c| c != s && system.cells[c].suppressed);
-        rel.exact
-            && hidden
-                .next()
-                .is_some_and(|c| system.cells[c].sensitive && hidden.next().is_none())
+            .filter(|&c| !group.contains(&c) && system.cells[c].suppressed);
+        match (hidden.next(), hidden.next()) {
+            (Some(c), None) if rel.exact && system.cells[c].sensitive => Some(c),
+            _ => None,
+        }
     })
 }
 
@@ -123,6 +124,71 @@ fn hidden_move(
         }
     }
     None
+}
+
+/// Shows the cells of `group` again if every hidden sensitive cell keeps a move far enough
+/// over the hidden cells alone (the moves through `group` dropped, new ones added to `known`);
+/// else leaves them hidden and says which single cell stood in the way, where one did.
+fn try_showing(
+    system: &mut CellSystem,
+    memberships: &[Vec<usize>],
+    protection: Protection,
+    known: &mut Points,
+    unproved: &[usize],
+    group: &[usize],
+    done: &mut Unhidden,
+) -> Result<(), Option<usize>> {
+    if let Some(c) = pinned_by(system, memberships, group) {
+        return Err(Some(c));
+    }
+    let mut through: Vec<usize> = group.iter().flat_map(|&s| known.live_moving(s)).collect();
+    through.sort_unstable();
+    through.dedup();
+    let mut affected: Vec<usize> = through
+        .iter()
+        .filter_map(|&p| known.points[p].as_ref())
+        .flat_map(|point| point.iter().map(|&(c, _)| c))
+        .filter(|&c| !group.contains(&c) && system.cells[c].sensitive)
+        .chain(unproved.iter().copied())
+        .collect();
+    affected.sort_unstable();
+    affected.dedup();
+    let mut dependants: Vec<usize> = affected
+        .into_iter()
+        .filter(|&c| !known.protects(system, c, &through, protection))
+        .collect();
+    // The cells that share a relation with the group first: where showing it pins a cell, it
+    // is most likely one of those, and a failed try ends sooner.
+    let near = |c: usize| {
+        memberships[c]
+            .iter()
+            .any(|r| group.iter().any(|&s| memberships[s].contains(r)))
+    };
+    dependants.sort_by_key(|&c| !near(c));
+    if dependants.len() > MAX_DEPENDANTS {
+        return Err(None);
+    }
+    for &s in group {
+        system.cells[s].suppressed = false;
+    }
+    // A move found with the group shown leaves it where it is: it holds with the group hidden
+    // too, and it may take the next dependants far enough as well.
+    for c in dependants {
+        if known.protects(system, c, &through, protection) {
+            continue;
+        }
+        match hidden_move(system, memberships, c, protection, &mut done.programs) {
+            Some(point) => known.add(point),
+            None => {
+                for &s in group {
+                    system.cells[s].suppressed = true;
+                }
+                return Err(Some(c));
+            }
+        }
+    }
+    known.drop(&through);
+    Ok(())
 }
 
 /// Shows again, most costly first, each figure the search hid (`hidden_before` false; at least
@@ -172,60 +238,43 @@ pub fn unhide_unneeded(
             .total_cmp(&system.cells[a].cost())
             .then(a.cmp(&b))
     });
+    let candidate = |system: &CellSystem, c: usize| {
+        system.cells[c].suppressed
+            && !hidden_before[c]
+            && system.cells[c].value.unwrap_or(0) as f64 >= protection.min_upper
+    };
     for s in candidates {
+        if !system.cells[s].suppressed {
+            continue; // shown again as another's partner
+        }
         done.tried += 1;
-        if pins_a_cell(system, memberships, s) {
-            continue;
-        }
-        let through = known.live_moving(s);
-        let mut affected: Vec<usize> = through
-            .iter()
-            .filter_map(|&p| known.points[p].as_ref())
-            .flat_map(|point| point.iter().map(|&(c, _)| c))
-            .filter(|&c| c != s && system.cells[c].sensitive)
-            .chain(unproved.iter().copied())
-            .collect();
-        affected.sort_unstable();
-        affected.dedup();
-        let mut dependants: Vec<usize> = affected
-            .into_iter()
-            .filter(|&c| !known.protects(system, c, &through, protection))
-            .collect();
-        // The cells that share a relation with `s` first: where showing it pins a cell, it is
-        // most likely one of those, and a failed try ends sooner.
-        let near = |c: usize| memberships[c].iter().any(|r| memberships[s].contains(r));
-        dependants.sort_by_key(|&c| !near(c));
-        if dependants.len() > MAX_DEPENDANTS {
-            continue;
-        }
-        system.cells[s].suppressed = false;
-        // A move found with `s` shown leaves it where it is: it holds with `s` hidden too, and
-        // it may take the next dependants far enough as well.
-        let mut shown = true;
-        let count = dependants.len();
-        for c in dependants {
-            if known.protects(system, c, &through, protection) {
-                continue;
+        let mut group = vec![s];
+        // Two cells the search hid may protect only each other: where showing `s` fails on one
+        // such cell alone, the two are tried together (docs/disclosure.md: the exact optimum of
+        // the demo's small parts showed such pairs).
+        let shown = loop {
+            match try_showing(
+                system,
+                memberships,
+                protection,
+                &mut known,
+                &unproved,
+                &group,
+                &mut done,
+            ) {
+                Ok(()) => break true,
+                Err(Some(c)) if group.len() == 1 && candidate(system, c) => group.push(c),
+                Err(_) => break false,
             }
-            match hidden_move(system, memberships, c, protection, &mut done.programs) {
-                Some(point) => known.add(point),
-                None => {
-                    shown = false;
-                    break;
-                }
-            }
-        }
+        };
         tracing::trace!(
             cell = system.cells[s].label,
-            dependants = count,
+            group = group.len(),
             shown,
             "clean-up: tried"
         );
         if shown {
-            known.drop(&through);
-            done.shown += 1;
-        } else {
-            system.cells[s].suppressed = true;
+            done.shown += group.len();
         }
     }
     (known.into_live(), done)
@@ -274,6 +323,42 @@ mod tests {
             points
                 .iter()
                 .any(|p| p.iter().any(|&(cell, d)| cell == a && d >= 3.0 - 1e-6))
+        );
+        assert!(audit(&s, protection).expect("runs").is_empty());
+    }
+    /// T = a + b = 2 + 10 with a small and b hidden for it; S = p + q + r = 30 + 8 + 50, where
+    /// the search (say) hid p and q, which protect only each other (p + 1, q − 1). Showing p
+    /// alone would leave q alone in S, pinned, and the other way round, so one at a time neither
+    /// goes; as a pair both are shown again (nothing else moves with them). b stays: with b
+    /// shown, a = 12 − 10 is pinned.
+    #[test]
+    fn two_cells_that_protect_only_each_other_are_shown_again_together() {
+        let mut s = CellSystem::default();
+        let t = s.cell("T".into(), Some(12), false);
+        let a = s.cell("a".into(), Some(2), false);
+        let b = s.cell("b".into(), Some(10), false);
+        let total = s.cell("S".into(), Some(88), false);
+        let p = s.cell("p".into(), Some(30), false);
+        let q = s.cell("q".into(), Some(8), false);
+        let r = s.cell("r".into(), Some(50), false);
+        s.relate(t, vec![a, b], true);
+        s.relate(total, vec![p, q, r], true);
+        s.primary(5);
+        let before: Vec<bool> = s.cells.iter().map(|c| c.suppressed).collect();
+        for c in [b, p, q] {
+            s.cells[c].suppressed = true;
+        }
+        let memberships = relations_of_cells(&s);
+        let protection = Protection::for_min_count(5);
+        let points = vec![vec![(a, 3.0), (b, -3.0)], vec![(p, 1.0), (q, -1.0)]];
+        let (points, done) = unhide_unneeded(&mut s, &memberships, protection, &before, points);
+        assert_eq!(s.hidden_labels(), ["a", "b"]);
+        // p's try (with q), then b's; q was shown with p.
+        assert_eq!((done.shown, done.tried), (2, 2));
+        assert!(
+            points
+                .iter()
+                .all(|pt| pt.iter().all(|&(c, _)| c != p && c != q))
         );
         assert!(audit(&s, protection).expect("runs").is_empty());
     }
