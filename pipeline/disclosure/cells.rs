@@ -155,21 +155,38 @@ impl CellSystem {
         i
     }
 
-    /// The system cut into bundles of whole independent parts (cells tied through relations,
-    /// hidden or shown): no relation crosses two bundles, so each can be searched on its own.
-    /// Parts are taken in the order of their first cell and packed into a bundle until it holds
-    /// `min_cells`; each bundle comes with the ids its cells have in this system.
-    pub fn bundles(&self, min_cells: usize) -> Vec<(CellSystem, Vec<usize>)> {
-        let n = self.cells.len();
-        let mut parent: Vec<usize> = (0..n).collect();
+    /// Each cell's connected part, as the least cell of the part (cells tied through relations).
+    pub fn part_roots(&self) -> Vec<usize> {
+        let mut parent: Vec<usize> = (0..self.cells.len()).collect();
         for rel in &self.relations {
             for &p in &rel.parts {
                 let (a, b) = (find(&mut parent, rel.total), find(&mut parent, p));
                 parent[a.max(b)] = a.min(b);
             }
         }
+        (0..self.cells.len())
+            .map(|c| find(&mut parent, c))
+            .collect()
+    }
+
+    /// How many cells each cell's connected part holds.
+    pub fn part_sizes(&self) -> Vec<usize> {
+        let roots = self.part_roots();
+        let mut size = vec![0usize; roots.len()];
+        for &root in &roots {
+            size[root] += 1;
+        }
+        roots.iter().map(|&root| size[root]).collect()
+    }
+
+    /// The system cut into bundles of whole independent parts (cells tied through relations,
+    /// hidden or shown): no relation crosses two bundles, so each can be searched on its own.
+    /// Parts are taken in the order of their first cell and packed into a bundle until it holds
+    /// `min_cells`; each bundle comes with the ids its cells have in this system.
+    pub fn bundles(&self, min_cells: usize) -> Vec<(CellSystem, Vec<usize>)> {
+        let n = self.cells.len();
         // Parts in the order of their first cell, then packed into bundles.
-        let roots: Vec<usize> = (0..n).map(|c| find(&mut parent, c)).collect();
+        let roots = self.part_roots();
         let mut part_size = vec![0usize; n];
         for &root in &roots {
             part_size[root] += 1;

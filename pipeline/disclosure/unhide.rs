@@ -9,8 +9,13 @@ use super::protect::{needs, over_hidden};
 
 /// A cell is tried only if showing it leaves at most this many hidden cells without a move: in
 /// a regio-year's block of signal cells one move carries hundreds of cells, and each try there
-/// costs hundreds of programs (measured at 50 and without a limit: docs/disclosure.md).
+/// costs hundreds of programs (measured at 50 and without a limit: docs/disclosure.md)...
 const MAX_DEPENDANTS: usize = 10;
+
+/// ...unless its connected part holds at most this many cells, where a program is small and a
+/// try cheap whatever it needs (the demo's RNI, housing and evaluation parts of cases and
+/// victims: 21 to 201 cells).
+const SMALL_PART_CELLS: usize = 400;
 
 /// What the clean-up did.
 #[derive(Debug, Default, Clone, Copy)]
@@ -135,7 +140,7 @@ fn try_showing(
     protection: Protection,
     known: &mut Points,
     unproved: &[usize],
-    group: &[usize],
+    (group, part_cells): (&[usize], usize),
     done: &mut Unhidden,
 ) -> Result<(), Option<usize>> {
     if let Some(c) = pinned_by(system, memberships, group) {
@@ -165,7 +170,7 @@ fn try_showing(
             .any(|r| group.iter().any(|&s| memberships[s].contains(r)))
     };
     dependants.sort_by_key(|&c| !near(c));
-    if dependants.len() > MAX_DEPENDANTS {
+    if dependants.len() > MAX_DEPENDANTS && part_cells > SMALL_PART_CELLS {
         return Err(None);
     }
     for &s in group {
@@ -238,6 +243,7 @@ pub fn unhide_unneeded(
             .total_cmp(&system.cells[a].cost())
             .then(a.cmp(&b))
     });
+    let part_cells = system.part_sizes();
     let candidate = |system: &CellSystem, c: usize| {
         system.cells[c].suppressed
             && !hidden_before[c]
@@ -253,13 +259,14 @@ pub fn unhide_unneeded(
         // such cell alone, the two are tried together (docs/disclosure.md: the exact optimum of
         // the demo's small parts showed such pairs).
         let shown = loop {
+            let at = (group.as_slice(), part_cells[s]);
             match try_showing(
                 system,
                 memberships,
                 protection,
                 &mut known,
                 &unproved,
-                &group,
+                at,
                 &mut done,
             ) {
                 Ok(()) => break true,
@@ -360,6 +367,37 @@ mod tests {
                 .iter()
                 .all(|pt| pt.iter().all(|&(c, _)| c != p && c != q))
         );
+        assert!(audit(&s, protection).expect("runs").is_empty());
+    }
+
+    /// T = F + a1 + … + a11 = 20 + 11 · 1 = 31, the a's small (hidden) and F hidden by the
+    /// search, each a's certificate moving it up 4 against F. Showing F leaves eleven hidden
+    /// cells without a move, more than `MAX_DEPENDANTS`; but the part is small, so F is tried:
+    /// with F shown the a's still trade among themselves (a1 + 4 against a2 … a5 − 1 each;
+    /// a1 ∈ [0, 11]), so F is shown again.
+    #[test]
+    fn a_small_part_is_cleaned_up_whatever_its_dependants() {
+        let mut s = CellSystem::default();
+        let t = s.cell("T".into(), Some(31), false);
+        let f = s.cell("F".into(), Some(20), false);
+        let small: Vec<usize> = (1..=11)
+            .map(|i| s.cell(format!("a{i:02}"), Some(1), false))
+            .collect();
+        s.relate(
+            t,
+            std::iter::once(f).chain(small.iter().copied()).collect(),
+            true,
+        );
+        s.primary(5);
+        let before: Vec<bool> = s.cells.iter().map(|c| c.suppressed).collect();
+        s.cells[f].suppressed = true;
+        let memberships = relations_of_cells(&s);
+        let protection = Protection::for_min_count(5);
+        let points: Vec<Deviation> = small.iter().map(|&a| vec![(a, 4.0), (f, -4.0)]).collect();
+        assert!(small.len() > MAX_DEPENDANTS && s.cells.len() <= SMALL_PART_CELLS);
+        let (_, done) = unhide_unneeded(&mut s, &memberships, protection, &before, points);
+        assert_eq!(done.shown, 1);
+        assert!(!s.cells[f].suppressed);
         assert!(audit(&s, protection).expect("runs").is_empty());
     }
 }
