@@ -293,6 +293,25 @@ mod tests {
     use crate::disclosure::audit::audit;
     use crate::disclosure::protect::relations_of_cells;
 
+    /// The clean-up of a hand-made search: primary suppression at 5, then `searched` hidden as
+    /// the search would have, its certificates `points`; the audit must pass on the result.
+    fn clean_up(
+        s: &mut CellSystem,
+        searched: &[usize],
+        points: Vec<Deviation>,
+    ) -> (Vec<Deviation>, Unhidden) {
+        s.primary(5);
+        let before: Vec<bool> = s.cells.iter().map(|c| c.suppressed).collect();
+        for &c in searched {
+            s.cells[c].suppressed = true;
+        }
+        let memberships = relations_of_cells(s);
+        let protection = Protection::for_min_count(5);
+        let cleaned = unhide_unneeded(s, &memberships, protection, &before, points);
+        assert!(audit(s, protection).expect("runs").is_empty());
+        cleaned
+    }
+
     /// T = a + b + c + G = 2 + 20 + 40 + 300 = 362, all but a shown at first; a is small. Say the
     /// search hid G first (its move: a + 3, G − 3) and later b for another cell. Then G is not
     /// needed: with b hidden, a + b = 362 − 40 − 300 = 22, so a ∈ [0, 22] and b ∈ [0, 22],
@@ -308,20 +327,7 @@ mod tests {
         let g = s.cell("G".into(), Some(300), false);
         s.cells[g].importance = 4.0;
         s.relate(t, vec![a, b, c, g], true);
-        s.primary(5);
-        let before: Vec<bool> = s.cells.iter().map(|c| c.suppressed).collect();
-        s.cells[b].suppressed = true;
-        s.cells[g].suppressed = true;
-        let memberships = relations_of_cells(&s);
-        let protection = Protection::for_min_count(5);
-        let search_point = vec![(a, 3.0), (g, -3.0)];
-        let (points, done) = unhide_unneeded(
-            &mut s,
-            &memberships,
-            protection,
-            &before,
-            vec![search_point],
-        );
+        let (points, done) = clean_up(&mut s, &[b, g], vec![vec![(a, 3.0), (g, -3.0)]]);
         assert_eq!(s.hidden_labels(), ["a", "b"]);
         assert_eq!((done.shown, done.tried), (1, 2));
         // The move that kept a protected without G, and nothing that moves G.
@@ -331,8 +337,8 @@ mod tests {
                 .iter()
                 .any(|p| p.iter().any(|&(cell, d)| cell == a && d >= 3.0 - 1e-6))
         );
-        assert!(audit(&s, protection).expect("runs").is_empty());
     }
+
     /// T = a + b = 2 + 10 with a small and b hidden for it; S = p + q + r = 30 + 8 + 50, where
     /// the search (say) hid p and q, which protect only each other (p + 1, q − 1). Showing p
     /// alone would leave q alone in S, pinned, and the other way round, so one at a time neither
@@ -350,15 +356,8 @@ mod tests {
         let r = s.cell("r".into(), Some(50), false);
         s.relate(t, vec![a, b], true);
         s.relate(total, vec![p, q, r], true);
-        s.primary(5);
-        let before: Vec<bool> = s.cells.iter().map(|c| c.suppressed).collect();
-        for c in [b, p, q] {
-            s.cells[c].suppressed = true;
-        }
-        let memberships = relations_of_cells(&s);
-        let protection = Protection::for_min_count(5);
         let points = vec![vec![(a, 3.0), (b, -3.0)], vec![(p, 1.0), (q, -1.0)]];
-        let (points, done) = unhide_unneeded(&mut s, &memberships, protection, &before, points);
+        let (points, done) = clean_up(&mut s, &[b, p, q], points);
         assert_eq!(s.hidden_labels(), ["a", "b"]);
         // p's try (with q), then b's; q was shown with p.
         assert_eq!((done.shown, done.tried), (2, 2));
@@ -367,7 +366,6 @@ mod tests {
                 .iter()
                 .all(|pt| pt.iter().all(|&(c, _)| c != p && c != q))
         );
-        assert!(audit(&s, protection).expect("runs").is_empty());
     }
 
     /// T = F + a1 + … + a11 = 20 + 11 · 1 = 31, the a's small (hidden) and F hidden by the
@@ -388,16 +386,10 @@ mod tests {
             std::iter::once(f).chain(small.iter().copied()).collect(),
             true,
         );
-        s.primary(5);
-        let before: Vec<bool> = s.cells.iter().map(|c| c.suppressed).collect();
-        s.cells[f].suppressed = true;
-        let memberships = relations_of_cells(&s);
-        let protection = Protection::for_min_count(5);
         let points: Vec<Deviation> = small.iter().map(|&a| vec![(a, 4.0), (f, -4.0)]).collect();
         assert!(small.len() > MAX_DEPENDANTS && s.cells.len() <= SMALL_PART_CELLS);
-        let (_, done) = unhide_unneeded(&mut s, &memberships, protection, &before, points);
+        let (_, done) = clean_up(&mut s, &[f], points);
         assert_eq!(done.shown, 1);
         assert!(!s.cells[f].suppressed);
-        assert!(audit(&s, protection).expect("runs").is_empty());
     }
 }
